@@ -1,0 +1,35 @@
+#pragma once
+
+#include <ostream>
+#include <random>
+
+#include "cli/invocation.h"
+#include "config/config.h"
+#include "schemagate/common/result.h"
+#include "script/script_directory.h"
+
+namespace schemagate::cli {
+
+/// What a command works with: its invocation, where results go (stdout; logs
+/// go to stderr), and the settings and scripts, loaded on first use.
+class Context {
+ public:
+  Context(const Invocation& invocation, std::ostream& out);
+
+  const Invocation& invocation() const { return invocation_; }
+  std::ostream& out() { return out_; }
+  std::mt19937_64& random() { return random_; }
+
+  /// The settings file named by --config, else ./schemagate.yaml when it
+  /// exists, else the defaults; --dir overrides the directory.
+  Result<config::Config> settings() const;
+  /// The migration directory of settings(), parsed and validated.
+  Result<script::ScriptDirectory> scripts() const;
+
+ private:
+  const Invocation& invocation_;
+  std::ostream& out_;
+  std::mt19937_64 random_;
+};
+
+}  // namespace schemagate::cli

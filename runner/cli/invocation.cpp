@@ -1,0 +1,116 @@
+#include "cli/invocation.h"
+
+#include <regex>
+
+namespace schemagate::cli {
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* kPositional = "positional";
+
+po::options_description make_global_options() {
+  po::options_description options("Global options");
+  options.add_options()
+      ("help,h", "show help (for a command: schemagate COMMAND --help)")
+      ("version", "print the version")
+      ("config", po::value<std::string>(), "settings file (default: ./schemagate.yaml if present)")
+      ("dir", po::value<std::string>(), "migration directory (overrides the settings file)")
+      ("database-url", po::value<std::string>(), "PostgreSQL URL (else $DATABASE_URL)")
+      ("database-url-file", po::value<std::string>(), "file holding the URL (a mounted Secret)")
+      ("log-format", po::value<std::string>()->default_value("text"), "text or json")
+      ("log-level", po::value<std::string>()->default_value("info"),
+       "trace, debug, info, warn, error");
+  return options;
+}
+
+po::options_description make_command_options() {
+  po::options_description options("Command options");
+  options.add_options()
+      ("message,m", po::value<std::string>(), "revision message")
+      ("parents", po::value<std::string>(), "parent revisions, comma separated (default: head)")
+      ("branch-label", po::value<std::string>(), "label the new revision's branch")
+      ("no-transaction", "the new revision runs outside a transaction")
+      ("rev-range,r", po::value<std::string>(), "history range A:B (either side may be empty)")
+      ("verbose,v", "show more detail");
+  return options;
+}
+
+po::options_description all_options() {
+  po::options_description options;
+  options.add(global_options()).add(command_options());
+  options.add_options()(kPositional, po::value<std::vector<std::string>>()->composing());
+  return options;
+}
+
+bool takes_value(const po::options_description& options, const std::string& token) {
+  if (token.find('=') != std::string::npos) return false;
+  const po::option_description* option = nullptr;
+  if (token.rfind("--", 0) == 0) {
+    option = options.find_nothrow(token.substr(2), false);
+  } else if (token.size() == 2 && token[0] == '-') {
+    option = options.find_nothrow(token.substr(1), false, false, true);
+  }
+  return option && option->semantic()->max_tokens() > 0;
+}
+
+/// Rewrites `-N` tokens so that program_options reads them as values.
+std::vector<std::string> protect_negative_numbers(const std::vector<std::string>& args,
+                                                  const po::options_description& options) {
+  static const std::regex kNegative(R"(^-\d+$)");
+  std::vector<std::string> out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (!std::regex_match(args[i], kNegative)) {
+      out.push_back(args[i]);
+      continue;
+    }
+    if (i > 0 && takes_value(options, args[i - 1])) {
+      out.back() += "=" + args[i];
+    } else {
+      out.push_back(std::string("--") + kPositional + "=" + args[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+const po::options_description& global_options() {
+  static const po::options_description options = make_global_options();
+  return options;
+}
+
+const po::options_description& command_options() {
+  static const po::options_description options = make_command_options();
+  return options;
+}
+
+Result<Invocation> parse_command_line(const std::vector<std::string>& args) {
+  po::options_description options = all_options();
+  po::positional_options_description positional;
+  positional.add(kPositional, -1);
+  Invocation invocation;
+  try {
+    auto style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+    po::parsed_options parsed = po::command_line_parser(protect_negative_numbers(args, options))
+                                    .options(options)
+                                    .positional(positional)
+                                    .style(style)
+                                    .run();
+    for (const po::option& option : parsed.options) {
+      if (option.string_key != kPositional) invocation.given.insert(option.string_key);
+    }
+    po::store(parsed, invocation.values);
+    po::notify(invocation.values);
+  } catch (const po::error& e) {
+    return Error(ErrorCode::kInvalid, std::string(e.what()) + "; see `schemagate --help`");
+  }
+  if (invocation.has(kPositional)) {
+    auto words = invocation.get<std::vector<std::string>>(kPositional);
+    invocation.command = words.front();
+    invocation.arguments.assign(words.begin() + 1, words.end());
+  }
+  return invocation;
+}
+
+}  // namespace schemagate::cli

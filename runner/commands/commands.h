@@ -1,0 +1,21 @@
+#pragma once
+
+#include "cli/context.h"
+#include "schemagate/common/result.h"
+
+/// One short function per verb (as Alembic's command.py): they read the
+/// context, call the script and engine layers, and print results.
+namespace schemagate::commands {
+
+// Authoring: create files.
+Status init(cli::Context& context);
+Status revision(cli::Context& context);
+Status merge(cli::Context& context);
+
+// Inspecting the revision graph.
+Status heads(cli::Context& context);
+Status branches(cli::Context& context);
+Status history(cli::Context& context);
+Status show(cli::Context& context);
+
+}  // namespace schemagate::commands

@@ -1,0 +1,143 @@
+#include <algorithm>
+
+#include "commands/commands.h"
+#include "script/target.h"
+
+namespace schemagate::commands {
+using script::RevisionMap;
+
+namespace {
+
+/// `id (label) (head) (branchpoint) (mergepoint)`: Alembic's decoration.
+std::string describe_revision(const RevisionMap& map, RevisionMap::Index index) {
+  std::string text = map.id(index);
+  const auto& own = map.revision(index).branch_labels;
+  if (!own.empty()) {
+    text += " (";
+    for (size_t i = 0; i < own.size(); ++i) text += (i ? ", " : "") + own[i];
+    text += ")";
+  }
+  if (map.children(index).empty()) text += " (head)";
+  if (map.is_branch_point(index)) text += " (branchpoint)";
+  if (map.is_merge_point(index)) text += " (mergepoint)";
+  return text;
+}
+
+/// `parents -> id (head), message`: one line of `history`.
+std::string history_line(const RevisionMap& map, RevisionMap::Index index) {
+  std::string parents = map.parents(index).empty() ? "<base>" : map.describe(map.parents(index));
+  return parents + " -> " + describe_revision(map, index) + ", " + map.revision(index).message;
+}
+
+Result<script::ScriptDirectory> load(const cli::Context& context) { return context.scripts(); }
+
+/// Parses `-r A:B` into the revisions between A and B, inclusive.
+Result<RevisionMap::Set> history_range(const RevisionMap& map, const std::string& range) {
+  size_t colon = range.find(':');
+  if (colon == std::string::npos) {
+    return Error(ErrorCode::kInvalid, "history range '" + range + "' must look like A:B, A: or :B");
+  }
+  std::string lower = range.substr(0, colon);
+  std::string upper = range.substr(colon + 1);
+  RevisionMap::Set below(map.size(), 1);
+  RevisionMap::Set above(map.size(), 1);
+  if (!lower.empty() && lower != "base") {
+    Result<script::Target> from = script::resolve_target(map, lower);
+    if (!from) return from.error();
+    below = map.descendants(*from);
+  }
+  if (!upper.empty() && upper != "heads") {
+    Result<script::Target> to = script::resolve_target(map, upper);
+    if (!to) return to.error();
+    above = map.ancestors(*to);
+  }
+  for (size_t i = 0; i < below.size(); ++i) below[i] = below[i] && above[i];
+  return below;
+}
+
+}  // namespace
+
+Status heads(cli::Context& context) {
+  Result<script::ScriptDirectory> scripts = load(context);
+  if (!scripts) return scripts.error();
+  const RevisionMap& map = scripts->map();
+  bool verbose = context.invocation().has("verbose");
+  for (RevisionMap::Index head : map.heads()) {
+    context.out() << describe_revision(map, head);
+    if (verbose) context.out() << ", " << map.revision(head).message;
+    context.out() << "\n";
+  }
+  return {};
+}
+
+Status branches(cli::Context& context) {
+  Result<script::ScriptDirectory> scripts = load(context);
+  if (!scripts) return scripts.error();
+  const RevisionMap& map = scripts->map();
+  for (RevisionMap::Index index : map.topological_order()) {
+    if (!map.is_branch_point(index)) continue;
+    context.out() << describe_revision(map, index) << ", " << map.revision(index).message << "\n";
+    std::vector<RevisionMap::Index> children = map.children(index);
+    std::sort(children.begin(), children.end(),
+              [&map](RevisionMap::Index a, RevisionMap::Index b) { return map.id(a) < map.id(b); });
+    for (RevisionMap::Index child : children) {
+      context.out() << "    -> " << describe_revision(map, child) << ", "
+                    << map.revision(child).message << "\n";
+    }
+  }
+  return {};
+}
+
+Status history(cli::Context& context) {
+  Result<script::ScriptDirectory> scripts = load(context);
+  if (!scripts) return scripts.error();
+  const RevisionMap& map = scripts->map();
+  RevisionMap::Set shown(map.size(), 1);
+  if (context.invocation().has("rev-range")) {
+    Result<RevisionMap::Set> range =
+        history_range(map, context.invocation().get<std::string>("rev-range"));
+    if (!range) return range.error();
+    shown = *range;
+  }
+  bool verbose = context.invocation().has("verbose");
+  std::vector<RevisionMap::Index> order = map.ordered(shown);
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    context.out() << history_line(map, *it);
+    if (verbose) context.out() << " [" << map.source(*it) << "]";
+    context.out() << "\n";
+  }
+  return {};
+}
+
+Status show(cli::Context& context) {
+  Result<script::ScriptDirectory> scripts = load(context);
+  if (!scripts) return scripts.error();
+  const RevisionMap& map = scripts->map();
+  Result<script::Target> target = script::resolve_target(map, context.invocation().arguments[0]);
+  if (!target) return target.error();
+  if (target->size() != 1) {
+    return Error(ErrorCode::kInvalid, "'show' takes one revision; '" +
+                                          context.invocation().arguments[0] + "' names " +
+                                          std::to_string(target->size()));
+  }
+  RevisionMap::Index index = target->front();
+  const script::Migration& migration = scripts->migration(index);
+  std::ostream& out = context.out();
+  out << "Rev: " << describe_revision(map, index) << "\n"
+      << "Parent: " << (map.parents(index).empty() ? "<base>" : map.describe(map.parents(index)))
+      << "\n";
+  if (map.is_branch_point(index)) out << "Branches into: " << map.describe(map.children(index)) << "\n";
+  if (!map.labels(index).empty()) {
+    std::string labels;
+    for (const std::string& label : map.labels(index)) labels += (labels.empty() ? "" : ", ") + label;
+    out << "Branch names: " << labels << "\n";
+  }
+  out << "Path: " << migration.path << "\n"
+      << "Transactional: " << (migration.transactional ? "true" : "false") << "\n"
+      << "Down: " << (migration.down ? "yes" : "none (cannot be downgraded)") << "\n"
+      << "Checksum: " << migration.checksum() << "\n\n"
+      << "    " << migration.revision.message << "\n";
+  return {};
+}
+
+}  // namespace schemagate::commands

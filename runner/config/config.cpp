@@ -1,0 +1,149 @@
+#include "config/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <functional>
+#include <map>
+
+namespace schemagate::config {
+namespace {
+
+class Loader {
+ public:
+  explicit Loader(std::filesystem::path path) : path_(std::move(path)) {}
+
+  Result<Config> run() {
+    YAML::Node root;
+    try {
+      root = YAML::LoadFile(path_.string());
+    } catch (const YAML::BadFile&) {
+      return Error(ErrorCode::kInvalid, path_.string() + ": cannot be read; check the path given "
+                                                         "to --config");
+    } catch (const YAML::ParserException& e) {
+      return fail(e.mark, std::string("not valid YAML: ") + e.msg);
+    }
+    if (root.IsNull()) return config_;
+    if (!root.IsMap()) return fail(root.Mark(), "the top level must be a mapping of settings");
+    Status status = walk(root, "");
+    if (!status) return status.error();
+    if (config_.directory.is_relative()) {
+      config_.directory = path_.parent_path() / config_.directory;
+    }
+    return config_;
+  }
+
+ private:
+  using Setter = std::function<Status(const YAML::Node&, const std::string&)>;
+
+  Error fail(const YAML::Mark& mark, const std::string& message) const {
+    std::string where = path_.string();
+    if (mark.line >= 0) where += ":" + std::to_string(mark.line + 1);
+    return Error(ErrorCode::kInvalid, where + ": " + message);
+  }
+
+  template <typename T>
+  Setter scalar(T& field) {
+    return [this, &field](const YAML::Node& node, const std::string& key) -> Status {
+      try {
+        if (!node.IsScalar()) throw YAML::BadConversion(node.Mark());
+        field = node.as<T>();
+      } catch (const YAML::BadConversion&) {
+        return fail(node.Mark(), "'" + key + "' has the wrong type");
+      }
+      return {};
+    };
+  }
+
+  Setter identifier(std::string& field) {
+    return [this, &field](const YAML::Node& node, const std::string& key) -> Status {
+      Status status = scalar(field)(node, key);
+      if (status && field.empty()) return fail(node.Mark(), "'" + key + "' must not be empty");
+      return status;
+    };
+  }
+
+  const std::map<std::string, Setter>& setters() {
+    if (setters_.empty()) {
+      setters_ = {
+          {"directory", [this](const YAML::Node& node, const std::string& key) -> Status {
+             std::string text;
+             Status status = identifier(text)(node, key);
+             config_.directory = text;
+             return status;
+           }},
+          {"version_table.schema", identifier(config_.version_schema)},
+          {"version_table.name", identifier(config_.version_table)},
+          {"history_table", identifier(config_.history_table)},
+          {"lock.mode", [this](const YAML::Node& node, const std::string& key) -> Status {
+             Status status = scalar(config_.lock_mode)(node, key);
+             if (status && config_.lock_mode != "advisory" && config_.lock_mode != "table") {
+               return fail(node.Mark(), "'lock.mode' must be 'advisory' or 'table'");
+             }
+             return status;
+           }},
+          {"lock.key", [this](const YAML::Node& node, const std::string& key) -> Status {
+             int64_t value = 0;
+             Status status = scalar(value)(node, key);
+             if (status) config_.lock_key = value;
+             return status;
+           }},
+          {"lock.timeout", scalar(config_.lock_timeout_seconds)},
+          {"statement.lock_timeout", scalar(config_.statement_lock_timeout_seconds)},
+          {"statement.lock_retries", scalar(config_.lock_retries)},
+          {"wait_for_db", scalar(config_.wait_for_db_seconds)},
+      };
+    }
+    return setters_;
+  }
+
+  Status walk(const YAML::Node& map, const std::string& prefix) {
+    for (const auto& entry : map) {
+      std::string key = prefix + entry.first.as<std::string>();
+      const YAML::Node& value = entry.second;
+      auto setter = setters().find(key);
+      if (setter != setters().end()) {
+        Status status = setter->second(value, key);
+        if (!status) return status;
+        continue;
+      }
+      bool is_section = false;
+      for (const auto& known : setters()) {
+        if (known.first.rfind(key + ".", 0) == 0) is_section = true;
+      }
+      if (is_section && value.IsMap()) {
+        Status status = walk(value, key + ".");
+        if (!status) return status;
+        continue;
+      }
+      return fail(entry.first.Mark(), "unknown setting '" + key +
+                                          "'; see the README section \"schemagate.yaml\"");
+    }
+    return {};
+  }
+
+  std::filesystem::path path_;
+  Config config_;
+  std::map<std::string, Setter> setters_;
+};
+
+}  // namespace
+
+Result<Config> load(const std::filesystem::path& path) { return Loader(path).run(); }
+
+std::string default_file_text(const std::string& directory) {
+  return "# schemagate settings; the database URL comes from --database-url,\n"
+         "# $DATABASE_URL or --database-url-file, never from this file.\n"
+         "directory: " + directory + "\n"
+         "version_table:\n"
+         "  schema: public\n"
+         "  name: schemagate_version\n"
+         "history_table: schemagate_history\n"
+         "lock:\n"
+         "  mode: advisory      # 'table' behind PgBouncer in transaction pooling\n"
+         "  timeout: 300        # seconds a runner waits for the migration lock\n"
+         "statement:\n"
+         "  lock_timeout: 5     # seconds a migration statement waits for a table lock\n"
+         "  lock_retries: 3\n";
+}
+
+}  // namespace schemagate::config

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "schemagate/common/result.h"
+
+namespace schemagate::config {
+
+/// Settings from `schemagate.yaml` (every key optional). Command-line options
+/// override them. The database URL is deliberately not here (DESIGN §1).
+struct Config {
+  std::filesystem::path directory = "migrations";
+  std::string version_schema = "public";
+  std::string version_table = "schemagate_version";
+  std::string history_table = "schemagate_history";
+  std::string lock_mode = "advisory";    ///< advisory | table
+  std::optional<int64_t> lock_key;       ///< default: derived from schema and table
+  double lock_timeout_seconds = 300;     ///< how long a runner waits for the migration lock
+  double statement_lock_timeout_seconds = 5;  ///< PostgreSQL lock_timeout for migration SQL
+  int lock_retries = 3;                  ///< retries of a statement that hit lock_timeout
+  double wait_for_db_seconds = 0;        ///< retry connecting this long (init containers)
+};
+
+/// The file name looked for in the working directory when --config is absent.
+inline constexpr const char* kDefaultFileName = "schemagate.yaml";
+
+/// Reads `path`. Relative directories in it are resolved against the file's
+/// own directory. Unknown keys and wrong types are errors naming file, line
+/// and key.
+Result<Config> load(const std::filesystem::path& path);
+
+/// The `schemagate.yaml` that `schemagate init` writes.
+std::string default_file_text(const std::string& directory);
+
+}  // namespace schemagate::config

@@ -1,0 +1,46 @@
+#include "script/migration.h"
+
+
+#include "schemagate/common/sha256.h"
+
+namespace schemagate::script {
+
+bool is_revision_id(const std::string& text) {
+  if (text.size() != 12) return false;
+  for (char c : text) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+std::string normalize_body(const std::string& sql) {
+  std::string out;
+  std::string pending_blank_lines;
+  size_t start = 0;
+  while (start <= sql.size()) {
+    size_t end = sql.find('\n', start);
+    if (end == std::string::npos) end = sql.size();
+    std::string line = sql.substr(start, end - start);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) {
+      line.pop_back();
+    }
+    if (line.empty()) {
+      if (!out.empty()) pending_blank_lines.push_back('\n');
+    } else {
+      out += pending_blank_lines;
+      pending_blank_lines.clear();
+      out += line;
+      out.push_back('\n');
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string Migration::checksum() const {
+  std::string material = "up\n" + normalize_body(up.sql);
+  material += down ? "down\n" + normalize_body(down->sql) : "no-down\n";
+  return sha256_hex(material);
+}
+
+}  // namespace schemagate::script

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "script/revision.h"
+
+namespace schemagate::script {
+
+/// One SQL body of a migration and where it starts in its file, so that a
+/// server error position can be mapped back to a file line.
+struct Body {
+  std::string sql;
+  int first_line = 0;  ///< 1-based file line of the body's first line
+};
+
+/// A parsed migration file (DESIGN §1).
+struct Migration {
+  Revision revision;
+  std::string path;  ///< the file, as given to the parser; used in every message
+  bool transactional = true;
+  Body up;
+  std::optional<Body> down;  ///< absent: the file has no down section
+
+  /// SHA-256 over the normalized up and down bodies: what `verify` compares.
+  std::string checksum() const;
+};
+
+/// The body normalized for checksums: line endings unified, trailing spaces
+/// and leading/trailing blank lines dropped, so reformatting whitespace does
+/// not count as a change.
+std::string normalize_body(const std::string& sql);
+
+}  // namespace schemagate::script

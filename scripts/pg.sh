@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL server on 127.0.0.1 for the quick start, the tests and
+# the benchmarks. It runs as a non-root user (postgres when started by root),
+# authenticates with scram-sha-256, and lives entirely inside DIR.
+#
+#   scripts/pg.sh start DIR   start it; DIR/env then holds DATABASE_URL and PGBIN
+#   scripts/pg.sh stop DIR    stop it and delete DIR
+set -euo pipefail
+
+command=${1:?usage: pg.sh start|stop DIR}
+dir=${2:?usage: pg.sh start|stop DIR}
+pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+
+as_owner() {
+  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+free_port() {
+  local port
+  for _ in $(seq 1 200); do
+    port=$((20000 + RANDOM % 30000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return
+    fi
+  done
+  echo "pg.sh: no free port found" >&2
+  exit 1
+}
+
+case $command in
+  start)
+    mkdir -p "$dir"
+    [[ $(id -u) -eq 0 ]] && chown postgres:postgres "$dir"
+    password=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+    as_owner bash -c "umask 077; printf '%s\n' '$password' >'$dir/pwfile'"
+    as_owner "$pgbin/initdb" -D "$dir/data" -U postgres --pwfile="$dir/pwfile" \
+      --auth=scram-sha-256 -E UTF8 --locale=C >"$dir/initdb.log"
+    port=$(free_port)
+    # Durability settings are off: this server is thrown away after the run.
+    as_owner "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start -o \
+      "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 -c fsync=off \
+       -c synchronous_commit=off -c full_page_writes=off" >/dev/null
+    cat >"$dir/env" <<ENV
+DATABASE_URL=postgresql://postgres:$password@127.0.0.1:$port/postgres
+PGBIN=$pgbin
+PGPORT=$port
+ENV
+    chmod 644 "$dir/env"
+    ;;
+  stop)
+    if [[ -d $dir/data ]]; then
+      as_owner "$pgbin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$dir"
+    ;;
+  *)
+    echo "usage: pg.sh start|stop DIR" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The README's first command: installs what is missing, builds, starts a
+# throwaway PostgreSQL and runs schemagate on the bundled library example.
+# With --keep the server stays up and its URL is printed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+keep=false
+[[ ${1:-} == --keep ]] && keep=true
+
+scripts/setup.sh
+scripts/build.sh
+schemagate=$PWD/${BUILD_DIR:-build}/runner/schemagate
+
+pgdir=$(mktemp -d /tmp/schemagate-pg.XXXXXX)
+$keep || trap '"$root/scripts/pg.sh" stop "$pgdir"' EXIT
+scripts/pg.sh start "$pgdir"
+set -a
+# shellcheck disable=SC1091
+source "$pgdir/env"
+set +a
+
+cd examples/library
+step() { printf '\n$ schemagate %s\n' "$*"; "$schemagate" "$@"; }
+step history
+step heads
+step branches
+
+if $keep; then
+  printf '\nPostgreSQL keeps running: export DATABASE_URL=%s\n' "$DATABASE_URL"
+  printf 'stop it with: %s/scripts/pg.sh stop %s\n' "$root" "$pgdir"
+fi

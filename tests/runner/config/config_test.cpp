@@ -1,0 +1,52 @@
+#include <catch2/catch.hpp>
+
+#include "config/config.h"
+#include "support/temp_dir.h"
+
+using namespace schemagate;
+using testing::TempDir;
+
+TEST_CASE("every setting is read, directories relative to the file", "[config]") {
+  TempDir dir;
+  auto path = dir.write("schemagate.yaml",
+                        "directory: db/migrations\n"
+                        "version_table:\n  schema: app\n  name: versions\n"
+                        "history_table: app_history\n"
+                        "lock:\n  mode: table\n  key: 42\n  timeout: 12.5\n"
+                        "statement:\n  lock_timeout: 2\n  lock_retries: 7\n"
+                        "wait_for_db: 30\n");
+  auto config = config::load(path);
+  REQUIRE(config.ok());
+  CHECK(config->directory == dir.path() / "db/migrations");
+  CHECK(config->version_schema == "app");
+  CHECK(config->version_table == "versions");
+  CHECK(config->history_table == "app_history");
+  CHECK(config->lock_mode == "table");
+  CHECK(config->lock_key == 42);
+  CHECK(config->lock_timeout_seconds == 12.5);
+  CHECK(config->statement_lock_timeout_seconds == 2);
+  CHECK(config->lock_retries == 7);
+  CHECK(config->wait_for_db_seconds == 30);
+}
+
+TEST_CASE("the file init writes loads cleanly", "[config]") {
+  TempDir dir;
+  auto config = config::load(dir.write("schemagate.yaml", config::default_file_text("m")));
+  REQUIRE(config.ok());
+  CHECK(config->directory == dir.path() / "m");
+}
+
+TEST_CASE("bad settings name the file, line and key", "[config]") {
+  TempDir dir;
+  auto check = [&](const std::string& text, const std::string& expected) {
+    auto config = config::load(dir.write("schemagate.yaml", text));
+    REQUIRE_FALSE(config.ok());
+    CHECK(config.error().exit_code() == 2);
+    CHECK_THAT(config.error().message(), Catch::Contains(expected));
+  };
+  check("directory: m\nlock:\n  timout: 3\n", "schemagate.yaml:3: unknown setting 'lock.timout'");
+  check("lock:\n  timeout: soon\n", "schemagate.yaml:2: 'lock.timeout' has the wrong type");
+  check("lock:\n  mode: pessimistic\n", "'lock.mode' must be 'advisory' or 'table'");
+  check("directory: [a, b\n", "not valid YAML");
+  check("- a\n- b\n", "the top level must be a mapping");
+}
