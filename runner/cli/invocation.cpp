@@ -32,7 +32,19 @@ po::options_description make_command_options() {
       ("branch-label", po::value<std::string>(), "label the new revision's branch")
       ("no-transaction", "the new revision runs outside a transaction")
       ("rev-range,r", po::value<std::string>(), "history range A:B (either side may be empty)")
-      ("verbose,v", "show more detail");
+      ("verbose,v", "show more detail")
+      ("sql", "print the SQL instead of running it; connects to nothing")
+      ("dry-run", "connect, plan and print the plan; change nothing")
+      ("allow-changed", "run even though applied migration files changed (logged)")
+      ("lock-timeout", po::value<double>(), "seconds to wait for the migration lock (exit 4)")
+      ("lock-mode", po::value<std::string>(), "advisory (default) or table (PgBouncer)")
+      ("lock-lease", po::value<double>(), "seconds a table-mode lease lives without renewal")
+      ("wait-for-db", po::value<double>(), "seconds to retry connecting (exit 3)")
+      ("statement-lock-timeout", po::value<double>(),
+       "seconds a migration statement waits for a table lock")
+      ("lock-retries", po::value<int>(), "retries of a migration that hit the lock timeout")
+      ("timeout", po::value<double>(), "seconds `wait` waits (exit 4)")
+      ("indicate-current,i", "mark the database's current revisions (connects)");
   return options;
 }
 

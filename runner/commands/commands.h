@@ -18,4 +18,14 @@ Status branches(cli::Context& context);
 Status history(cli::Context& context);
 Status show(cli::Context& context);
 
+// Against the database (DESIGN §3).
+Status upgrade(cli::Context& context);
+Status downgrade(cli::Context& context);
+Status stamp(cli::Context& context);
+Status repair(cli::Context& context);
+Status current(cli::Context& context);
+Status check(cli::Context& context);
+Status verify(cli::Context& context);
+Status wait(cli::Context& context);
+
 }  // namespace schemagate::commands

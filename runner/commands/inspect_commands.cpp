@@ -1,27 +1,13 @@
 #include <algorithm>
 
 #include "commands/commands.h"
+#include "commands/revision_format.h"
 #include "script/target.h"
 
 namespace schemagate::commands {
 using script::RevisionMap;
 
 namespace {
-
-/// `id (label) (head) (branchpoint) (mergepoint)`: Alembic's decoration.
-std::string describe_revision(const RevisionMap& map, RevisionMap::Index index) {
-  std::string text = map.id(index);
-  const auto& own = map.revision(index).branch_labels;
-  if (!own.empty()) {
-    text += " (";
-    for (size_t i = 0; i < own.size(); ++i) text += (i ? ", " : "") + own[i];
-    text += ")";
-  }
-  if (map.children(index).empty()) text += " (head)";
-  if (map.is_branch_point(index)) text += " (branchpoint)";
-  if (map.is_merge_point(index)) text += " (mergepoint)";
-  return text;
-}
 
 /// `parents -> id (head), message`: one line of `history`.
 std::string history_line(const RevisionMap& map, RevisionMap::Index index) {

@@ -1,0 +1,199 @@
+#include <thread>
+
+#include "commands/commands.h"
+#include "engine/pause.h"
+#include "commands/database_session.h"
+#include "commands/revision_format.h"
+#include "engine/migrator.h"
+#include "engine/offline_script.h"
+#include "schemagate/common/logging.h"
+
+namespace schemagate::commands {
+namespace {
+
+using engine::Migrator;
+using script::RevisionMap;
+
+using Work = std::function<Status(Migrator&, DatabaseSession&, const script::ScriptDirectory&)>;
+
+/// Loads the scripts, connects (taking the lock when the command writes),
+/// and runs `work` with a migrator; database exceptions become typed errors.
+Status with_migrator(cli::Context& context, bool take_lock, const Work& work) {
+  Result<script::ScriptDirectory> scripts = context.scripts();
+  if (!scripts) return scripts.error();
+  Result<DatabaseSettings> settings = database_settings(context);
+  if (!settings) return settings.error();
+  const cli::Invocation& invocation = context.invocation();
+  bool dry_run = invocation.has("dry-run");
+  Result<std::unique_ptr<DatabaseSession>> session =
+      DatabaseSession::open(*settings, take_lock && !dry_run);
+  if (!session) return session.error();
+  engine::MigratorOptions options;
+  options.allow_changed = invocation.has("allow-changed");
+  options.dry_run = dry_run;
+  options.executor = settings->executor;
+  return guarded(settings->url, [&]() -> Status {
+    Migrator migrator((*session)->connection(), (*session)->store(), *scripts, options,
+                      (*session)->clock());
+    return work(migrator, **session, *scripts);
+  });
+}
+
+/// `--sql`: plans from `FROM:` (base, or what the spec says) and prints the
+/// SQL without connecting.
+Status offline(cli::Context& context, const std::string& spec, bool up) {
+  Result<script::ScriptDirectory> scripts = context.scripts();
+  if (!scripts) return scripts.error();
+  Result<DatabaseSettings> settings = database_settings(context, false);
+  if (!settings) return settings.error();
+  const RevisionMap& map = scripts->map();
+  size_t colon = spec.find(':');
+  if (!up && colon == std::string::npos) {
+    return Error(ErrorCode::kInvalid, "offline downgrade needs FROM:TO (e.g. heads:base): with "
+                                      "--sql there is no database to read the current revision");
+  }
+  std::string from = colon == std::string::npos ? "base" : spec.substr(0, colon);
+  std::string to = colon == std::string::npos ? spec : spec.substr(colon + 1);
+  Result<script::Target> current = script::resolve_target(map, from);
+  if (!current) return current.error();
+  Result<script::Target> target = script::resolve_target(map, to, *current);
+  if (!target) return target.error();
+  script::Target heads = map.heads_of(map.ancestors(*current));
+  script::Plan plan;
+  if (up) {
+    plan = script::plan_upgrade(map, heads, *target);
+  } else {
+    Result<script::Plan> down = script::plan_downgrade(map, heads, *target);
+    if (!down) return down.error();
+    plan = *down;
+  }
+  Result<std::string> sql = engine::render_offline(*scripts, plan, settings->tables,
+                                                   settings->applied_by);
+  if (!sql) return sql.error();
+  context.out() << *sql;
+  return {};
+}
+
+std::string target_argument(const cli::Context& context, const std::string& fallback) {
+  const auto& arguments = context.invocation().arguments;
+  return arguments.empty() ? fallback : arguments.front();
+}
+
+}  // namespace
+
+Status upgrade(cli::Context& context) {
+  std::string target = target_argument(context, "heads");
+  if (context.invocation().has("sql")) return offline(context, target, true);
+  return with_migrator(context, true, [&](Migrator& migrator, DatabaseSession& session,
+                                          const script::ScriptDirectory&) {
+    return migrator.upgrade(target, context.out(), session.lock());
+  });
+}
+
+Status downgrade(cli::Context& context) {
+  std::string target = target_argument(context, "");
+  if (context.invocation().has("sql")) return offline(context, target, false);
+  return with_migrator(context, true, [&](Migrator& migrator, DatabaseSession& session,
+                                          const script::ScriptDirectory&) {
+    return migrator.downgrade(target, context.out(), session.lock());
+  });
+}
+
+Status stamp(cli::Context& context) {
+  std::string target = target_argument(context, "");
+  return with_migrator(context, true, [&](Migrator& migrator, DatabaseSession&,
+                                          const script::ScriptDirectory&) {
+    return migrator.stamp(target, context.out());
+  });
+}
+
+Status repair(cli::Context& context) {
+  return with_migrator(context, true, [&](Migrator& migrator, DatabaseSession&,
+                                          const script::ScriptDirectory&) {
+    return migrator.repair(context.out());
+  });
+}
+
+Status current(cli::Context& context) {
+  return with_migrator(context, false, [&](Migrator& migrator, DatabaseSession&,
+                                           const script::ScriptDirectory& scripts) -> Status {
+    Result<engine::DatabaseState> state = migrator.read_state();
+    if (!state) return state.error();
+    for (RevisionMap::Index head : state->heads) {
+      context.out() << describe_revision(scripts.map(), head) << "\n";
+    }
+    return {};
+  });
+}
+
+Status verify(cli::Context& context) {
+  return with_migrator(context, false, [&](Migrator& migrator, DatabaseSession&,
+                                           const script::ScriptDirectory& scripts) -> Status {
+    Result<engine::DatabaseState> state = migrator.read_state();
+    if (!state) return state.error();
+    Status unchanged = migrator.verify_checksums(*state);
+    if (!unchanged) return unchanged;
+    auto applied = scripts.map().ordered(scripts.map().ancestors(state->heads));
+    log::info("checksums verified", {{"applied", int64_t(applied.size())}});
+    return {};
+  });
+}
+
+Status check(cli::Context& context) {
+  return with_migrator(context, false, [&](Migrator& migrator, DatabaseSession&,
+                                           const script::ScriptDirectory& scripts) -> Status {
+    Result<engine::DatabaseState> state = migrator.read_state();
+    if (!state) return state.error();
+    Status refused = migrator.refuse_blocking(*state);
+    if (!refused) return refused;
+    const RevisionMap& map = scripts.map();
+    script::Plan plan = script::plan_upgrade(map, state->heads, map.heads());
+    for (const script::Step& step : plan.steps) context.out() << "pending " << map.id(step.revision) << "\n";
+    for (RevisionMap::Index index : state->changed) context.out() << "changed " << map.id(index) << "\n";
+    if (plan.steps.empty() && state->changed.empty()) {
+      log::info("up to date", {{"current", map.describe(state->heads)}});
+      return {};
+    }
+    return Error(ErrorCode::kMigrationFailed,
+                 std::to_string(plan.steps.size()) + " migration(s) pending, " +
+                     std::to_string(state->changed.size()) + " applied file(s) changed");
+  });
+}
+
+Status wait(cli::Context& context) {
+  double timeout = context.invocation().has("timeout")
+                       ? context.invocation().get<double>("timeout")
+                       : 300.0;
+  return with_migrator(context, false, [&](Migrator& migrator, DatabaseSession& session,
+                                           const script::ScriptDirectory& scripts) -> Status {
+    const RevisionMap& map = scripts.map();
+    Clock& clock = session.clock();
+    const auto deadline = clock.now() + std::chrono::milliseconds(int64_t(timeout * 1000));
+    BackoffPolicy poll{std::chrono::milliseconds(100), std::chrono::milliseconds(2000)};
+    std::mt19937_64 random(std::random_device{}());
+    for (int attempt = 0;; ++attempt) {
+      Result<engine::DatabaseState> state = migrator.read_state();
+      if (!state) return state.error();
+      Status refused = migrator.refuse_blocking(*state);
+      if (!refused) return refused;
+      script::Plan plan = script::plan_upgrade(map, state->heads, map.heads());
+      if (plan.steps.empty()) {
+        log::info("database is migrated", {{"current", map.describe(state->heads)}});
+        return {};
+      }
+      if (clock.now() >= deadline) {
+        return Error(ErrorCode::kLockTimeout,
+                     "the database did not reach " + map.describe(map.heads()) + " within " +
+                         std::to_string(int(timeout)) + "s (" +
+                         std::to_string(plan.steps.size()) +
+                         " migration(s) still pending); is a runner or MigrationJob applying them?");
+      }
+      if (attempt % 10 == 0) {
+        log::info("waiting for migrations", {{"pending", int64_t(plan.steps.size())}});
+      }
+      engine::pause(clock, poll.delay(attempt, random));
+    }
+  });
+}
+
+}  // namespace schemagate::commands

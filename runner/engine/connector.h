@@ -1,0 +1,37 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <random>
+#include <string>
+
+#include <pqxx/pqxx>
+
+#include "schemagate/common/backoff.h"
+#include "schemagate/common/clock.h"
+#include "schemagate/common/result.h"
+
+namespace schemagate::engine {
+
+struct ConnectOptions {
+  std::string url;
+  std::string application_name = "schemagate";
+  /// How long to keep retrying while the server is unreachable or starting
+  /// (an init container may start before its database). Zero: one attempt.
+  std::chrono::milliseconds wait_for_db{0};
+  BackoffPolicy backoff{std::chrono::milliseconds(100), std::chrono::milliseconds(5000)};
+};
+
+/// Opens a connection, retrying with capped exponential backoff and jitter
+/// until `wait_for_db` has passed. Exit 3 when it never succeeds. Messages
+/// name the server by its redacted URL and never hold the password.
+Result<std::unique_ptr<pqxx::connection>> connect(const ConnectOptions& options, Clock& clock,
+                                                  std::mt19937_64& random);
+
+/// Session settings every runner connection carries: the server checks
+/// every second that the client is still there, so a runner killed mid-
+/// migration has its transaction rolled back and its lock freed at once
+/// (PostgreSQL 14+; older servers ignore it).
+void apply_session_defaults(pqxx::connection& connection);
+
+}  // namespace schemagate::engine

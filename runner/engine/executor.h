@@ -1,0 +1,65 @@
+#pragma once
+
+#include <chrono>
+#include <random>
+#include <string>
+
+#include <pqxx/pqxx>
+
+#include "engine/version_store.h"
+#include "schemagate/common/backoff.h"
+#include "schemagate/common/clock.h"
+#include "schemagate/common/result.h"
+#include "script/migration.h"
+#include "script/planner.h"
+#include "script/revision_map.h"
+
+namespace schemagate::engine {
+
+struct ExecutorOptions {
+  /// PostgreSQL lock_timeout for migration statements, so DDL never queues
+  /// behind a long transaction while blocking all traffic behind itself.
+  std::chrono::milliseconds statement_lock_timeout{5000};
+  /// Retries of a migration (or statement) that hit lock_timeout.
+  int lock_retries = 3;
+  BackoffPolicy retry_backoff{std::chrono::milliseconds(500), std::chrono::milliseconds(10000)};
+  std::string applied_by;  ///< host or pod name, for the history
+};
+
+/// Runs one planned step against the database. A transactional step commits
+/// its SQL, its version row changes and its history row in one transaction;
+/// a failure rolls all of it back and records the failure. A
+/// non-transactional step runs statement by statement; a failure is recorded
+/// as blocking, and upgrades refuse to run until `repair` or `stamp`.
+class Executor {
+ public:
+  Executor(pqxx::connection& connection, VersionStore& store, ExecutorOptions options,
+           Clock& clock);
+
+  Status run(const script::RevisionMap& map, const script::Migration& migration,
+             const script::Step& step);
+
+ private:
+  Status run_transactional(const script::RevisionMap& map, const script::Migration& migration,
+                           const script::Step& step, const script::Body& body);
+  Status run_statements(const script::RevisionMap& map, const script::Migration& migration,
+                        const script::Step& step, const script::Body& body);
+  void write_version_change(pqxx::transaction_base& tx, const script::RevisionMap& map,
+                            const script::Step& step);
+  HistoryRecord history(const script::Migration& migration, const script::Step& step,
+                        const std::string& started_at, int64_t duration_ms) const;
+  /// Records the failure and builds the error: file and line (from the
+  /// server's error position in the text that started at `first_line`),
+  /// SQLSTATE and message, and what the database looks like now.
+  Error failed(const script::Migration& migration, const script::Step& step, int first_line,
+               const pqxx::sql_error& error, const std::string& started_at, bool blocking);
+  void reset_session();
+
+  pqxx::connection& connection_;
+  VersionStore& store_;
+  ExecutorOptions options_;
+  Clock& clock_;
+  std::mt19937_64 random_;
+};
+
+}  // namespace schemagate::engine

@@ -1,0 +1,167 @@
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "engine/migration_lock.h"
+#include "engine/pause.h"
+#include "engine/sql_text.h"
+#include "schemagate/common/logging.h"
+
+namespace schemagate::engine {
+namespace {
+
+std::string interval(std::chrono::milliseconds duration) {
+  return "interval '" + std::to_string(duration.count()) + " milliseconds'";
+}
+
+class LeaseLock : public MigrationLock {
+ public:
+  LeaseLock(pqxx::connection& connection, std::string conninfo, const LockOptions& options,
+            Clock& clock)
+      : connection_(connection),
+        conninfo_(std::move(conninfo)),
+        options_(options),
+        clock_(clock),
+        random_(std::random_device{}()) {}
+
+  ~LeaseLock() override { release(); }
+
+  Status acquire(std::chrono::milliseconds timeout) override {
+    create_table();
+    const auto start = clock_.now();
+    auto next_report = start;
+    for (int attempt = 0;; ++attempt) {
+      pqxx::nontransaction query(connection_);
+      pqxx::result taken = query.exec(
+          "INSERT INTO " + options_.tables.lease() +
+          " (id, holder, acquired_at, expires_at) VALUES (1, " + quote_literal(options_.holder) +
+          ", now(), now() + " + interval(options_.lease) +
+          ") ON CONFLICT (id) DO UPDATE SET holder = EXCLUDED.holder, "
+          "acquired_at = EXCLUDED.acquired_at, expires_at = EXCLUDED.expires_at "
+          "WHERE " + options_.tables.lease() + ".expires_at < now() RETURNING holder");
+      if (!taken.empty()) {
+        held_ = true;
+        start_heartbeat();
+        log::info("migration lease acquired", {{"holder", options_.holder}});
+        return {};
+      }
+      std::string holder = describe_holder(query);
+      if (clock_.now() >= next_report) {
+        log::info("waiting for the migration lease", {{"holder", holder}});
+        next_report = clock_.now() + options_.report_every;
+      }
+      auto now = clock_.now();
+      if (now >= start + timeout) {
+        return Error(ErrorCode::kLockTimeout,
+                     "migration lease not acquired within " +
+                         std::to_string(timeout.count() / 1000) + "s; held by " + holder +
+                         ". Wait for it, or raise --lock-timeout");
+      }
+      auto remaining =
+          std::chrono::duration_cast<std::chrono::milliseconds>(start + timeout - now);
+      pause(clock_, std::min(options_.poll.delay(attempt, random_),
+                             remaining + std::chrono::milliseconds(1)));
+    }
+  }
+
+  bool still_held() const override { return held_ && !lost_; }
+
+  void release() override {
+    stop_heartbeat();
+    if (!held_) return;
+    held_ = false;
+    try {
+      pqxx::nontransaction query(connection_);
+      query.exec("DELETE FROM " + options_.tables.lease() +
+                 " WHERE id = 1 AND holder = " + quote_literal(options_.holder));
+    } catch (const std::exception& e) {
+      log::warn("could not release the migration lease; it expires by itself",
+                {{"error", e.what()}});
+    }
+  }
+
+ private:
+  void create_table() {
+    // A transaction-level advisory lock serializes concurrent creators; it
+    // works through transaction pooling, unlike a session lock.
+    pqxx::work create(connection_);
+    create.exec("SELECT pg_advisory_xact_lock(" + std::to_string(options_.key) + ")");
+    create.exec("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(options_.tables.schema));
+    create.exec("CREATE TABLE IF NOT EXISTS " + options_.tables.lease() +
+                " (id int PRIMARY KEY CHECK (id = 1), holder text NOT NULL, "
+                "acquired_at timestamptz NOT NULL, expires_at timestamptz NOT NULL)");
+    create.commit();
+  }
+
+  std::string describe_holder(pqxx::nontransaction& query) {
+    pqxx::result rows = query.exec(
+        "SELECT holder, extract(epoch FROM now() - acquired_at)::bigint, "
+        "extract(epoch FROM expires_at - now())::bigint FROM " + options_.tables.lease());
+    if (rows.empty()) return "nobody (just released)";
+    return rows[0][0].as<std::string>() + " (for " + rows[0][1].as<std::string>() +
+           "s, lease expires in " + rows[0][2].as<std::string>() + "s)";
+  }
+
+  void start_heartbeat() {
+    stopping_ = false;
+    heartbeat_ = std::thread([this] { heartbeat_loop(); });
+  }
+
+  void stop_heartbeat() {
+    {
+      std::lock_guard<std::mutex> guard(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    if (heartbeat_.joinable()) heartbeat_.join();
+  }
+
+  void heartbeat_loop() {
+    const auto period = options_.lease / 3;
+    std::unique_ptr<pqxx::connection> renewer;
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!wake_.wait_for(lock, period, [this] { return stopping_; })) {
+      try {
+        if (!renewer) renewer = std::make_unique<pqxx::connection>(conninfo_);
+        pqxx::nontransaction query(*renewer);
+        pqxx::result renewed = query.exec(
+            "UPDATE " + options_.tables.lease() + " SET expires_at = now() + " +
+            interval(options_.lease) + " WHERE id = 1 AND holder = " +
+            quote_literal(options_.holder));
+        if (renewed.affected_rows() != 1) {
+          lost_ = true;
+          log::error("migration lease lost to another runner; stopping after this step",
+                     {{"holder", options_.holder}});
+          return;
+        }
+      } catch (const std::exception& e) {
+        renewer.reset();
+        log::warn("lease heartbeat failed; retrying", {{"error", e.what()}});
+      }
+    }
+  }
+
+  pqxx::connection& connection_;
+  std::string conninfo_;
+  LockOptions options_;
+  Clock& clock_;
+  std::mt19937_64 random_;
+  bool held_ = false;
+  std::atomic<bool> lost_{false};
+  std::thread heartbeat_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<MigrationLock> make_lease_lock(pqxx::connection& connection,
+                                               const std::string& conninfo,
+                                               const LockOptions& options, Clock& clock) {
+  return std::make_unique<LeaseLock>(connection, conninfo, options, clock);
+}
+
+}  // namespace schemagate::engine

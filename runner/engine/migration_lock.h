@@ -1,0 +1,55 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+
+#include <pqxx/pqxx>
+
+#include "engine/version_sql.h"
+#include "schemagate/common/backoff.h"
+#include "schemagate/common/clock.h"
+#include "schemagate/common/result.h"
+
+namespace schemagate::engine {
+
+/// The lock that makes exactly one runner apply migrations. Held from before
+/// the state is read until the work is done; released on every path
+/// (destructor), and by the server when the holder dies.
+class MigrationLock {
+ public:
+  virtual ~MigrationLock() = default;
+  /// Blocks until the lock is held, or fails with exit 4 after `timeout`.
+  /// Waiting happens outside any transaction: a waiter blocked inside one
+  /// would deadlock the holder's CREATE INDEX CONCURRENTLY.
+  virtual Status acquire(std::chrono::milliseconds timeout) = 0;
+  /// False when a lease was lost while held (the holder must stop).
+  virtual bool still_held() const = 0;
+  virtual void release() = 0;
+};
+
+struct LockOptions {
+  int64_t key = 0;
+  VersionTables tables;
+  std::string holder;  ///< who we are, for other waiters' logs
+  BackoffPolicy poll{std::chrono::milliseconds(50), std::chrono::milliseconds(1000)};
+  /// How often a waiter logs who holds the lock.
+  std::chrono::milliseconds report_every{std::chrono::seconds(5)};
+  /// Lease mode: how long a lease lives without a heartbeat.
+  std::chrono::milliseconds lease{std::chrono::seconds(30)};
+};
+
+/// A session-level `pg_advisory_lock` on `connection`.
+std::unique_ptr<MigrationLock> make_advisory_lock(pqxx::connection& connection,
+                                                  const LockOptions& options, Clock& clock);
+
+/// A lease row for PgBouncer in transaction pooling, where session locks do
+/// not work. A second connection (opened with `conninfo`) renews the lease;
+/// a dead holder's lease expires.
+std::unique_ptr<MigrationLock> make_lease_lock(pqxx::connection& connection,
+                                               const std::string& conninfo,
+                                               const LockOptions& options, Clock& clock);
+
+}  // namespace schemagate::engine

@@ -1,0 +1,238 @@
+#include "engine/migrator.h"
+
+#include "schemagate/common/logging.h"
+#include "sql/body_analyzer.h"
+
+namespace schemagate::engine {
+namespace {
+
+using script::Direction;
+using script::RevisionMap;
+
+}  // namespace
+
+Migrator::Migrator(pqxx::connection& connection, VersionStore& store,
+                   const script::ScriptDirectory& scripts, MigratorOptions options, Clock& clock)
+    : connection_(connection),
+      store_(store),
+      scripts_(scripts),
+      options_(std::move(options)),
+      clock_(clock) {}
+
+Result<DatabaseState> Migrator::read_state() {
+  const RevisionMap& map = scripts_.map();
+  DatabaseState state;
+  for (const std::string& row : store_.heads()) {
+    auto index = map.find(row);
+    if (!index) {
+      return Error(ErrorCode::kStateRefused,
+                   "the database is at revision " + row + ", which is not in " +
+                       scripts_.versions_dir().string() +
+                       ": is this the right migration directory? Restore the file, or "
+                       "`schemagate stamp` the database to a revision that exists");
+    }
+    state.heads.push_back(*index);
+  }
+  Status consistent = script::check_current(map, state.heads);
+  if (!consistent) return consistent.error();
+  state.blocking = store_.blocking_failures();
+  auto recorded = store_.recorded_checksums();
+  RevisionMap::Set applied = map.ancestors(state.heads);
+  for (RevisionMap::Index index : map.ordered(applied)) {
+    auto it = recorded.find(map.id(index));
+    if (it != recorded.end() && it->second != scripts_.migration(index).checksum()) {
+      state.changed.push_back(index);
+    }
+  }
+  return state;
+}
+
+Status Migrator::refuse_blocking(const DatabaseState& state) const {
+  if (state.blocking.empty()) return {};
+  const BlockingFailure& failure = state.blocking.front();
+  return Error(ErrorCode::kStateRefused,
+               "revision " + failure.revision + " failed at " + failure.started_at + " (" +
+                   failure.error +
+                   ") and is not transactional, so the database may be half migrated. Fix it "
+                   "by hand, then run `schemagate repair` (to retry it) or `schemagate stamp " +
+                   failure.revision + "` (if you completed it by hand)");
+}
+
+Status Migrator::verify_checksums(const DatabaseState& state) const {
+  if (state.changed.empty()) return {};
+  std::string message = "applied migrations changed since they were applied:";
+  for (RevisionMap::Index index : state.changed) {
+    message += "\n  " + scripts_.map().id(index) + " (" + scripts_.migration(index).path + ")";
+  }
+  message += "\nrevert the files, or run `schemagate repair` to accept them, or pass "
+             "--allow-changed for this run";
+  return Error(ErrorCode::kStateRefused, message);
+}
+
+Status Migrator::upgrade(const std::string& target, std::ostream& out, const MigrationLock* lock) {
+  if (!target.empty() && target[0] == '-') {
+    return Error(ErrorCode::kInvalid,
+                 "upgrade target '" + target + "' walks backwards; use `schemagate downgrade`");
+  }
+  Result<DatabaseState> state = read_state();
+  if (!state) return state.error();
+  Status refused = refuse_blocking(*state);
+  if (!refused) return refused;
+  Status unchanged = verify_checksums(*state);
+  if (!unchanged) {
+    if (!options_.allow_changed) return unchanged;
+    log::warn("--allow-changed: running despite edited applied migrations",
+              {{"changed", scripts_.map().describe(state->changed)}});
+  }
+  Result<script::Target> resolved = script::resolve_target(scripts_.map(), target, state->heads);
+  if (!resolved) return resolved.error();
+  script::Plan plan = script::plan_upgrade(scripts_.map(), state->heads, *resolved);
+  return run_plan(plan, out, lock);
+}
+
+Status Migrator::downgrade(const std::string& target, std::ostream& out,
+                           const MigrationLock* lock) {
+  if (!target.empty() && target[0] == '+') {
+    return Error(ErrorCode::kInvalid,
+                 "downgrade target '" + target + "' walks forwards; use `schemagate upgrade`");
+  }
+  Result<DatabaseState> state = read_state();
+  if (!state) return state.error();
+  Status refused = refuse_blocking(*state);
+  if (!refused) return refused;
+  Status unchanged = verify_checksums(*state);
+  if (!unchanged && !options_.allow_changed) return unchanged;
+  Result<script::Target> resolved = script::resolve_target(scripts_.map(), target, state->heads);
+  if (!resolved) return resolved.error();
+  Result<script::Plan> plan = script::plan_downgrade(scripts_.map(), state->heads, *resolved);
+  if (!plan) return plan.error();
+  return run_plan(*plan, out, lock);
+}
+
+Status Migrator::check_bodies(const script::Plan& plan) const {
+  for (const script::Step& step : plan.steps) {
+    const script::Migration& migration = scripts_.migration(step.revision);
+    const script::Body* body = &migration.up;
+    if (step.direction == Direction::kDown) {
+      if (!migration.down) {
+        return Error(ErrorCode::kInvalid,
+                     migration.path + ": revision " + migration.revision.id +
+                         " has no '-- schemagate:down' section, so it cannot be downgraded; add "
+                         "one, or stamp past it");
+      }
+      body = &*migration.down;
+    }
+    Result<sql::Analysis> analysis = sql::analyze_body(migration.path, body->sql, body->first_line,
+                                                       migration.transactional);
+    if (!analysis) return analysis.error();
+  }
+  return {};
+}
+
+void Migrator::print_plan(const script::Plan& plan, std::ostream& out) const {
+  const RevisionMap& map = scripts_.map();
+  for (const script::Step& step : plan.steps) {
+    out << (step.direction == Direction::kUp ? "upgrade " : "downgrade ") << map.id(step.revision)
+        << ", " << map.revision(step.revision).message << "\n";
+  }
+}
+
+Status Migrator::run_plan(const script::Plan& plan, std::ostream& out, const MigrationLock* lock) {
+  Status bodies = check_bodies(plan);
+  if (!bodies) return bodies;
+  if (options_.dry_run) {
+    print_plan(plan, out);
+    log::info("dry run: nothing changed", {{"steps", int64_t(plan.steps.size())}});
+    return {};
+  }
+  if (plan.steps.empty()) {
+    log::info("nothing to do", {{"current", scripts_.map().describe(plan.heads_after)}});
+    return {};
+  }
+  store_.ensure_tables();
+  Executor executor(connection_, store_, options_.executor, clock_);
+  const RevisionMap& map = scripts_.map();
+  for (const script::Step& step : plan.steps) {
+    if (lock && !lock->still_held()) {
+      return Error(ErrorCode::kLockTimeout,
+                   "the migration lease was lost before revision " + map.id(step.revision) +
+                       "; another runner may have taken over. Nothing half done: run again");
+    }
+    const script::Migration& migration = scripts_.migration(step.revision);
+    auto start = clock_.now();
+    Status status = executor.run(map, migration, step);
+    if (!status) return status;
+    log::info(step.direction == Direction::kUp ? "applied" : "reverted",
+              {{"revision", migration.revision.id},
+               {"message", migration.revision.message},
+               {"duration_ms", int64_t(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           clock_.now() - start)
+                                           .count())}});
+  }
+  log::info("done", {{"steps", int64_t(plan.steps.size())},
+                     {"current", map.describe(plan.heads_after)}});
+  return {};
+}
+
+Status Migrator::stamp(const std::string& target, std::ostream& out) {
+  Result<DatabaseState> state = read_state();
+  if (!state) return state.error();
+  Result<script::Target> resolved = script::resolve_target(scripts_.map(), target, state->heads);
+  if (!resolved) return resolved.error();
+  const RevisionMap& map = scripts_.map();
+  script::Target rows = script::plan_stamp(map, state->heads, *resolved);
+  if (options_.dry_run) {
+    out << "stamp " << map.describe(state->heads) << " -> " << map.describe(rows) << "\n";
+    return {};
+  }
+  store_.ensure_tables();
+  pqxx::work tx(connection_);
+  if (!state->heads.empty()) tx.exec(delete_versions_sql(store_.tables(), map.ids(state->heads)));
+  if (!rows.empty()) tx.exec(insert_versions_sql(store_.tables(), map.ids(rows)));
+  for (RevisionMap::Index index : *resolved) {
+    HistoryRecord record;
+    record.revision = map.id(index);
+    record.direction = "stamp";
+    record.checksum = scripts_.migration(index).checksum();
+    record.started_at = utc_timestamp_now();
+    record.applied_by = options_.executor.applied_by;
+    record.outcome = "succeeded";
+    tx.exec(insert_history_sql(store_.tables(), record));
+  }
+  tx.exec("UPDATE " + store_.tables().history() + " SET blocking = false WHERE blocking");
+  tx.commit();
+  log::info("stamped", {{"from", map.describe(state->heads)}, {"to", map.describe(rows)}});
+  return {};
+}
+
+Status Migrator::repair(std::ostream& out) {
+  Result<DatabaseState> state = read_state();
+  if (!state) return state.error();
+  if (options_.dry_run) {
+    for (const BlockingFailure& failure : state->blocking) {
+      out << "clear failure of " << failure.revision << "\n";
+    }
+    for (RevisionMap::Index index : state->changed) {
+      out << "accept checksum of " << scripts_.map().id(index) << "\n";
+    }
+    return {};
+  }
+  int cleared = store_.clear_blocking_failures();
+  for (RevisionMap::Index index : state->changed) {
+    HistoryRecord record;
+    record.revision = scripts_.map().id(index);
+    record.direction = "repair";
+    record.checksum = scripts_.migration(index).checksum();
+    record.started_at = utc_timestamp_now();
+    record.applied_by = options_.executor.applied_by;
+    record.outcome = "succeeded";
+    store_.record(record);
+    log::warn("accepted the edited file of an applied revision",
+              {{"revision", record.revision}, {"path", scripts_.migration(index).path}});
+  }
+  log::info("repaired", {{"failures_cleared", cleared},
+                         {"checksums_accepted", int64_t(state->changed.size())}});
+  return {};
+}
+
+}  // namespace schemagate::engine

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "engine/executor.h"
+#include "engine/migration_lock.h"
+#include "engine/version_store.h"
+#include "schemagate/common/backoff.h"
+#include "schemagate/common/clock.h"
+#include "schemagate/common/result.h"
+#include "script/planner.h"
+#include "script/script_directory.h"
+
+namespace schemagate::engine {
+
+/// The database as the migrator sees it, checked against the directory.
+struct DatabaseState {
+  script::Target heads;                           ///< version rows
+  std::vector<BlockingFailure> blocking;          ///< failed non-transactional migrations
+  std::vector<script::RevisionMap::Index> changed;  ///< applied files edited since
+};
+
+struct MigratorOptions {
+  bool allow_changed = false;  ///< run despite edited applied files (logged loudly)
+  bool dry_run = false;        ///< plan and print, change nothing
+  ExecutorOptions executor;
+};
+
+/// Every entry point follows one shape: read the state (the caller holds
+/// the migration lock when it writes) → refuse a failed or changed state →
+/// plan → check every body → run the steps. "Nothing to do" is success.
+class Migrator {
+ public:
+  Migrator(pqxx::connection& connection, VersionStore& store,
+           const script::ScriptDirectory& scripts, MigratorOptions options, Clock& clock);
+
+  /// Reads the version rows and history. Exit 5 when a row names a revision
+  /// the directory does not have, or the rows are inconsistent.
+  Result<DatabaseState> read_state();
+
+  Status upgrade(const std::string& target, std::ostream& out, const MigrationLock* lock);
+  Status downgrade(const std::string& target, std::ostream& out, const MigrationLock* lock);
+  /// Moves the version rows without running migrations; clears blocking
+  /// failures (the operator says where the database really is).
+  Status stamp(const std::string& target, std::ostream& out);
+  /// Clears blocking failures and accepts the checksums of edited applied
+  /// files, recording both in the history.
+  Status repair(std::ostream& out);
+
+  /// Exit 5 naming every edited applied revision (the check `verify` runs).
+  Status verify_checksums(const DatabaseState& state) const;
+  /// Exit 5 when a failed non-transactional migration awaits repair.
+  Status refuse_blocking(const DatabaseState& state) const;
+
+ private:
+  Status run_plan(const script::Plan& plan, std::ostream& out, const MigrationLock* lock);
+  Status check_bodies(const script::Plan& plan) const;
+  void print_plan(const script::Plan& plan, std::ostream& out) const;
+
+  pqxx::connection& connection_;
+  VersionStore& store_;
+  const script::ScriptDirectory& scripts_;
+  MigratorOptions options_;
+  Clock& clock_;
+};
+
+}  // namespace schemagate::engine

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <string>
+
+namespace schemagate::engine {
+
+/// What the server said about a failed statement, split from libpq's text.
+struct ServerError {
+  std::string message;  ///< the primary message, without "ERROR:  "
+  int line = 0;         ///< 1-based line within the statement text sent; 0 if unknown
+};
+
+/// Parses a libpq error text ("ERROR:  syntax error at or near ...\nLINE 7:
+/// ..."). libpq prints the LINE marker from the server's error position.
+ServerError parse_server_error(const std::string& text);
+
+}  // namespace schemagate::engine

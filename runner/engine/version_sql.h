@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace schemagate::engine {
+
+/// Names of the tables schemagate keeps in the target database.
+struct VersionTables {
+  std::string schema = "public";
+  std::string version_table = "schemagate_version";
+  std::string history_table = "schemagate_history";
+
+  std::string version() const;  ///< quoted, schema-qualified
+  std::string history() const;
+  std::string lease() const;    ///< the lease row of `--lock-mode table`
+};
+
+/// One row of the history table.
+struct HistoryRecord {
+  std::string revision;
+  std::string direction;   ///< up | down | stamp | repair
+  std::string checksum;    ///< empty: NULL
+  std::string started_at;  ///< ISO 8601 UTC
+  int64_t duration_ms = 0;
+  std::string applied_by;
+  std::string outcome;     ///< succeeded | failed
+  std::string error;       ///< empty: NULL
+  bool blocking = false;   ///< a failed non-transactional migration that blocks upgrades
+};
+
+/// The SQL every statement builder below produces is plain text so that the
+/// online runner and `--sql` print exactly the same statements.
+
+/// Creates the schema, version and history tables when missing.
+std::string create_tables_sql(const VersionTables& tables);
+
+/// Deletes `removed` rows and inserts `added` ones. The delete is one
+/// statement whose affected row count the caller checks against
+/// removed.size(): every row it expects to move must be there.
+std::string delete_versions_sql(const VersionTables& tables, const std::vector<std::string>& removed);
+std::string insert_versions_sql(const VersionTables& tables, const std::vector<std::string>& added);
+
+std::string insert_history_sql(const VersionTables& tables, const HistoryRecord& record);
+
+/// A stable advisory lock key for a version table: any two runners that
+/// share a version table contend for the same lock.
+int64_t derive_lock_key(const std::string& schema, const std::string& version_table);
+
+/// Now, as ISO 8601 UTC with milliseconds (for history rows).
+std::string utc_timestamp_now();
+
+}  // namespace schemagate::engine

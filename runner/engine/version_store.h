@@ -1,0 +1,45 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "engine/version_sql.h"
+
+namespace schemagate::engine {
+
+/// A failed non-transactional migration that blocks upgrades until repair.
+struct BlockingFailure {
+  std::string revision;
+  std::string started_at;
+  std::string error;
+};
+
+/// Reads and writes the version and history tables. Throws pqxx exceptions;
+/// the migrator turns them into typed errors with context.
+class VersionStore {
+ public:
+  VersionStore(pqxx::connection& connection, VersionTables tables)
+      : connection_(connection), tables_(std::move(tables)) {}
+
+  const VersionTables& tables() const { return tables_; }
+  bool tables_exist();
+  void ensure_tables();
+  /// The version rows, sorted; empty when the table does not exist yet.
+  std::vector<std::string> heads();
+  std::vector<BlockingFailure> blocking_failures();
+  /// revision -> checksum of its latest successful up, stamp or repair.
+  std::map<std::string, std::string> recorded_checksums();
+  /// Writes one history row in its own transaction.
+  void record(const HistoryRecord& record);
+  /// Clears every blocking failure; returns how many there were.
+  int clear_blocking_failures();
+
+ private:
+  pqxx::connection& connection_;
+  VersionTables tables_;
+};
+
+}  // namespace schemagate::engine

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "schemagate/common/result.h"
+#include "sql/statement_classifier.h"
+#include "sql/statement_splitter.h"
+
+namespace schemagate::sql {
+
+struct AnalyzedStatement {
+  Statement statement;
+  StatementKind kind = StatementKind::kOrdinary;
+};
+
+/// A migration body, split and checked: what the engine runs.
+struct Analysis {
+  std::vector<AnalyzedStatement> statements;  ///< in body order; empty for an empty body
+};
+
+/// Splits and checks one body (the up or down section of `path`, whose first
+/// line is file line `first_line`) without a database. Refused, with
+/// ErrorCode::kInvalid and `path:line: ...` naming the first offence:
+/// - a psql meta-command (`\set`, `\i`): schemagate runs plain SQL;
+/// - transaction control (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, ...), in any
+///   migration: it would break the atomicity schemagate promises;
+/// - in a `transactional` migration, a statement that cannot run inside a
+///   transaction block (CREATE INDEX CONCURRENTLY, VACUUM, ...).
+/// A syntax error is not refused here: the server reports it with a position
+/// that line_of_position maps back to the file.
+Result<Analysis> analyze_body(const std::string& path, const std::string& body, int first_line,
+                              bool transactional);
+
+}  // namespace schemagate::sql

@@ -1,0 +1,130 @@
+#include "sql/statement_classifier.h"
+
+#include <pg_query.h>
+
+#include <optional>
+
+#include "sql/json_value.h"
+
+namespace schemagate::sql {
+namespace {
+
+struct NamedValue {
+  const char* value;
+  const char* command;
+};
+
+// TransactionStmt.kind: END and ABORT parse as COMMIT and ROLLBACK.
+constexpr NamedValue kTransactionCommands[] = {
+    {"TRANS_STMT_BEGIN", "BEGIN"},
+    {"TRANS_STMT_START", "START TRANSACTION"},
+    {"TRANS_STMT_COMMIT", "COMMIT"},
+    {"TRANS_STMT_ROLLBACK", "ROLLBACK"},
+    {"TRANS_STMT_SAVEPOINT", "SAVEPOINT"},
+    {"TRANS_STMT_RELEASE", "RELEASE SAVEPOINT"},
+    {"TRANS_STMT_ROLLBACK_TO", "ROLLBACK TO SAVEPOINT"},
+    {"TRANS_STMT_PREPARE", "PREPARE TRANSACTION"},
+    {"TRANS_STMT_COMMIT_PREPARED", "COMMIT PREPARED"},
+    {"TRANS_STMT_ROLLBACK_PREPARED", "ROLLBACK PREPARED"},
+};
+
+// Statements that are never allowed in a transaction block, by node type.
+constexpr NamedValue kNoTransactionNodes[] = {
+    {"CreatedbStmt", "CREATE DATABASE"},
+    {"DropdbStmt", "DROP DATABASE"},
+    {"CreateTableSpaceStmt", "CREATE TABLESPACE"},
+    {"DropTableSpaceStmt", "DROP TABLESPACE"},
+    {"AlterSystemStmt", "ALTER SYSTEM"},
+};
+
+// ReindexStmt.kind values that reindex many tables, one transaction each.
+constexpr NamedValue kMultipleReindexKinds[] = {
+    {"REINDEX_OBJECT_SCHEMA", "REINDEX SCHEMA"},
+    {"REINDEX_OBJECT_SYSTEM", "REINDEX SYSTEM"},
+    {"REINDEX_OBJECT_DATABASE", "REINDEX DATABASE"},
+};
+
+template <size_t N>
+const char* command_for(const NamedValue (&table)[N], const std::string& value) {
+  for (const NamedValue& entry : table) {
+    if (value == entry.value) return entry.command;
+  }
+  return nullptr;
+}
+
+std::string string_member(const JsonValue& node, const std::string& key) {
+  const JsonValue* member = node.find(key);
+  const std::string* text = member != nullptr ? member->string() : nullptr;
+  return text != nullptr ? *text : std::string();
+}
+
+bool flag_member(const JsonValue& node, const std::string& key) {
+  const JsonValue* member = node.find(key);
+  return member != nullptr && member->is_true();
+}
+
+/// REINDEX (CONCURRENTLY) and REINDEX ... CONCURRENTLY both land in `params`.
+bool has_concurrently_param(const JsonValue& reindex) {
+  const JsonValue* params = reindex.find("params");
+  if (params == nullptr || params->array() == nullptr) return false;
+  for (const JsonValue& param : *params->array()) {
+    const JsonValue* def_elem = param.find("DefElem");
+    if (def_elem != nullptr && string_member(*def_elem, "defname") == "concurrently") return true;
+  }
+  return false;
+}
+
+Classification flagged(StatementKind kind, const char* command) {
+  return command != nullptr ? Classification{kind, command} : Classification{};
+}
+
+/// Classifies the node of a parse tree's statement: `{"IndexStmt": {...}}`.
+Classification classify_node(const std::string& type, const JsonValue& node) {
+  constexpr StatementKind kNoTx = StatementKind::kNoTransactionBlock;
+  if (type == "TransactionStmt") {
+    return flagged(StatementKind::kTransactionControl,
+                   command_for(kTransactionCommands, string_member(node, "kind")));
+  }
+  if (type == "IndexStmt" && flag_member(node, "concurrent")) {
+    return flagged(kNoTx, "CREATE INDEX CONCURRENTLY");
+  }
+  if (type == "DropStmt" && flag_member(node, "concurrent")) {
+    return flagged(kNoTx, "DROP INDEX CONCURRENTLY");
+  }
+  if (type == "ReindexStmt") {
+    if (has_concurrently_param(node)) return flagged(kNoTx, "REINDEX CONCURRENTLY");
+    return flagged(kNoTx, command_for(kMultipleReindexKinds, string_member(node, "kind")));
+  }
+  // VacuumStmt also holds ANALYZE, which is allowed in a transaction.
+  if (type == "VacuumStmt" && flag_member(node, "is_vacuumcmd")) return flagged(kNoTx, "VACUUM");
+  return flagged(kNoTx, command_for(kNoTransactionNodes, type));
+}
+
+std::optional<JsonValue> parse_tree_of(const std::string& statement) {
+  PgQueryParseResult result = pg_query_parse(statement.c_str());
+  std::optional<JsonValue> tree;
+  if (result.error == nullptr) tree = JsonValue::parse(result.parse_tree);
+  pg_query_free_parse_result(result);
+  return tree;
+}
+
+}  // namespace
+
+Classification classify_statement(const std::string& statement) {
+  std::optional<JsonValue> tree = parse_tree_of(statement);
+  // {"version": ..., "stmts": [{"stmt": {"<NodeType>": {...}}, ...}, ...]}
+  const JsonValue* stmts = tree ? tree->find("stmts") : nullptr;
+  if (stmts == nullptr || stmts->array() == nullptr) return {};
+  // A split statement holds one statement, except when a body with a syntax
+  // error was split by the scanner: the first flagged one counts then.
+  for (const JsonValue& raw_stmt : *stmts->array()) {
+    const JsonValue* stmt = raw_stmt.find("stmt");
+    if (stmt == nullptr || stmt->object() == nullptr || stmt->object()->size() != 1) continue;
+    const auto& [type, node] = stmt->object()->front();
+    Classification classification = classify_node(type, node);
+    if (classification.kind != StatementKind::kOrdinary) return classification;
+  }
+  return {};
+}
+
+}  // namespace schemagate::sql

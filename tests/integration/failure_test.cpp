@@ -1,0 +1,192 @@
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "integration/support.h"
+
+using namespace schemagate::testing;
+
+TEST_CASE("a syntax error names the file and line and rolls the migration back", "[failure]") {
+  TestDatabase db;
+  Project project;
+  project.add("aaaaaaaaaaa1", {}, "CREATE TABLE good (id int);\n");
+  // Header lines 1-3, a blank, the marker on 5: the body starts on line 6.
+  auto file = project.add("bbbbbbbbbbb2", {"aaaaaaaaaaa1"},
+                          "CREATE TABLE partial (id int);\nCREATE TABEL broken (id int);\n");
+  auto result = run_cli(project, db.url(), {"upgrade"});
+  expect_exit(result, 1);
+  CHECK_THAT(result.err, Catch::Contains(file.string() + ":7:"));
+  CHECK_THAT(result.err, Catch::Contains("42601"));
+  CHECK_THAT(result.err, Catch::Contains("syntax error at or near \\\"TABEL\\\"") ||
+                             Catch::Contains("syntax error at or near \"TABEL\""));
+  CHECK(version_rows(db) == "aaaaaaaaaaa1");
+  CHECK(db.table_exists("good"));
+  CHECK_FALSE(db.table_exists("partial"));
+  CHECK(db.scalar("SELECT outcome FROM schemagate_history WHERE revision = 'bbbbbbbbbbb2'") ==
+        "failed");
+  CHECK_THAT(db.scalar("SELECT error FROM schemagate_history WHERE revision = 'bbbbbbbbbbb2'"),
+             Catch::Contains(":7"));
+}
+
+TEST_CASE("an unreachable server exits 3 after --wait-for-db", "[failure][connect]") {
+  Project project;
+  project.add("aaaaaaaaaaa1", {}, "SELECT 1;\n");
+  auto start = std::chrono::steady_clock::now();
+  auto result = run_cli(project, "postgresql://postgres:secret@127.0.0.1:9/postgres",
+                           {"upgrade", "--wait-for-db", "3"});
+  auto waited = std::chrono::steady_clock::now() - start;
+  expect_exit(result, 3);
+  CHECK(waited >= std::chrono::milliseconds(2000));
+  CHECK(waited < std::chrono::seconds(15));
+  CHECK_THAT(result.err, Catch::Contains("127.0.0.1:9"));
+  CHECK_THAT(result.err, !Catch::Contains("secret"));
+}
+
+TEST_CASE("a server that starts after the runner is waited for", "[failure][connect]") {
+  TempDir dir;
+  std::string pgdir = (dir.path() / "pg").string();
+  std::string script = source_dir() + "/scripts/pg.sh";
+  expect_exit(run_process({"bash", script, "init", pgdir}), 0);
+  std::string url;
+  {
+    std::ifstream env(pgdir + "/env");
+    std::string line;
+    while (std::getline(env, line)) {
+      if (line.rfind("DATABASE_URL=", 0) == 0) url = line.substr(13);
+    }
+  }
+  REQUIRE_FALSE(url.empty());
+  Project project;
+  project.add("aaaaaaaaaaa1", {}, "CREATE TABLE late (id int);\n");
+  auto runner = start_schemagate(project, url, {"upgrade", "--wait-for-db", "60"});
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  expect_exit(run_process({"bash", script, "run", pgdir}), 0);
+  auto result = runner->wait();
+  run_process({"bash", script, "stop", pgdir});
+  expect_exit(result, 0);
+  CHECK_THAT(result.err, Catch::Contains("database not reachable yet"));
+}
+
+TEST_CASE("an edited applied file is refused until repaired or allowed", "[failure][checksum]") {
+  TestDatabase db;
+  Project project;
+  auto file = project.add("aaaaaaaaaaa1", {}, "CREATE TABLE edited (id int);\n");
+  expect_exit(run_cli(project, db.url(), {"upgrade"}), 0);
+  project.add("aaaaaaaaaaa1", {}, "CREATE TABLE edited (id bigint);\n");
+  project.add("bbbbbbbbbbb2", {"aaaaaaaaaaa1"}, "CREATE TABLE next_one (id int);\n");
+
+  auto refused = run_cli(project, db.url(), {"upgrade"});
+  expect_exit(refused, 5);
+  CHECK_THAT(refused.err, Catch::Contains("aaaaaaaaaaa1"));
+  CHECK_THAT(refused.err, Catch::Contains(file.string()));
+  CHECK_FALSE(db.table_exists("next_one"));
+  expect_exit(run_cli(project, db.url(), {"verify"}), 5);
+  expect_exit(run_cli(project, db.url(), {"check"}), 1);
+
+  auto allowed = run_cli(project, db.url(), {"upgrade", "--allow-changed"});
+  expect_exit(allowed, 0);
+  CHECK_THAT(allowed.err, Catch::Contains("--allow-changed"));
+  CHECK(db.table_exists("next_one"));
+
+  expect_exit(run_cli(project, db.url(), {"repair"}), 0);
+  expect_exit(run_cli(project, db.url(), {"verify"}), 0);
+  expect_exit(run_cli(project, db.url(), {"check"}), 0);
+}
+
+TEST_CASE("a failed non-transactional migration blocks upgrades until repair", "[failure]") {
+  TestDatabase db;
+  Project project;
+  const std::string header = "-- schemagate:transactional false\n";
+  project.add("aaaaaaaaaaa1", {},
+              "CREATE TABLE IF NOT EXISTS nt_first (id int);\n"
+              "CREATE INDEX CONCURRENTLY nt_idx ON nt_missing (id);\n",
+              "", header);
+  auto failed = run_cli(project, db.url(), {"upgrade"});
+  expect_exit(failed, 1);
+  CHECK_THAT(failed.err, Catch::Contains("repair"));
+  CHECK(db.table_exists("nt_first"));  // statements before the failure stay
+  CHECK(version_rows(db).empty());
+
+  auto blocked = run_cli(project, db.url(), {"upgrade"});
+  expect_exit(blocked, 5);
+  CHECK_THAT(blocked.err, Catch::Contains("schemagate repair"));
+
+  project.add("aaaaaaaaaaa1", {},
+              "CREATE TABLE IF NOT EXISTS nt_first (id int);\n"
+              "CREATE INDEX CONCURRENTLY nt_idx ON nt_first (id);\n",
+              "", header);
+  expect_exit(run_cli(project, db.url(), {"repair"}), 0);
+  expect_exit(run_cli(project, db.url(), {"upgrade"}), 0);
+  CHECK(version_rows(db) == "aaaaaaaaaaa1");
+  CHECK(db.scalar("SELECT indisvalid FROM pg_index WHERE indexrelid = 'nt_idx'::regclass") == "t");
+}
+
+TEST_CASE("malformed bodies are refused before anything runs", "[failure]") {
+  TestDatabase db;
+  Project project;
+  project.add("aaaaaaaaaaa1", {}, "CREATE TABLE first_ok (id int);\n");
+  auto file = project.add("bbbbbbbbbbb2", {"aaaaaaaaaaa1"},
+                          "CREATE TABLE t2 (id int);\nCOMMIT;\n");
+  auto result = run_cli(project, db.url(), {"upgrade"});
+  expect_exit(result, 2);
+  CHECK_THAT(result.err, Catch::Contains(file.string() + ":7"));
+  CHECK_FALSE(db.table_exists("first_ok"));
+
+  project.add("bbbbbbbbbbb2", {"aaaaaaaaaaa1"}, "\\set x 1\nSELECT 1;\n");
+  auto meta = run_cli(project, db.url(), {"upgrade"});
+  expect_exit(meta, 2);
+  CHECK_THAT(meta.err, Catch::Contains(":6"));
+
+  project.add("bbbbbbbbbbb2", {"aaaaaaaaaaa1"}, "CREATE INDEX CONCURRENTLY i ON first_ok (id);\n");
+  auto concurrently = run_cli(project, db.url(), {"upgrade"});
+  expect_exit(concurrently, 2);
+  CHECK_THAT(concurrently.err, Catch::Contains("transactional false"));
+  CHECK_FALSE(db.table_exists("first_ok"));
+}
+
+TEST_CASE("a password with @, : and % connects and never appears in output", "[security]") {
+  TestDatabase db;
+  const std::string password = "p@ss:w%rd";
+  const std::string encoded = "p%40ss%3Aw%25rd";
+  std::string role = "odd_" + db.name();
+  {
+    pqxx::nontransaction admin(db.connection());
+    admin.exec("CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "'");
+    admin.exec("ALTER DATABASE " + db.name() + " OWNER TO " + role);
+    admin.exec("ALTER SCHEMA public OWNER TO " + role);
+  }
+  std::string server = test_server_url();
+  std::string host = server.substr(server.find('@') + 1);
+  host = host.substr(0, host.find('/'));
+  std::string url = "postgresql://" + role + ":" + encoded + "@" + host + "/" + db.name();
+
+  Project project;
+  project.add("aaaaaaaaaaa1", {}, "CREATE TABLE secret_ok (id int);\n");
+  project.add("bbbbbbbbbbb2", {"aaaaaaaaaaa1"}, "SELECT no_such_column FROM secret_ok;\n");
+  auto outputs = std::vector<ProcessResult>{
+      run_cli(project, url, {"upgrade", "aaaa", "--log-level", "debug"}),
+      run_cli(project, url, {"upgrade", "--log-format", "json"}),
+      run_cli(project, url + "_missing_db", {"current"}),
+      run_cli(project, "postgresql://" + role + ":wrong%40pw@" + host + "/" + db.name(),
+                 {"current"}),
+  };
+  expect_exit(outputs[0], 0);
+  CHECK(outputs[1].exit_code == 1);
+  CHECK(outputs[2].exit_code == 3);
+  CHECK(outputs[3].exit_code == 3);
+  for (const auto& output : outputs) {
+    for (const std::string& secret : {password, encoded, std::string("wrong@pw"),
+                                      std::string("wrong%40pw")}) {
+      CHECK_THAT(output.out + output.err, !Catch::Contains(secret));
+    }
+  }
+  CHECK(db.table_exists("secret_ok"));
+
+  TempDir dir;
+  auto url_file = dir.write("url", url + "\n");
+  auto from_file = run_process({schemagate_binary(), "--dir", project.root().string(),
+                                "--database-url-file", url_file.string(), "current"},
+                               {{"DATABASE_URL", ""}});
+  expect_exit(from_file, 0);
+  CHECK(from_file.out == "aaaaaaaaaaa1\n");
+}

@@ -1,0 +1,41 @@
+#include <catch2/catch.hpp>
+
+#include "engine/sql_text.h"
+#include "engine/version_sql.h"
+
+using namespace schemagate::engine;
+
+TEST_CASE("identifiers and literals are always quoted", "[sql_text]") {
+  CHECK(quote_identifier("Order") == "\"Order\"");
+  CHECK(quote_identifier("a\"b") == "\"a\"\"b\"");
+  CHECK(qualified_name("my-app", "versions") == "\"my-app\".\"versions\"");
+  CHECK(quote_literal("it's") == "'it''s'");
+}
+
+TEST_CASE("version statements name the configured tables", "[version_sql]") {
+  VersionTables tables{"app", "versions", "history"};
+  CHECK(delete_versions_sql(tables, {"aaaaaaaaaaaa", "bbbbbbbbbbbb"}) ==
+        "DELETE FROM \"app\".\"versions\" WHERE version_num IN ('aaaaaaaaaaaa', 'bbbbbbbbbbbb')");
+  CHECK(insert_versions_sql(tables, {"cccccccccccc"}) ==
+        "INSERT INTO \"app\".\"versions\" (version_num) VALUES ('cccccccccccc')");
+  CHECK_THAT(create_tables_sql(tables), Catch::Contains("CREATE SCHEMA IF NOT EXISTS \"app\""));
+  HistoryRecord record;
+  record.revision = "cccccccccccc";
+  record.direction = "up";
+  record.started_at = "2026-01-01T00:00:00.000Z";
+  record.applied_by = "pod-1";
+  record.outcome = "failed";
+  record.error = "boom 'quoted'";
+  record.blocking = true;
+  std::string sql = insert_history_sql(tables, record);
+  CHECK_THAT(sql, Catch::Contains("'boom ''quoted'''"));
+  CHECK_THAT(sql, Catch::Contains("NULL"));  // no checksum
+  CHECK_THAT(sql, Catch::EndsWith("true)"));
+}
+
+TEST_CASE("lock keys are stable and differ per version table", "[version_sql]") {
+  CHECK(derive_lock_key("public", "schemagate_version") ==
+        derive_lock_key("public", "schemagate_version"));
+  CHECK(derive_lock_key("public", "schemagate_version") !=
+        derive_lock_key("other", "schemagate_version"));
+}
