@@ -1,12 +1,35 @@
+#include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "cli/app.h"
+#include "engine/database_url.h"
 #include "schemagate/common/logging.h"
+
+namespace {
+
+/// Overwrites the password of a `--database-url` argument in place, once it
+/// has been copied, so that `ps` shows `***`-like filler instead of it.
+void hide_password_from_ps(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    char* value = nullptr;
+    if (std::strncmp(argv[i], "--database-url=", 15) == 0) value = argv[i] + 15;
+    if (std::strcmp(argv[i], "--database-url") == 0 && i + 1 < argc) value = argv[i + 1];
+    if (!value) continue;
+    std::string redacted = schemagate::engine::redact_url(value);
+    if (redacted.size() <= std::strlen(value)) {
+      std::memset(value, ' ', std::strlen(value));
+      std::memcpy(value, redacted.data(), redacted.size());
+    }
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  hide_password_from_ps(argc, argv);
   schemagate::cli::Outcome outcome = schemagate::cli::run(args, std::cout);
   std::cout.flush();
   if (outcome.error) {

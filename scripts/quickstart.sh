@@ -23,8 +23,13 @@ set +a
 cd examples/library
 step() { printf '\n$ schemagate %s\n' "$*"; "$schemagate" "$@"; }
 step history
-step heads
 step branches
+step upgrade heads
+step current
+step check
+step downgrade -1
+step current
+step upgrade heads
 
 if $keep; then
   printf '\nPostgreSQL keeps running: export DATABASE_URL=%s\n' "$DATABASE_URL"

@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "commands/commands.h"
+#include "commands/database_session.h"
 #include "commands/revision_format.h"
 #include "script/target.h"
 
@@ -10,9 +11,34 @@ using script::RevisionMap;
 namespace {
 
 /// `parents -> id (head), message`: one line of `history`.
-std::string history_line(const RevisionMap& map, RevisionMap::Index index) {
+std::string history_line(const RevisionMap& map, RevisionMap::Index index, bool current) {
   std::string parents = map.parents(index).empty() ? "<base>" : map.describe(map.parents(index));
-  return parents + " -> " + describe_revision(map, index) + ", " + map.revision(index).message;
+  return parents + " -> " + describe_revision(map, index) + (current ? " (current)" : "") + ", " +
+         map.revision(index).message;
+}
+
+/// The database's version rows, for `history --indicate-current`.
+Result<script::Target> current_rows(const cli::Context& context,
+                                    const script::ScriptDirectory& scripts) {
+  Result<DatabaseSettings> settings = database_settings(context);
+  if (!settings) return settings.error();
+  Result<std::unique_ptr<DatabaseSession>> session = DatabaseSession::open(*settings, false);
+  if (!session) return session.error();
+  script::Target rows;
+  Status read = guarded(settings->url, [&]() -> Status {
+    for (const std::string& row : (*session)->store().heads()) {
+      auto index = scripts.map().find(row);
+      if (!index) {
+        return Error(ErrorCode::kStateRefused, "the database is at revision " + row +
+                                                   ", which is not in " +
+                                                   scripts.versions_dir().string());
+      }
+      rows.push_back(*index);
+    }
+    return {};
+  });
+  if (!read) return read.error();
+  return rows;
 }
 
 Result<script::ScriptDirectory> load(const cli::Context& context) { return context.scripts(); }
@@ -85,10 +111,16 @@ Status history(cli::Context& context) {
     if (!range) return range.error();
     shown = *range;
   }
+  RevisionMap::Set current(map.size(), 0);
+  if (context.invocation().has("indicate-current")) {
+    Result<script::Target> rows = current_rows(context, *scripts);
+    if (!rows) return rows.error();
+    for (RevisionMap::Index row : *rows) current[row] = 1;
+  }
   bool verbose = context.invocation().has("verbose");
   std::vector<RevisionMap::Index> order = map.ordered(shown);
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
-    context.out() << history_line(map, *it);
+    context.out() << history_line(map, *it, current[*it] != 0);
     if (verbose) context.out() << " [" << map.source(*it) << "]";
     context.out() << "\n";
   }

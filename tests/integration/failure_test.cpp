@@ -1,7 +1,9 @@
 #include <chrono>
 #include <fstream>
+#include <iterator>
 #include <thread>
 
+#include "engine/version_sql.h"
 #include "integration/support.h"
 
 using namespace schemagate::testing;
@@ -181,6 +183,25 @@ TEST_CASE("a password with @, : and % connects and never appears in output", "[s
     }
   }
   CHECK(db.table_exists("secret_ok"));
+
+  // A URL given on the command line is hidden from `ps` once read.
+  pqxx::connection holder(db.url());
+  pqxx::nontransaction lock(holder);
+  lock.exec("SELECT pg_advisory_lock(" +
+            std::to_string(schemagate::engine::derive_lock_key("public", "schemagate_version")) +
+            ")");
+  Process waiting({schemagate_binary(), "--dir", project.root().string(), "--database-url", url,
+                   "upgrade", "--lock-timeout", "10"},
+                  {{"DATABASE_URL", ""}});
+  std::string cmdline;
+  for (int i = 0; i < 100 && cmdline.find("***") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::ifstream proc("/proc/" + std::to_string(waiting.pid()) + "/cmdline");
+    cmdline.assign(std::istreambuf_iterator<char>(proc), std::istreambuf_iterator<char>());
+  }
+  CHECK_THAT(cmdline, Catch::Contains(role + ":***@"));
+  CHECK_THAT(cmdline, !Catch::Contains(encoded));
+  waiting.kill_hard();
 
   TempDir dir;
   auto url_file = dir.write("url", url + "\n");

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "integration/support.h"
 
 using namespace schemagate::testing;
@@ -19,6 +21,10 @@ TEST_CASE("the example goes up, down to base and up again to the same schema", "
   auto current = run_cli(*project, db.url(), {"current"});
   expect_exit(current, 0);
   CHECK(current.out == std::string(kHead) + " (head)\n");
+  auto history = run_cli(*project, db.url(), {"history", "--indicate-current"});
+  expect_exit(history, 0);
+  CHECK_THAT(history.out, Catch::StartsWith("5f0b8c2d6e17 -> a84e1c9b3d72 (head) (current), "));
+  CHECK(std::count(history.out.begin(), history.out.end(), '\n') == 7);
 
   expect_exit(run_cli(*project, db.url(), {"downgrade", "base"}), 0);
   CHECK(version_rows(db).empty());
@@ -87,7 +93,7 @@ TEST_CASE("check exits 1 while migrations are pending and 0 at head", "[roundtri
   expect_exit(run_cli(*project, db.url(), {"check"}), 0);
 }
 
-TEST_CASE("--dry-run plans against the database and changes nothing", "[roundtrip]") {
+TEST_CASE("a dry run plans against the database and changes nothing", "[roundtrip]") {
   TestDatabase db;
   auto project = Project::example("library");
   auto dry = run_cli(*project, db.url(), {"upgrade", "heads", "--dry-run"});
@@ -97,7 +103,7 @@ TEST_CASE("--dry-run plans against the database and changes nothing", "[roundtri
   CHECK_FALSE(db.table_exists("schemagate_version"));
 }
 
-TEST_CASE("--sql prints SQL that psql applies to the same result", "[roundtrip]") {
+TEST_CASE("offline SQL from --sql applies with psql to the same result", "[roundtrip]") {
   TestDatabase offline_db;
   TestDatabase online_db;
   auto project = Project::example("library");
