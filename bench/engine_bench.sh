@@ -10,6 +10,7 @@ root=$PWD
 count=${1:-1000}
 schemagate=$root/${BUILD_DIR:-build}/runner/schemagate
 work=$(mktemp -d /tmp/schemagate-bench.XXXXXX)
+chmod 755 "$work"  # the server runs as another user
 pgdir=$work/pg
 trap '"$root/scripts/pg.sh" stop "$pgdir"; rm -rf "$work"' EXIT
 scripts/pg.sh start "$pgdir" >/dev/null

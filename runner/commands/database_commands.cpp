@@ -1,11 +1,11 @@
-#include <thread>
+#include <random>
 
 #include "commands/commands.h"
-#include "engine/pause.h"
 #include "commands/database_session.h"
 #include "commands/revision_format.h"
 #include "engine/migrator.h"
 #include "engine/offline_script.h"
+#include "engine/pause.h"
 #include "schemagate/common/logging.h"
 
 namespace schemagate::commands {

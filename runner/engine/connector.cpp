@@ -1,20 +1,39 @@
 #include "engine/connector.h"
 
 #include <algorithm>
-#include "engine/pause.h"
+#include <cstdlib>
+#include <filesystem>
 
 #include "engine/database_url.h"
+#include "engine/pause.h"
 #include "schemagate/common/logging.h"
 
 namespace schemagate::engine {
 namespace {
 
+constexpr const char* kSystemCaBundle = "/etc/ssl/certs/ca-certificates.crt";
+
+/// libpq looks for ~/.postgresql/root.crt, which a FROM-scratch image has no
+/// home for; the system CA bundle (the image's only certificates) is the
+/// root of trust then, as `sslrootcert=system` is in newer libpq.
+bool use_system_ca_bundle(const std::string& url) {
+  if (url.find("sslrootcert") != std::string::npos || std::getenv("PGSSLROOTCERT")) return false;
+  const char* home = std::getenv("HOME");
+  std::error_code ignored;
+  if (home && std::filesystem::exists(std::string(home) + "/.postgresql/root.crt", ignored)) {
+    return false;
+  }
+  return std::filesystem::exists(kSystemCaBundle, ignored);
+}
+
 std::string conninfo_for(const ConnectOptions& options) {
   std::string url = with_application_name(options.url, options.application_name);
-  if (url.find("connect_timeout") == std::string::npos && url.find("://") != std::string::npos) {
-    url += (url.find('?') == std::string::npos ? "?" : "&");
-    url += "connect_timeout=10";
-  }
+  if (url.find("://") == std::string::npos) return url;
+  auto append = [&url](const std::string& parameter) {
+    url += (url.find('?') == std::string::npos ? "?" : "&") + parameter;
+  };
+  if (url.find("connect_timeout") == std::string::npos) append("connect_timeout=10");
+  if (use_system_ca_bundle(url)) append(std::string("sslrootcert=") + kSystemCaBundle);
   return url;
 }
 

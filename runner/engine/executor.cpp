@@ -1,7 +1,7 @@
 #include "engine/executor.h"
-#include "engine/pause.h"
 
 #include "engine/connector.h"
+#include "engine/pause.h"
 #include "engine/server_error.h"
 #include "schemagate/common/logging.h"
 #include "sql/body_analyzer.h"
