@@ -44,7 +44,10 @@ po::options_description make_command_options() {
        "seconds a migration statement waits for a table lock")
       ("lock-retries", po::value<int>(), "retries of a migration that hit the lock timeout")
       ("timeout", po::value<double>(), "seconds `wait` waits (exit 4)")
-      ("indicate-current,i", "mark the database's current revisions (connects)");
+      ("indicate-current,i", "mark the database's current revisions (connects)")
+      ("from", po::value<std::string>(), "format of SRC: golang-migrate, flyway, dbmate or diesel")
+      ("into", po::value<std::string>(), "migration directory to write into (default: --dir)")
+      ("adopt-database", "stamp what the other tool's own table says is applied");
   return options;
 }
 

@@ -28,4 +28,7 @@ Status check(cli::Context& context);
 Status verify(cli::Context& context);
 Status wait(cli::Context& context);
 
+// Adopting another tool's history (runner/importers/).
+Status import_history(cli::Context& context);
+
 }  // namespace schemagate::commands

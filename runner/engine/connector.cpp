@@ -45,10 +45,16 @@ std::string first_line(const std::string& text) {
 
 }  // namespace
 
+std::string session_defaults_sql(const pqxx::connection& connection) {
+  if (connection.server_version() < 140000) return "";
+  return "SET client_connection_check_interval = 1000";
+}
+
 void apply_session_defaults(pqxx::connection& connection) {
-  if (connection.server_version() < 140000) return;
+  std::string sql = session_defaults_sql(connection);
+  if (sql.empty()) return;
   pqxx::nontransaction session(connection);
-  session.exec("SET client_connection_check_interval = 1000");
+  session.exec(sql);
 }
 
 Result<std::unique_ptr<pqxx::connection>> connect(const ConnectOptions& options, Clock& clock,

@@ -33,5 +33,7 @@ Result<std::unique_ptr<pqxx::connection>> connect(const ConnectOptions& options,
 /// migration has its transaction rolled back and its lock freed at once
 /// (PostgreSQL 14+; older servers ignore it).
 void apply_session_defaults(pqxx::connection& connection);
+/// The SET statements apply_session_defaults runs (empty for old servers).
+std::string session_defaults_sql(const pqxx::connection& connection);
 
 }  // namespace schemagate::engine

@@ -55,16 +55,26 @@ Status Executor::run(const script::RevisionMap& map, const script::Migration& mi
 Status Executor::run_transactional(const script::RevisionMap& map,
                                    const script::Migration& migration, const script::Step& step,
                                    const script::Body& body) {
+  // A wrapped body's own BEGIN/COMMIT would end this transaction early.
+  std::string text = body.sql;
+  if (migration.wrapped_transaction) {
+    Result<sql::Analysis> analysis =
+        sql::analyze_body(migration.path, body.sql, body.first_line, true, true);
+    if (!analysis) return analysis.error();
+    text = std::move(analysis->runnable_sql);
+  }
   const std::string started_at = utc_timestamp_now();
   const auto start = clock_.now();
   for (int attempt = 0;; ++attempt) {
     try {
       pqxx::work tx(connection_);
-      tx.exec("SET LOCAL lock_timeout = " + std::to_string(options_.statement_lock_timeout.count()));
-      if (!is_blank(body.sql)) tx.exec(body.sql);
-      write_version_change(tx, map, step);
-      tx.exec(insert_history_sql(store_.tables(),
-                                 history(migration, step, started_at, elapsed_ms(clock_, start))));
+      // One round trip: the SET shares the body's first line, so the
+      // server's LINE numbers still count from the body's first line.
+      tx.exec("SET LOCAL lock_timeout = " +
+              std::to_string(options_.statement_lock_timeout.count()) + "; " +
+              (is_blank(text) ? std::string() : text));
+      write_version_change(tx, map, step,
+                           history(migration, step, started_at, elapsed_ms(clock_, start)));
       tx.commit();
       return {};
     } catch (const pqxx::sql_error& error) {
@@ -114,27 +124,22 @@ Status Executor::run_statements(const script::RevisionMap& map, const script::Mi
     }
   }
   pqxx::work tx(connection_);
-  write_version_change(tx, map, step);
-  tx.exec(insert_history_sql(store_.tables(),
-                             history(migration, step, started_at, elapsed_ms(clock_, start))));
+  write_version_change(tx, map, step,
+                       history(migration, step, started_at, elapsed_ms(clock_, start)));
   tx.commit();
   return {};
 }
 
 void Executor::write_version_change(pqxx::transaction_base& tx, const script::RevisionMap& map,
-                                    const script::Step& step) {
-  if (!step.rows_removed.empty()) {
-    pqxx::result removed = tx.exec(delete_versions_sql(store_.tables(), map.ids(step.rows_removed)));
-    if (removed.affected_rows() != step.rows_removed.size()) {
-      // Another writer changed the rows under us: abort rather than guess.
-      throw pqxx::sql_error("version rows changed concurrently: expected to move " +
-                                map.describe(step.rows_removed) + ", found " +
-                                std::to_string(removed.affected_rows()),
-                            "", "40001");
-    }
-  }
-  if (!step.rows_added.empty()) {
-    tx.exec(insert_versions_sql(store_.tables(), map.ids(step.rows_added)));
+                                    const script::Step& step, const HistoryRecord& record) {
+  pqxx::row removed = tx.exec1(version_change_sql(store_.tables(), map.ids(step.rows_removed),
+                                                  map.ids(step.rows_added), record));
+  if (removed[0].as<size_t>() != step.rows_removed.size()) {
+    // Another writer changed the rows under us: abort rather than guess.
+    throw pqxx::sql_error("version rows changed concurrently: expected to move " +
+                              map.describe(step.rows_removed) + ", found " +
+                              removed[0].as<std::string>(),
+                          "", "40001");
   }
 }
 
@@ -183,11 +188,8 @@ void Executor::reset_session() {
   // A migration's SET (search_path, timezone, lock_timeout) must not leak
   // into the next one.
   try {
-    {
-      pqxx::nontransaction reset(connection_);
-      reset.exec("RESET ALL");
-    }
-    apply_session_defaults(connection_);
+    pqxx::nontransaction reset(connection_);
+    reset.exec("RESET ALL; " + session_defaults_sql(connection_));
   } catch (const std::exception& e) {
     log::debug("RESET ALL failed", {{"error", e.what()}});
   }

@@ -44,8 +44,10 @@ class Executor {
                            const script::Step& step, const script::Body& body);
   Status run_statements(const script::RevisionMap& map, const script::Migration& migration,
                         const script::Step& step, const script::Body& body);
+  /// Moves the version rows and writes the history row in one statement,
+  /// checking that every row expected to move was there.
   void write_version_change(pqxx::transaction_base& tx, const script::RevisionMap& map,
-                            const script::Step& step);
+                            const script::Step& step, const HistoryRecord& record);
   HistoryRecord history(const script::Migration& migration, const script::Step& step,
                         const std::string& started_at, int64_t duration_ms) const;
   /// Records the failure and builds the error: file and line (from the

@@ -123,7 +123,8 @@ Status Migrator::check_bodies(const script::Plan& plan) const {
       body = &*migration.down;
     }
     Result<sql::Analysis> analysis = sql::analyze_body(migration.path, body->sql, body->first_line,
-                                                       migration.transactional);
+                                                       migration.transactional,
+                                                       migration.wrapped_transaction);
     if (!analysis) return analysis.error();
   }
   return {};

@@ -18,7 +18,8 @@ Result<std::string> render_offline(const script::ScriptDirectory& scripts,
     }
     const script::Body& body = up ? migration.up : *migration.down;
     Result<sql::Analysis> analysis =
-        sql::analyze_body(migration.path, body.sql, body.first_line, migration.transactional);
+        sql::analyze_body(migration.path, body.sql, body.first_line, migration.transactional,
+                          migration.wrapped_transaction);
     if (!analysis) return analysis.error();
 
     out += "-- " + std::string(up ? "upgrade " : "downgrade ") + migration.revision.id + ": " +

@@ -64,6 +64,16 @@ std::string insert_history_sql(const VersionTables& tables, const HistoryRecord&
          (record.blocking ? "true" : "false") + ")";
 }
 
+std::string version_change_sql(const VersionTables& tables, const std::vector<std::string>& removed,
+                               const std::vector<std::string>& added, const HistoryRecord& record) {
+  std::string sql = "WITH ";
+  if (!removed.empty()) sql += "removed AS (" + delete_versions_sql(tables, removed) + " RETURNING 1), ";
+  if (!added.empty()) sql += "added AS (" + insert_versions_sql(tables, added) + " RETURNING 1), ";
+  sql += "logged AS (" + insert_history_sql(tables, record) + " RETURNING 1) SELECT ";
+  sql += removed.empty() ? "0" : "(SELECT count(*) FROM removed)";
+  return sql;
+}
+
 int64_t derive_lock_key(const std::string& schema, const std::string& version_table) {
   std::string digest = sha256_hex("schemagate:" + schema + "." + version_table);
   uint64_t bits = std::stoull(digest.substr(0, 16), nullptr, 16);

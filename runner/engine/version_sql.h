@@ -44,6 +44,12 @@ std::string insert_versions_sql(const VersionTables& tables, const std::vector<s
 
 std::string insert_history_sql(const VersionTables& tables, const HistoryRecord& record);
 
+/// One statement that deletes `removed`, inserts `added` and writes the
+/// history row (data-modifying CTEs), returning how many rows it deleted:
+/// one round trip per migration instead of three.
+std::string version_change_sql(const VersionTables& tables, const std::vector<std::string>& removed,
+                               const std::vector<std::string>& added, const HistoryRecord& record);
+
 /// A stable advisory lock key for a version table: any two runners that
 /// share a version table contend for the same lock.
 int64_t derive_lock_key(const std::string& schema, const std::string& version_table);

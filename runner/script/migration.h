@@ -19,6 +19,10 @@ struct Migration {
   Revision revision;
   std::string path;  ///< the file, as given to the parser; used in every message
   bool transactional = true;
+  /// The bodies may open with BEGIN and close with COMMIT of their own (files
+  /// imported from tools that allowed it); the runner drops both and runs the
+  /// body inside its own transaction. Only for transactional migrations.
+  bool wrapped_transaction = false;
   Body up;
   std::optional<Body> down;  ///< absent: the file has no down section
 

@@ -172,10 +172,17 @@ class Parser {
                                 directive.value + "'");
       }
       migration_.transactional = directive.value == "true";
+    } else if (directive.key == "wrapped-transaction") {
+      if (directive.value != "true" && directive.value != "false") {
+        return fail(number, "'-- schemagate:wrapped-transaction' must be 'true' or 'false', not '" +
+                                directive.value + "'");
+      }
+      migration_.wrapped_transaction = directive.value == "true";
+      wrapped_line_ = number;
     } else {
       return fail(number, "unknown directive '-- schemagate:" + directive.key +
                               "'; known: revision, parents, message, branch-labels, "
-                              "transactional, up, down");
+                              "transactional, wrapped-transaction, up, down");
     }
     return {};
   }
@@ -188,6 +195,11 @@ class Parser {
     if (!seen_up_) {
       return fail(last_line, "no '-- schemagate:up' section; add the marker line before the "
                              "upgrade SQL (an empty section is a no-op)");
+    }
+    if (migration_.wrapped_transaction && !migration_.transactional) {
+      return fail(wrapped_line_, "'-- schemagate:wrapped-transaction true' needs a transactional "
+                                 "migration: the body's BEGIN/COMMIT are replaced by schemagate's "
+                                 "own transaction; drop one of the two directives");
     }
     std::set<std::string> unique(migration_.revision.parents.begin(),
                                  migration_.revision.parents.end());
@@ -206,6 +218,7 @@ class Parser {
   Section section_ = Section::kHeader;
   bool seen_up_ = false;
   int revision_line_ = 1;
+  int wrapped_line_ = 1;
   std::set<std::string> seen_keys_;
 };
 

@@ -50,7 +50,9 @@ std::string render_migration(const Migration& migration) {
     text += "\n";
   }
   text += std::string("-- schemagate:transactional ") +
-          (migration.transactional ? "true" : "false") + "\n\n";
+          (migration.transactional ? "true" : "false") + "\n";
+  if (migration.wrapped_transaction) text += "-- schemagate:wrapped-transaction true\n";
+  text += "\n";
   text += "-- schemagate:up\n" + migration.up.sql;
   if (migration.down) text += "\n-- schemagate:down\n" + migration.down->sql;
   return text;

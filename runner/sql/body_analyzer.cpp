@@ -10,20 +10,86 @@ Error invalid(const std::string& path, int line, const std::string& message) {
   return Error(ErrorCode::kInvalid, path + ":" + std::to_string(line) + ": " + message);
 }
 
+bool opens_transaction(const Classification& classification) {
+  return classification.kind == StatementKind::kTransactionControl &&
+         (classification.command == "BEGIN" || classification.command == "START TRANSACTION");
+}
+
+bool closes_transaction(const Classification& classification) {
+  // END parses as COMMIT.
+  return classification.kind == StatementKind::kTransactionControl &&
+         classification.command == "COMMIT";
+}
+
+/// Replaces `statement` in `sql` by one space per character, keeping
+/// newlines, so that lines and PostgreSQL's character positions stay put.
+std::string blank_out(const std::string& sql, const Statement& statement) {
+  std::string out = sql.substr(0, statement.offset);
+  for (char c : statement.sql) {
+    auto byte = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out.push_back('\n');
+    } else if ((byte & 0xC0) != 0x80) {  // one space per UTF-8 code point
+      out.push_back(' ');
+    }
+  }
+  out += sql.substr(statement.offset + statement.sql.size());
+  return out;
+}
+
+struct Classified {
+  Statement statement;
+  Classification classification;
+};
+
+/// Drops the opening BEGIN and closing COMMIT of a wrapped body from
+/// `classified` and blanks them out of `runnable_sql`. Both or neither.
+Status unwrap(const std::string& path, std::vector<Classified>& classified,
+              std::string& runnable_sql) {
+  bool opens = !classified.empty() && opens_transaction(classified.front().classification);
+  bool closes = classified.size() > 1 && closes_transaction(classified.back().classification);
+  if (opens != closes) {
+    const Classified& lone = opens ? classified.front() : classified.back();
+    return invalid(path, lone.statement.line,
+                   lone.classification.command + (opens ? " opens the body's transaction but the "
+                                                          "body does not end with COMMIT"
+                                                        : " ends the body but the body does not "
+                                                          "open with BEGIN") +
+                       "; a wrapped transaction needs both, or neither");
+  }
+  if (!opens) return {};
+  // The later one first, so the earlier offset stays valid.
+  runnable_sql = blank_out(runnable_sql, classified.back().statement);
+  runnable_sql = blank_out(runnable_sql, classified.front().statement);
+  classified.pop_back();
+  classified.erase(classified.begin());
+  return {};
+}
+
 }  // namespace
 
 Result<Analysis> analyze_body(const std::string& path, const std::string& body, int first_line,
-                              bool transactional) {
+                              bool transactional, bool wrapped_transaction) {
   if (auto command = find_meta_command(body)) {
     return invalid(path, line_of_offset(body, command->offset, first_line),
                    "psql meta-command '" + command->name +
                        "' is not SQL; schemagate runs plain SQL");
   }
-  Analysis analysis;
+  std::vector<Classified> classified;
   for (Statement& statement : split_statements(body, first_line)) {
     Classification classification = classify_statement(statement.sql);
+    classified.push_back({std::move(statement), std::move(classification)});
+  }
+  Analysis analysis;
+  analysis.runnable_sql = body;
+  if (wrapped_transaction) {
+    Status unwrapped = unwrap(path, classified, analysis.runnable_sql);
+    if (!unwrapped) return unwrapped.error();
+  }
+  for (Classified& entry : classified) {
+    const Classification& classification = entry.classification;
     if (classification.kind == StatementKind::kTransactionControl) {
-      return invalid(path, statement.line,
+      return invalid(path, entry.statement.line,
                      classification.command +
                          " inside a migration body would break its atomicity; remove it (" +
                          (transactional
@@ -31,12 +97,12 @@ Result<Analysis> analyze_body(const std::string& path, const std::string& body, 
                               : "a non-transactional migration runs each statement on its own)"));
     }
     if (classification.kind == StatementKind::kNoTransactionBlock && transactional) {
-      return invalid(path, statement.line,
+      return invalid(path, entry.statement.line,
                      classification.command +
                          " cannot run inside a transaction; mark the migration "
                          "'-- schemagate:transactional false'");
     }
-    analysis.statements.push_back({std::move(statement), classification.kind});
+    analysis.statements.push_back({std::move(entry.statement), classification.kind});
   }
   return analysis;
 }

@@ -39,3 +39,15 @@ TEST_CASE("lock keys are stable and differ per version table", "[version_sql]") 
   CHECK(derive_lock_key("public", "schemagate_version") !=
         derive_lock_key("other", "schemagate_version"));
 }
+
+TEST_CASE("one statement moves the version rows and logs the step", "[version_sql]") {
+  VersionTables tables{"app", "versions", "history"};
+  HistoryRecord record;
+  record.revision = "bbbbbbbbbbbb";
+  std::string sql = version_change_sql(tables, {"aaaaaaaaaaaa"}, {"bbbbbbbbbbbb"}, record);
+  CHECK_THAT(sql, Catch::StartsWith("WITH removed AS (DELETE FROM \"app\".\"versions\""));
+  CHECK_THAT(sql, Catch::Contains("added AS (INSERT INTO \"app\".\"versions\""));
+  CHECK_THAT(sql, Catch::Contains("logged AS (INSERT INTO \"app\".\"history\""));
+  CHECK_THAT(sql, Catch::EndsWith("SELECT (SELECT count(*) FROM removed)"));
+  CHECK_THAT(version_change_sql(tables, {}, {"bbbbbbbbbbbb"}, record), Catch::EndsWith("SELECT 0"));
+}
