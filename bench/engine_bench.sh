@@ -6,26 +6,15 @@
 # Usage: bench/engine_bench.sh [N]   (default 1000). Needs a build (scripts/build.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
 count=${1:-1000}
+# shellcheck source=bench/throwaway_server.sh
+source bench/throwaway_server.sh
 schemagate=$root/${BUILD_DIR:-build}/runner/schemagate
-work=$(mktemp -d /tmp/schemagate-bench.XXXXXX)
-chmod 755 "$work"  # the server runs as another user
-pgdir=$work/pg
-trap '"$root/scripts/pg.sh" stop "$pgdir"; rm -rf "$work"' EXIT
-scripts/pg.sh start "$pgdir" >/dev/null
-set -a
-# shellcheck disable=SC1091
-source "$pgdir/env"
-set +a
-psql_bin=$PGBIN/psql
 admin=$DATABASE_URL
 
 db_url() { echo "${admin%/*}/$1"; }
 create_db() { "$psql_bin" -X -q -d "$admin" -c "CREATE DATABASE $1" >/dev/null; }
-now_ns() { date +%s%N; }
 elapsed_ms() { echo $(( ($(now_ns) - $1) / 1000000 )); }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
 # A linear history of $count revisions, each a table with an index.
 project=$work/project

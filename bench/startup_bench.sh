@@ -5,21 +5,10 @@
 # Usage: bench/startup_bench.sh   (needs scripts/build.sh first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
+# shellcheck source=bench/throwaway_server.sh
+source bench/throwaway_server.sh
 schemagate=$root/${BUILD_DIR:-build}/runner/schemagate
-work=$(mktemp -d /tmp/schemagate-startup.XXXXXX)
-chmod 755 "$work"  # the server runs as another user
-pgdir=$work/pg
-trap '"$root/scripts/pg.sh" stop "$pgdir"; rm -rf "$work"' EXIT
-scripts/pg.sh start "$pgdir" >/dev/null
-set -a
-# shellcheck disable=SC1091
-source "$pgdir/env"
-set +a
-psql_bin=$PGBIN/psql
 
-now_ns() { date +%s%N; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 time_runs() {  # time_runs N COMMAND... -> total milliseconds
   local runs=$1 start
   shift

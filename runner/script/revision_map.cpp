@@ -185,7 +185,8 @@ std::vector<RevisionMap::Index> RevisionMap::with_prefix(const std::string& pref
   return matches;
 }
 
-RevisionMap::Set RevisionMap::ancestors(const std::vector<Index>& from) const {
+RevisionMap::Set RevisionMap::reachable(const std::vector<Index>& from,
+                                        std::vector<Index> Node::*edges) const {
   Set seen(nodes_.size(), 0);
   std::vector<Index> stack(from.begin(), from.end());
   while (!stack.empty()) {
@@ -193,22 +194,17 @@ RevisionMap::Set RevisionMap::ancestors(const std::vector<Index>& from) const {
     stack.pop_back();
     if (seen[next]) continue;
     seen[next] = 1;
-    for (Index parent : nodes_[next].parents) stack.push_back(parent);
+    for (Index neighbour : nodes_[next].*edges) stack.push_back(neighbour);
   }
   return seen;
 }
 
+RevisionMap::Set RevisionMap::ancestors(const std::vector<Index>& from) const {
+  return reachable(from, &Node::parents);
+}
+
 RevisionMap::Set RevisionMap::descendants(const std::vector<Index>& from) const {
-  Set seen(nodes_.size(), 0);
-  std::vector<Index> stack(from.begin(), from.end());
-  while (!stack.empty()) {
-    Index next = stack.back();
-    stack.pop_back();
-    if (seen[next]) continue;
-    seen[next] = 1;
-    for (Index child : nodes_[next].children) stack.push_back(child);
-  }
-  return seen;
+  return reachable(from, &Node::children);
 }
 
 std::vector<RevisionMap::Index> RevisionMap::heads_of(const Set& set) const {

@@ -85,6 +85,8 @@ class RevisionMap {
   void sort_topologically(Problems& problems);
   void propagate_labels();
   std::string cycle_description(const std::vector<int>& remaining_in_degree) const;
+  /// `from` and everything reachable from them along `edges`.
+  Set reachable(const std::vector<Index>& from, std::vector<Index> Node::*edges) const;
 
   std::vector<Node> nodes_;
   std::unordered_map<std::string, Index> by_id_;
