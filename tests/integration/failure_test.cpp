@@ -211,3 +211,36 @@ TEST_CASE("a password with @, : and % connects and never appears in output", "[s
   expect_exit(from_file, 0);
   CHECK(from_file.out == "aaaaaaaaaaa1\n");
 }
+
+TEST_CASE("a statement that waits for a lock times out, is retried, then succeeds or fails",
+          "[failure][lock_timeout]") {
+  TestDatabase db;
+  Project project;
+  project.add("aaaaaaaaaaa1", {}, "CREATE TABLE busy (id int);\n");
+  project.add("bbbbbbbbbbb2", {"aaaaaaaaaaa1"}, "ALTER TABLE busy ADD COLUMN name text;\n");
+  expect_exit(run_cli(project, db.url(), {"upgrade", "aaaa"}), 0);
+
+  // A long transaction holds the table: the migration must not queue behind it.
+  pqxx::connection blocker(db.url());
+  pqxx::work holding(blocker);
+  holding.exec("LOCK TABLE busy IN ACCESS SHARE MODE");
+  auto gave_up = run_cli(project, db.url(),
+                         {"upgrade", "--statement-lock-timeout", "0.2", "--lock-retries", "2"});
+  expect_exit(gave_up, 1);
+  CHECK_THAT(gave_up.err, Catch::Contains("55P03"));
+  size_t retries = 0;
+  for (size_t at = gave_up.err.find("will be retried"); at != std::string::npos;
+       at = gave_up.err.find("will be retried", at + 1)) {
+    ++retries;
+  }
+  CHECK(retries == 2);
+  CHECK(version_rows(db) == "aaaaaaaaaaa1");
+
+  // Released while the runner backs off: a retry goes through.
+  auto runner = start_schemagate(project, db.url(),
+                                 {"upgrade", "--statement-lock-timeout", "0.2", "--lock-retries", "5"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  holding.abort();
+  expect_exit(runner->wait(), 0);
+  CHECK(version_rows(db) == "bbbbbbbbbbb2");
+}
