@@ -9,13 +9,13 @@
 
 namespace schemagate {
 
-/// Either a value or an Error: what fallible functions return instead of
-/// throwing halfway through (in the spirit of absl::StatusOr).
-template <typename T>
-class Result {
+/// Either a value or an error of type E: what fallible functions return
+/// instead of throwing halfway through (in the spirit of absl::StatusOr).
+template <typename T, typename E>
+class BasicResult {
  public:
-  Result(T value) : state_(std::move(value)) {}          // NOLINT: implicit by design
-  Result(Error error) : state_(std::move(error)) {}      // NOLINT: implicit by design
+  BasicResult(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
+  BasicResult(E error) : state_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return std::holds_alternative<T>(state_); }
   explicit operator bool() const { return ok(); }
@@ -28,11 +28,15 @@ class Result {
   const T* operator->() const { return &value(); }
   T* operator->() { return &value(); }
 
-  const Error& error() const { assert(!ok()); return std::get<Error>(state_); }
+  const E& error() const { assert(!ok()); return std::get<E>(state_); }
 
  private:
-  std::variant<T, Error> state_;
+  std::variant<T, E> state_;
 };
+
+/// A value or a schemagate Error.
+template <typename T>
+using Result = BasicResult<T, Error>;
 
 /// Success, or an Error.
 class Status {

@@ -1,0 +1,143 @@
+#include "app/operator_app.h"
+
+#include <unistd.h>
+
+#include <memory>
+#include <thread>
+
+#include "controller/controller.h"
+#include "controller/leader_election.h"
+#include "controller/logging_reconciler.h"
+#include "http/health.h"
+#include "http/metrics.h"
+#include "kube/client.h"
+#include "kube/config.h"
+#include "schemagate/common/logging.h"
+#include "watch/informer.h"
+#include "watch/list_watcher.h"
+#include "workqueue/work_queue.h"
+
+namespace schemagate::app {
+namespace {
+
+constexpr const char* kControllerName = "migrationjob";
+
+std::string identity() {
+  char host[256] = {};
+  gethostname(host, sizeof(host) - 1);
+  return std::string(host) + "_" + std::to_string(getpid());
+}
+
+// Starts the server at `address` unless it is disabled ("0").
+Result<std::unique_ptr<http::HttpServer>> serve(const std::string& address,
+                                                std::map<std::string, http::Route> routes) {
+  auto bind = http::parse_bind_address(address);
+  if (!bind) return bind.error();
+  if (!*bind) return std::unique_ptr<http::HttpServer>();
+  return http::HttpServer::start(**bind, std::move(routes));
+}
+
+// The controller's workers, started on election and stopped (queue drained)
+// when leadership ends.
+class Workers {
+ public:
+  Workers(controller::Controller& controller, workqueue::WorkQueue& queue,
+          const watch::Informer& informer, int count, StopSignal& stop)
+      : controller_(controller), queue_(queue), informer_(informer), count_(count),
+        stop_(stop) {}
+  ~Workers() { stop(); }
+
+  void start() {
+    thread_ = std::thread([this] {
+      // Reconciling against a half-filled cache would act on missing objects.
+      // Leadership can also end before the sync, which shuts the queue down.
+      while (!informer_.has_synced()) {
+        if (stop_.wait_for(std::chrono::milliseconds(50)) || queue_.shutting_down()) return;
+      }
+      controller_.run(count_);
+    });
+  }
+
+  void stop() {
+    queue_.shut_down_with_drain();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  controller::Controller& controller_;
+  workqueue::WorkQueue& queue_;
+  const watch::Informer& informer_;
+  int count_;
+  StopSignal& stop_;
+  std::thread thread_;
+};
+
+}  // namespace
+
+int run_operator(const OperatorOptions& options, StopSignal& stop) {
+  auto fail = [](const Error& error) {
+    log::error(error.message(), {{"kind", to_string(error.code())}});
+    return 1;
+  };
+  auto config = kube::load_client_config(options.kubeconfig);
+  if (!config) return fail(config.error());
+  auto client = kube::Client::create(*config);
+  if (!client) return fail(client.error());
+  log::info("using API server", {{"server", (*config).server}, {"origin", (*config).origin}});
+  if (!options.runner_image.empty()) {
+    log::info("runner image", {{"image", options.runner_image}});
+  }
+
+  http::OperatorMetrics metrics(kControllerName);
+  http::Health health;
+  auto metrics_server = serve(options.metrics_bind_address, metrics.routes());
+  if (!metrics_server) return fail(metrics_server.error());
+  auto probe_server = serve(options.health_probe_bind_address, health.routes());
+  if (!probe_server) return fail(probe_server.error());
+
+  watch::ClientListWatcher source(**client, kMigrationJobs, options.watch_namespace);
+  watch::InformerOptions informer_options;
+  informer_options.metrics = &metrics;
+  watch::Informer informer(source, informer_options);
+  workqueue::WorkQueue queue(workqueue::default_controller_rate_limiter(), &metrics);
+  informer.add_handler(watch::enqueue_keys(queue));
+  health.add_readiness_check("informer-sync", [&informer] { return informer.has_synced(); });
+
+  controller::LoggingReconciler reconciler("MigrationJob", informer.store());
+  controller::Controller controller(kControllerName, queue, reconciler, &metrics);
+  Workers workers(controller, queue, informer, options.workers, stop);
+
+  std::thread informer_thread([&] { informer.run(stop); });
+  int exit_code = 0;
+  if (options.leader_elect) {
+    std::string lease_ns = options.leader_election_namespace.empty()
+                               ? (*config).default_namespace
+                               : options.leader_election_namespace;
+    controller::KubeLeaseLock lock(**client, lease_ns, options.leader_election_id);
+    controller::LeaderElectionConfig election;
+    election.identity = identity();
+    election.lease_duration = options.lease_duration;
+    election.renew_deadline = options.renew_deadline;
+    election.retry_period = options.retry_period;
+    controller::LeaderElector elector(lock, election);
+    bool stopped = elector.run(
+        stop, [&workers] { workers.start(); }, [&workers] { workers.stop(); });
+    if (!stopped) {
+      // As controller-runtime: a replica that lost the lease exits, and its
+      // restart campaigns again with an empty cache.
+      exit_code = 1;
+      stop.request_stop();
+    }
+  } else {
+    workers.start();
+    while (!stop.wait_for(std::chrono::hours(1))) {
+    }
+    workers.stop();
+  }
+  stop.request_stop();
+  informer_thread.join();
+  log::info("operator stopped", {{"exit_code", exit_code}});
+  return exit_code;
+}
+
+}  // namespace schemagate::app

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "schemagate/common/result.h"
+
+namespace schemagate::app {
+
+/// The command line of schemagate-operator. Flag names follow
+/// controller-runtime's manager flags, so they read as in any operator.
+struct OperatorOptions {
+  std::string kubeconfig;
+  std::string watch_namespace;  ///< empty: all namespaces
+  bool leader_elect = false;
+  std::string leader_election_namespace;  ///< empty: the client config's namespace
+  std::string leader_election_id = "schemagate-operator-leader";
+  std::chrono::nanoseconds lease_duration = std::chrono::seconds(15);
+  std::chrono::nanoseconds renew_deadline = std::chrono::seconds(10);
+  std::chrono::nanoseconds retry_period = std::chrono::seconds(2);
+  std::string metrics_bind_address = ":8080";
+  std::string health_probe_bind_address = ":8081";
+  std::string runner_image;
+  int workers = 2;
+  std::string log_format = "text";
+  std::string log_level = "info";
+  bool help = false;
+  std::string usage;  ///< filled when `help` is set
+};
+
+/// Parses the arguments after the program name. Errors say which flag is
+/// wrong and why.
+Result<OperatorOptions> parse_options(const std::vector<std::string>& args);
+
+/// Parses a Go-style duration as Kubernetes flags take them: "15s", "500ms",
+/// "1m30s", "2h".
+Result<std::chrono::nanoseconds> parse_duration(const std::string& text);
+
+}  // namespace schemagate::app

@@ -1,0 +1,281 @@
+#include "kube/client.h"
+
+#include <boost/asio/ssl/context.hpp>
+#include <cpprest/http_client.h>
+#include <cpprest/containerstream.h>
+
+#include "schemagate/common/logging.h"
+
+namespace schemagate::kube {
+namespace {
+
+using web::http::client::http_client;
+using web::http::client::http_client_config;
+
+// Loads the trusted CA and the client certificate into an OpenSSL context;
+// throws boost::system::system_error on bad PEM.
+void configure_tls(const ClientConfig& config, boost::asio::ssl::context& context) {
+  if (!config.ca_pem.empty()) {
+    context.add_certificate_authority(boost::asio::buffer(config.ca_pem));
+  }
+  if (!config.client_cert_pem.empty()) {
+    context.use_certificate_chain(boost::asio::buffer(config.client_cert_pem));
+    context.use_private_key(boost::asio::buffer(config.client_key_pem),
+                            boost::asio::ssl::context::pem);
+  }
+}
+
+http_client_config http_config(const ClientConfig& config, std::chrono::seconds timeout) {
+  http_client_config http;
+  http.set_timeout(timeout);
+  http.set_validate_certificates(!config.insecure_skip_tls_verify);
+  http.set_ssl_context_callback(
+      [config](boost::asio::ssl::context& context) { configure_tls(config, context); });
+  return http;
+}
+
+web::http::method method_of(int verb) {
+  static const web::http::method kMethods[] = {web::http::methods::GET, web::http::methods::POST,
+                                               web::http::methods::PUT, web::http::methods::PATCH,
+                                               web::http::methods::DEL};
+  return kMethods[verb];
+}
+
+ApiError transport_error(const ClientConfig& config, const std::string& what) {
+  return ApiError(ErrorKind::kTransport, "cannot reach API server " + config.server + " (" +
+                                             config.origin + "): " + what);
+}
+
+std::string object_ns(const ResourceRef& ref, const Json& object) {
+  return ref.namespaced ? namespace_of(object) : "";
+}
+
+ApiResult<ObjectList> to_list(const ApiResult<Json>& answer, const std::string& server) {
+  if (!answer) return answer.error();
+  const Json& json = *answer;
+  ObjectList list;
+  if (!json.is_object() || !json.has_array_field("items")) {
+    return ApiError(ErrorKind::kDecode, "API server " + server + " sent a list without items");
+  }
+  for (const auto& item : json.at("items").as_array()) list.items.push_back(item);
+  if (json.has_object_field("metadata")) {
+    const Json& metadata = json.at("metadata");
+    if (metadata.has_string_field("resourceVersion")) {
+      list.resource_version = metadata.at("resourceVersion").as_string();
+    }
+    if (metadata.has_string_field("continue")) {
+      list.continue_token = metadata.at("continue").as_string();
+    }
+  }
+  return list;
+}
+
+std::string retry_after_header(const web::http::http_response& response) {
+  auto header = response.headers().find("Retry-After");
+  return header == response.headers().end() ? "" : header->second;
+}
+
+std::optional<WatchEvent::Type> event_type(const std::string& name) {
+  if (name == "ADDED") return WatchEvent::Type::kAdded;
+  if (name == "MODIFIED") return WatchEvent::Type::kModified;
+  if (name == "DELETED") return WatchEvent::Type::kDeleted;
+  if (name == "BOOKMARK") return WatchEvent::Type::kBookmark;
+  if (name == "ERROR") return WatchEvent::Type::kError;
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Client>> Client::create(ClientConfig config, ClientOptions options) {
+  try {
+    boost::asio::ssl::context probe(boost::asio::ssl::context::sslv23);
+    configure_tls(config, probe);
+  } catch (const std::exception& e) {
+    return Error(ErrorCode::kInvalid, "invalid TLS material in " + config.origin +
+                                          " (certificate-authority or client certificate/key): " +
+                                          e.what());
+  }
+  try {
+    return std::unique_ptr<Client>(new Client(std::move(config), options));
+  } catch (const std::exception& e) {
+    return Error(ErrorCode::kInvalid, "bad API server address: " + std::string(e.what()));
+  }
+}
+
+Client::Client(ClientConfig config, ClientOptions options)
+    : config_(std::move(config)),
+      options_(options),
+      token_(config_.token, config_.token_file),
+      http_(std::make_unique<http_client>(config_.server,
+                                          http_config(config_, options_.request_timeout))) {}
+
+Client::~Client() = default;
+
+ApiResult<Json> Client::send(Verb verb, const std::string& path_and_query, const Json* body) {
+  bool read = verb == Verb::kGet;
+  return with_retries<Json>(
+      options_.retry, *options_.clock, never_,
+      [&] { return send_once(verb, path_and_query, body); },
+      [read](const ApiError& error) {
+        if (!error.retryable()) return false;
+        // An unanswered or failed write may have been applied: repeat it only
+        // when the server said it was not (429, or an explicit Retry-After).
+        return read || error.kind() == ErrorKind::kTooManyRequests ||
+               error.retry_after().has_value();
+      });
+}
+
+ApiResult<Json> Client::send_once(Verb verb, const std::string& path_and_query,
+                                  const Json* body) {
+  web::http::http_request request(method_of(static_cast<int>(verb)));
+  request.set_request_uri(path_and_query);
+  request.headers().add("Accept", "application/json");
+  request.headers().add("User-Agent", "schemagate-operator");
+  std::string token = token_.token();
+  if (!token.empty()) request.headers().add("Authorization", "Bearer " + token);
+  if (body) {
+    request.set_body(body->serialize(), verb == Verb::kPatch ? "application/merge-patch+json"
+                                                             : "application/json");
+  }
+  try {
+    web::http::http_response response = http_->request(request).get();
+    int status = response.status_code();
+    if (status >= 400) {
+      std::string text = response.extract_string(true).get();
+      ApiError error =
+          ApiError::from_response(status, text, retry_after_header(response), config_.server);
+      if (error.kind() == ErrorKind::kUnauthorized) token_.invalidate();
+      return error;
+    }
+    std::string text = response.extract_string(true).get();
+    if (text.empty()) return Json::object();
+    std::error_code parse_error;
+    Json json = Json::parse(text, parse_error);
+    if (parse_error) {
+      return ApiError(ErrorKind::kDecode, "API server " + config_.server +
+                                              " sent a body that is not JSON: " +
+                                              parse_error.message());
+    }
+    return json;
+  } catch (const std::exception& e) {
+    return transport_error(config_, e.what());
+  }
+}
+
+ApiResult<Json> Client::get(const ResourceRef& ref, const std::string& ns,
+                            const std::string& name) {
+  return send(Verb::kGet, object_path(ref, ns, name), nullptr);
+}
+
+ApiResult<ObjectList> Client::list(const ResourceRef& ref, const std::string& ns,
+                                   const ListOptions& options) {
+  return to_list(send(Verb::kGet, collection_path(ref, ns) + query_string(options), nullptr),
+                 config_.server);
+}
+
+ApiResult<ObjectList> Client::list_all(const ResourceRef& ref, const std::string& ns,
+                                       ListOptions options) {
+  ObjectList all;
+  do {
+    ApiResult<ObjectList> page = list(ref, ns, options);
+    if (!page) return page.error();
+    for (auto& item : page->items) all.items.push_back(std::move(item));
+    all.resource_version = page->resource_version;
+    options.continue_token = page->continue_token;
+  } while (!options.continue_token.empty());
+  return all;
+}
+
+ApiResult<Json> Client::create(const ResourceRef& ref, const std::string& ns,
+                               const Json& object) {
+  return send(Verb::kPost, collection_path(ref, ref.namespaced ? ns : ""), &object);
+}
+
+ApiResult<Json> Client::update(const ResourceRef& ref, const Json& object) {
+  return send(Verb::kPut, object_path(ref, object_ns(ref, object), name_of(object)), &object);
+}
+
+ApiResult<Json> Client::merge_patch(const ResourceRef& ref, const std::string& ns,
+                                    const std::string& name, const Json& patch) {
+  return send(Verb::kPatch, object_path(ref, ns, name), &patch);
+}
+
+ApiResult<Json> Client::update_status(const ResourceRef& ref, const Json& object) {
+  return send(Verb::kPut, object_path(ref, object_ns(ref, object), name_of(object), "status"),
+              &object);
+}
+
+ApiResult<Json> Client::merge_patch_status(const ResourceRef& ref, const std::string& ns,
+                                           const std::string& name, const Json& patch) {
+  return send(Verb::kPatch, object_path(ref, ns, name, "status"), &patch);
+}
+
+ApiStatus Client::remove(const ResourceRef& ref, const std::string& ns,
+                         const std::string& name) {
+  ApiResult<Json> answer = send(Verb::kDelete, object_path(ref, ns, name), nullptr);
+  if (!answer) return answer.error();
+  return Done{};
+}
+
+ApiStatus Client::watch(const ResourceRef& ref, const std::string& ns,
+                        const WatchOptions& options,
+                        const std::function<bool(const WatchEvent&)>& on_event,
+                        StopSignal& stop) {
+  http_client client(config_.server, http_config(config_, options_.watch_idle_timeout));
+  web::http::http_request request(web::http::methods::GET);
+  request.set_request_uri(collection_path(ref, ns) + query_string(options));
+  request.headers().add("Accept", "application/json");
+  request.headers().add("User-Agent", "schemagate-operator");
+  std::string token = token_.token();
+  if (!token.empty()) request.headers().add("Authorization", "Bearer " + token);
+
+  pplx::cancellation_token_source cancel;
+  // Stopping cancels the request, which closes the connection and so ends
+  // the blocking read of the body below.
+  StopSignal::CallbackId callback = stop.on_stop([&cancel] { cancel.cancel(); });
+  struct Unregister {
+    StopSignal& signal;
+    StopSignal::CallbackId id;
+    ~Unregister() { signal.remove(id); }
+  } unregister{stop, callback};
+
+  try {
+    web::http::http_response response = client.request(request, cancel.get_token()).get();
+    if (response.status_code() >= 400) {
+      std::string text = response.extract_string(true).get();
+      ApiError error = ApiError::from_response(response.status_code(), text,
+                                               retry_after_header(response), config_.server);
+      if (error.kind() == ErrorKind::kUnauthorized) token_.invalidate();
+      return error;
+    }
+    auto body = response.body();
+    for (;;) {
+      concurrency::streams::container_buffer<std::string> line;
+      body.read_line(line).get();
+      const std::string& text = line.collection();
+      if (text.empty()) {
+        if (body.is_eof()) return Done{};
+        continue;
+      }
+      std::error_code parse_error;
+      Json json = Json::parse(text, parse_error);
+      if (parse_error || !json.is_object() || !json.has_string_field("type")) {
+        return ApiError(ErrorKind::kDecode, "API server " + config_.server +
+                                                " sent a watch line that is not an event");
+      }
+      auto type = event_type(json.at("type").as_string());
+      if (!type) {
+        log::warn("ignoring a watch event of unknown type",
+                  {{"type", json.at("type").as_string()}});
+        continue;
+      }
+      Json object = json.has_field("object") ? json.at("object") : Json::object();
+      if (!on_event(WatchEvent{*type, std::move(object)})) return Done{};
+    }
+  } catch (const std::exception& e) {
+    if (stop.stop_requested()) return Done{};
+    return transport_error(config_, std::string("watch stream broke: ") + e.what());
+  }
+}
+
+}  // namespace schemagate::kube

@@ -1,0 +1,87 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "kube/api_result.h"
+#include "kube/config.h"
+#include "kube/object.h"
+#include "kube/resource.h"
+#include "kube/retry.h"
+#include "kube/token_source.h"
+#include "schemagate/common/clock.h"
+#include "schemagate/common/result.h"
+#include "schemagate/common/stop_signal.h"
+
+namespace web::http::client {
+class http_client;
+}
+
+namespace schemagate::kube {
+
+struct ClientOptions {
+  /// For requests answered 429/5xx or not answered. Reads are retried on all
+  /// of these; writes only when the server asked for a retry (429, or
+  /// Retry-After), because an unanswered write may have been applied.
+  RetryPolicy retry;
+  std::chrono::seconds request_timeout{30};
+  /// A watch with no bytes for this long is considered broken.
+  std::chrono::seconds watch_idle_timeout{330};
+  Clock* clock = &Clock::real();
+};
+
+/// Typed REST access to any resource of one API server, over cpprestsdk.
+/// Thread-safe. Every HTTP error answer is an ApiError of a known kind.
+class Client {
+ public:
+  /// Checks the TLS material of `config` (CA, client certificate and key).
+  static Result<std::unique_ptr<Client>> create(ClientConfig config, ClientOptions options = {});
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  const ClientConfig& config() const { return config_; }
+
+  ApiResult<Json> get(const ResourceRef& ref, const std::string& ns, const std::string& name);
+  /// One page; ListOptions::limit and continue_token page through.
+  ApiResult<ObjectList> list(const ResourceRef& ref, const std::string& ns,
+                             const ListOptions& options = {});
+  /// Every page, concatenated; the resourceVersion is the last page's.
+  ApiResult<ObjectList> list_all(const ResourceRef& ref, const std::string& ns,
+                                 ListOptions options = {});
+  ApiResult<Json> create(const ResourceRef& ref, const std::string& ns, const Json& object);
+  /// PUT: fails with kConflict unless metadata.resourceVersion is current.
+  ApiResult<Json> update(const ResourceRef& ref, const Json& object);
+  /// JSON merge patch (RFC 7386).
+  ApiResult<Json> merge_patch(const ResourceRef& ref, const std::string& ns,
+                              const std::string& name, const Json& patch);
+  ApiResult<Json> update_status(const ResourceRef& ref, const Json& object);
+  ApiResult<Json> merge_patch_status(const ResourceRef& ref, const std::string& ns,
+                                     const std::string& name, const Json& patch);
+  ApiStatus remove(const ResourceRef& ref, const std::string& ns, const std::string& name);
+
+  /// Opens a watch and calls `on_event` for each event as it arrives (it
+  /// returns false to close the stream), until
+  /// the server ends the stream (ok), the stream breaks (kTransport), the
+  /// server refuses (e.g. kGone for a compacted resourceVersion) or `stop` is
+  /// requested (ok). Not retried: the informer decides how to resume.
+  ApiStatus watch(const ResourceRef& ref, const std::string& ns, const WatchOptions& options,
+                  const std::function<bool(const WatchEvent&)>& on_event, StopSignal& stop);
+
+ private:
+  Client(ClientConfig config, ClientOptions options);
+
+  enum class Verb { kGet, kPost, kPut, kPatch, kDelete };
+  ApiResult<Json> send(Verb verb, const std::string& path_and_query, const Json* body);
+  ApiResult<Json> send_once(Verb verb, const std::string& path_and_query, const Json* body);
+
+  ClientConfig config_;
+  ClientOptions options_;
+  TokenSource token_;
+  std::unique_ptr<web::http::client::http_client> http_;
+  StopSignal never_;  ///< requests are short: their retries are not interrupted
+};
+
+}  // namespace schemagate::kube

@@ -1,0 +1,76 @@
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <mutex>
+
+#include "controller/controller.h"
+
+using namespace std::chrono_literals;
+using schemagate::Error;
+using schemagate::ErrorCode;
+using schemagate::Result;
+using schemagate::controller::Controller;
+using schemagate::controller::ReconcileResult;
+using schemagate::controller::Reconciler;
+using schemagate::workqueue::ExponentialRateLimiter;
+using schemagate::workqueue::WorkQueue;
+
+namespace {
+
+// Fails each key a given number of times, then succeeds.
+class FlakyReconciler final : public Reconciler {
+ public:
+  std::map<std::string, int> failures_left;
+  std::map<std::string, int> calls;
+  std::optional<std::chrono::nanoseconds> requeue_after;
+  std::mutex mutex;
+
+  Result<ReconcileResult> reconcile(const std::string& key) override {
+    std::lock_guard<std::mutex> lock(mutex);
+    ++calls[key];
+    if (failures_left[key] > 0) {
+      --failures_left[key];
+      return Error(ErrorCode::kUnreachable, "transient");
+    }
+    return ReconcileResult{requeue_after};
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a failed reconcile is retried with backoff; success forgets it", "[controller]") {
+  WorkQueue queue(std::make_unique<ExponentialRateLimiter>(1ms, 10ms));
+  FlakyReconciler reconciler;
+  reconciler.failures_left["ns/a"] = 2;
+  Controller controller("test", queue, reconciler);
+  queue.add("ns/a");
+  CHECK(controller.process_next());  // fails
+  CHECK(queue.num_requeues("ns/a") == 1);
+  CHECK(controller.process_next());  // fails again, after its delay
+  CHECK(queue.num_requeues("ns/a") == 2);
+  CHECK(controller.process_next());  // succeeds
+  CHECK(queue.num_requeues("ns/a") == 0);
+  CHECK(reconciler.calls["ns/a"] == 3);
+  CHECK(queue.len() == 0);
+}
+
+TEST_CASE("requeue_after brings the key back", "[controller]") {
+  WorkQueue queue(std::make_unique<ExponentialRateLimiter>(1ms, 10ms));
+  FlakyReconciler reconciler;
+  reconciler.requeue_after = 1ms;
+  Controller controller("test", queue, reconciler);
+  queue.add("ns/a");
+  CHECK(controller.process_next());
+  CHECK(controller.process_next());  // came back by itself
+  CHECK(reconciler.calls["ns/a"] == 2);
+}
+
+TEST_CASE("run returns once the queue shuts down", "[controller]") {
+  WorkQueue queue;
+  FlakyReconciler reconciler;
+  Controller controller("test", queue, reconciler);
+  for (int i = 0; i < 50; ++i) queue.add("ns/k" + std::to_string(i));
+  queue.shut_down();
+  controller.run(3);
+  CHECK(reconciler.calls.size() == 50);
+}
