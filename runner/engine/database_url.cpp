@@ -85,15 +85,6 @@ Result<std::string> resolve_database_url(const UrlSources& sources) {
                "--database-url-file (e.g. a mounted Secret)");
 }
 
-std::string url_password(const std::string& url) {
-  Userinfo info = find_userinfo(url);
-  if (info.at == std::string::npos) return {};
-  std::string userinfo = url.substr(info.begin, info.at - info.begin);
-  size_t colon = userinfo.find(':');
-  if (colon == std::string::npos) return {};
-  return percent_decode(userinfo.substr(colon + 1));
-}
-
 std::string redact_url(const std::string& url) {
   Userinfo info = find_userinfo(url);
   std::string out = url;

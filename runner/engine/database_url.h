@@ -30,7 +30,4 @@ std::string with_application_name(const std::string& url, const std::string& nam
 /// percent-encoded: for messages that come back from libpq or the server.
 std::string scrub_password(const std::string& text, const std::string& url);
 
-/// The password part of a URL, percent-decoded; empty when there is none.
-std::string url_password(const std::string& url);
-
 }  // namespace schemagate::engine

@@ -179,6 +179,4 @@ Result<Target> resolve_target(const RevisionMap& map, const std::string& spec,
   return Resolver(map, current).resolve(spec);
 }
 
-bool is_relative_target(const std::string& spec) { return parse_walk(spec).has_value(); }
-
 }  // namespace schemagate::script

@@ -26,7 +26,4 @@ using Target = std::vector<RevisionMap::Index>;
 Result<Target> resolve_target(const RevisionMap& map, const std::string& spec,
                               const std::optional<Target>& current = std::nullopt);
 
-/// True for `+N`, `-N`, `REV+N`, `REV-N` spellings (a step walk).
-bool is_relative_target(const std::string& spec);
-
 }  // namespace schemagate::script

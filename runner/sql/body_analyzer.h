@@ -39,7 +39,7 @@ struct Analysis {
 /// BEGIN / START TRANSACTION and close with one COMMIT / END; both or neither.
 /// They are dropped, so the body runs inside schemagate's own transaction.
 /// A syntax error is not refused here: the server reports it with a position
-/// that line_of_position maps back to the file.
+/// that the engine maps back to the file line.
 Result<Analysis> analyze_body(const std::string& path, const std::string& body, int first_line,
                               bool transactional, bool wrapped_transaction = false);
 

@@ -26,7 +26,6 @@ TEST_CASE("the URL comes from the option, then the environment, then the file", 
 
 TEST_CASE("passwords with @, : and % are redacted and scrubbed", "[url]") {
   std::string url = "postgresql://app:p%40ss%3Aw%25rd@db.example:5432/shop?sslmode=require";
-  CHECK(url_password(url) == "p@ss:w%rd");
   CHECK(redact_url(url) == "postgresql://app:***@db.example:5432/shop?sslmode=require");
   std::string message = "FATAL: password p@ss:w%rd or p%40ss%3Aw%25rd rejected";
   std::string scrubbed = scrub_password(message, url);
