@@ -14,7 +14,7 @@ const std::vector<Command>& command_table() {
       {"merge", "REVS...|heads -m MSG", "create a revision that merges several heads",
        {"message"}, 1, 64, commands::merge},
       {"heads", "", "print the head revisions", {"verbose"}, 0, 0, commands::heads},
-      {"branches", "", "print the branch points and their branches", {"verbose"}, 0, 0,
+      {"branches", "", "print the branch points and their branches", {}, 0, 0,
        commands::branches},
       {"history", "[-r A:B] [-i]", "print the revisions, newest first",
        {"rev-range", "verbose", "indicate-current", "wait-for-db"}, 0, 0, commands::history},
