@@ -3,6 +3,7 @@
 #include "commands/commands.h"
 #include "commands/database_session.h"
 #include "commands/revision_format.h"
+#include "engine/migrator.h"
 #include "script/target.h"
 
 namespace schemagate::commands {
@@ -26,15 +27,11 @@ Result<script::Target> current_rows(const cli::Context& context,
   if (!session) return session.error();
   script::Target rows;
   Status read = guarded(settings->url, [&]() -> Status {
-    for (const std::string& row : (*session)->store().heads()) {
-      auto index = scripts.map().find(row);
-      if (!index) {
-        return Error(ErrorCode::kStateRefused, "the database is at revision " + row +
-                                                   ", which is not in " +
-                                                   scripts.versions_dir().string());
-      }
-      rows.push_back(*index);
-    }
+    engine::Migrator migrator((*session)->connection(), (*session)->store(), scripts, {},
+                              (*session)->clock());
+    Result<engine::DatabaseState> state = migrator.read_state();
+    if (!state) return state.error();
+    rows = state->heads;
     return {};
   });
   if (!read) return read.error();

@@ -37,17 +37,10 @@ Executor::Executor(pqxx::connection& connection, VersionStore& store, ExecutorOp
 
 Status Executor::run(const script::RevisionMap& map, const script::Migration& migration,
                      const script::Step& step) {
-  const script::Body* body = &migration.up;
-  if (step.direction == Direction::kDown) {
-    if (!migration.down) {
-      return Error(ErrorCode::kInvalid, migration.path + ": revision " + migration.revision.id +
-                                            " has no '-- schemagate:down' section, so it cannot "
-                                            "be downgraded; add one or stamp past it");
-    }
-    body = &*migration.down;
-  }
-  Status status = migration.transactional ? run_transactional(map, migration, step, *body)
-                                          : run_statements(map, migration, step, *body);
+  Result<const script::Body*> body = script::body_for(migration, step.direction == Direction::kDown);
+  if (!body) return body.error();
+  Status status = migration.transactional ? run_transactional(map, migration, step, **body)
+                                          : run_statements(map, migration, step, **body);
   reset_session();
   return status;
 }
@@ -145,14 +138,10 @@ void Executor::write_version_change(pqxx::transaction_base& tx, const script::Re
 
 HistoryRecord Executor::history(const script::Migration& migration, const script::Step& step,
                                 const std::string& started_at, int64_t duration_ms) const {
-  HistoryRecord record;
-  record.revision = migration.revision.id;
-  record.direction = direction_name(step.direction);
-  record.checksum = migration.checksum();
+  HistoryRecord record = succeeded_record(migration.revision.id, direction_name(step.direction),
+                                          migration.checksum(), options_.applied_by);
   record.started_at = started_at;
   record.duration_ms = duration_ms;
-  record.applied_by = options_.applied_by;
-  record.outcome = "succeeded";
   return record;
 }
 

@@ -112,19 +112,12 @@ Status Migrator::downgrade(const std::string& target, std::ostream& out,
 Status Migrator::check_bodies(const script::Plan& plan) const {
   for (const script::Step& step : plan.steps) {
     const script::Migration& migration = scripts_.migration(step.revision);
-    const script::Body* body = &migration.up;
-    if (step.direction == Direction::kDown) {
-      if (!migration.down) {
-        return Error(ErrorCode::kInvalid,
-                     migration.path + ": revision " + migration.revision.id +
-                         " has no '-- schemagate:down' section, so it cannot be downgraded; add "
-                         "one, or stamp past it");
-      }
-      body = &*migration.down;
-    }
-    Result<sql::Analysis> analysis = sql::analyze_body(migration.path, body->sql, body->first_line,
-                                                       migration.transactional,
-                                                       migration.wrapped_transaction);
+    Result<const script::Body*> body =
+        script::body_for(migration, step.direction == Direction::kDown);
+    if (!body) return body.error();
+    Result<sql::Analysis> analysis =
+        sql::analyze_body(migration.path, (*body)->sql, (*body)->first_line,
+                          migration.transactional, migration.wrapped_transaction);
     if (!analysis) return analysis.error();
   }
   return {};
@@ -191,14 +184,10 @@ Status Migrator::stamp(const std::string& target, std::ostream& out) {
   if (!state->heads.empty()) tx.exec(delete_versions_sql(store_.tables(), map.ids(state->heads)));
   if (!rows.empty()) tx.exec(insert_versions_sql(store_.tables(), map.ids(rows)));
   for (RevisionMap::Index index : *resolved) {
-    HistoryRecord record;
-    record.revision = map.id(index);
-    record.direction = "stamp";
-    record.checksum = scripts_.migration(index).checksum();
-    record.started_at = utc_timestamp_now();
-    record.applied_by = options_.executor.applied_by;
-    record.outcome = "succeeded";
-    tx.exec(insert_history_sql(store_.tables(), record));
+    tx.exec(insert_history_sql(
+        store_.tables(), succeeded_record(map.id(index), "stamp",
+                                          scripts_.migration(index).checksum(),
+                                          options_.executor.applied_by)));
   }
   tx.exec("UPDATE " + store_.tables().history() + " SET blocking = false WHERE blocking");
   tx.commit();
@@ -220,13 +209,9 @@ Status Migrator::repair(std::ostream& out) {
   }
   int cleared = store_.clear_blocking_failures();
   for (RevisionMap::Index index : state->changed) {
-    HistoryRecord record;
-    record.revision = scripts_.map().id(index);
-    record.direction = "repair";
-    record.checksum = scripts_.migration(index).checksum();
-    record.started_at = utc_timestamp_now();
-    record.applied_by = options_.executor.applied_by;
-    record.outcome = "succeeded";
+    HistoryRecord record =
+        succeeded_record(scripts_.map().id(index), "repair", scripts_.migration(index).checksum(),
+                         options_.executor.applied_by);
     store_.record(record);
     log::warn("accepted the edited file of an applied revision",
               {{"revision", record.revision}, {"path", scripts_.migration(index).path}});

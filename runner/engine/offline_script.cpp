@@ -12,11 +12,9 @@ Result<std::string> render_offline(const script::ScriptDirectory& scripts,
   for (const script::Step& step : plan.steps) {
     const script::Migration& migration = scripts.migration(step.revision);
     bool up = step.direction == script::Direction::kUp;
-    if (!up && !migration.down) {
-      return Error(ErrorCode::kInvalid, migration.path + ": revision " + migration.revision.id +
-                                            " has no down section; it cannot be downgraded");
-    }
-    const script::Body& body = up ? migration.up : *migration.down;
+    Result<const script::Body*> found = script::body_for(migration, !up);
+    if (!found) return found.error();
+    const script::Body& body = **found;
     Result<sql::Analysis> analysis =
         sql::analyze_body(migration.path, body.sql, body.first_line, migration.transactional,
                           migration.wrapped_transaction);
@@ -35,14 +33,9 @@ Result<std::string> render_offline(const script::ScriptDirectory& scripts,
     if (!step.rows_added.empty()) {
       out += insert_versions_sql(tables, map.ids(step.rows_added)) + ";\n";
     }
-    HistoryRecord record;
-    record.revision = migration.revision.id;
-    record.direction = up ? "up" : "down";
-    record.checksum = migration.checksum();
-    record.started_at = utc_timestamp_now();
-    record.applied_by = applied_by;
-    record.outcome = "succeeded";
-    out += insert_history_sql(tables, record) + ";\nCOMMIT;\n\n";
+    out += insert_history_sql(tables, succeeded_record(migration.revision.id, up ? "up" : "down",
+                                                       migration.checksum(), applied_by)) +
+           ";\nCOMMIT;\n\n";
   }
   return out;
 }

@@ -14,6 +14,18 @@ std::string VersionTables::lease() const {
   return qualified_name(schema, version_table + "_lease");
 }
 
+HistoryRecord succeeded_record(const std::string& revision, const std::string& direction,
+                               const std::string& checksum, const std::string& applied_by) {
+  HistoryRecord record;
+  record.revision = revision;
+  record.direction = direction;
+  record.checksum = checksum;
+  record.started_at = utc_timestamp_now();
+  record.applied_by = applied_by;
+  record.outcome = "succeeded";
+  return record;
+}
+
 std::string create_tables_sql(const VersionTables& tables) {
   return "CREATE SCHEMA IF NOT EXISTS " + quote_identifier(tables.schema) + ";\n" +
          "CREATE TABLE IF NOT EXISTS " + tables.version() +

@@ -30,6 +30,11 @@ struct HistoryRecord {
   bool blocking = false;   ///< a failed non-transactional migration that blocks upgrades
 };
 
+/// A successful history row of `revision`, started now, taking no time:
+/// what every writer fills in before adding its own details.
+HistoryRecord succeeded_record(const std::string& revision, const std::string& direction,
+                               const std::string& checksum, const std::string& applied_by);
+
 /// The SQL every statement builder below produces is plain text so that the
 /// online runner and `--sql` print exactly the same statements.
 

@@ -7,11 +7,13 @@
 namespace schemagate::engine {
 
 bool VersionStore::tables_exist() {
+  if (known_to_exist_) return true;
   pqxx::nontransaction query(connection_);
   pqxx::row row = query.exec1("SELECT to_regclass(" + quote_literal(tables_.version()) +
                               ") IS NOT NULL AND to_regclass(" +
                               quote_literal(tables_.history()) + ") IS NOT NULL");
-  return row[0].as<bool>();
+  known_to_exist_ = row[0].as<bool>();
+  return known_to_exist_;
 }
 
 void VersionStore::ensure_tables() {
@@ -19,6 +21,7 @@ void VersionStore::ensure_tables() {
   pqxx::work create(connection_);
   create.exec(create_tables_sql(tables_));
   create.commit();
+  known_to_exist_ = true;
 }
 
 std::vector<std::string> VersionStore::heads() {

@@ -40,6 +40,9 @@ class VersionStore {
  private:
   pqxx::connection& connection_;
   VersionTables tables_;
+  /// Once seen, the tables stay for the run: every read after the first
+  /// skips the catalog lookup (a no-op run at head is a few queries).
+  bool known_to_exist_ = false;
 };
 
 }  // namespace schemagate::engine

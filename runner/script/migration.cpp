@@ -37,6 +37,16 @@ std::string normalize_body(const std::string& sql) {
   return out;
 }
 
+Result<const Body*> body_for(const Migration& migration, bool downgrade) {
+  if (!downgrade) return &migration.up;
+  if (!migration.down) {
+    return Error(ErrorCode::kInvalid, migration.path + ": revision " + migration.revision.id +
+                                          " has no '-- schemagate:down' section, so it cannot "
+                                          "be downgraded; add one, or stamp past it");
+  }
+  return &*migration.down;
+}
+
 std::string Migration::checksum() const {
   std::string material = "up\n" + normalize_body(up.sql);
   material += down ? "down\n" + normalize_body(down->sql) : "no-down\n";

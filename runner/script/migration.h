@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "schemagate/common/result.h"
 #include "script/revision.h"
 
 namespace schemagate::script {
@@ -29,6 +30,10 @@ struct Migration {
   /// SHA-256 over the normalized up and down bodies: what `verify` compares.
   std::string checksum() const;
 };
+
+/// The body a step runs: `up`, or `down` when downgrading. Exit 2 naming the
+/// file when a downgrade meets a migration without a down section.
+Result<const Body*> body_for(const Migration& migration, bool downgrade);
 
 /// The body normalized for checksums: line endings unified, trailing spaces
 /// and leading/trailing blank lines dropped, so reformatting whitespace does

@@ -12,14 +12,8 @@ kubectl=$source_dir/.tools/bin/kubectl
 work=$(mktemp -d /tmp/schemagate-crd.XXXXXX)
 server_pid=""
 trap '[[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
-passed=0
-failed=0
-check() {  # check DESCRIPTION COMMAND...
-  local what=$1
-  shift
-  if "$@"; then echo "ok: $what"; passed=$((passed + 1)); else echo "FAIL: $what"; failed=$((failed + 1)); fi
-}
-equals() { [[ $1 == "$2" ]] || { echo "  got:  $1"; echo "  want: $2"; return 1; }; }
+# shellcheck source=tests/support/checks.sh
+source "$source_dir/tests/support/checks.sh"
 refused() {  # refused PATTERN KUBECTL-ARGS...: kubectl fails and says PATTERN
   local pattern=$1
   shift
@@ -31,10 +25,7 @@ invalid() {  # a MigrationJob document with SPEC as its spec
   echo "$work/bad.yaml"
 }
 
-"$server_bin" --state-dir "$work/api" >/dev/null 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do [[ -f $work/api/ready ]] && break; sleep 0.1; done
-export KUBECONFIG=$work/api/kubeconfig
+start_api_server "$server_bin" "$work/api"
 
 check "the CRD applies" "$kubectl" apply -f "$source_dir/deploy/crds/"
 check "the examples apply" "$kubectl" apply -f "$source_dir/deploy/examples/"
@@ -61,5 +52,4 @@ check "a rollout target that is neither Deployment nor StatefulSet is refused" \
 check "a phase outside the enum is refused" \
   refused "Weird" patch mj shop-migrate --subresource=status --type merge -p '{"status":{"phase":"Weird"}}'
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

@@ -20,14 +20,8 @@ done
 work=$(mktemp -d /tmp/schemagate-helm.XXXXXX)
 server_pid=""
 trap '[[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
-passed=0
-failed=0
-check() {  # check DESCRIPTION COMMAND...
-  local what=$1
-  shift
-  if "$@"; then echo "ok: $what"; passed=$((passed + 1)); else echo "FAIL: $what"; failed=$((failed + 1)); fi
-}
-equals() { [[ $1 == "$2" ]] || { echo "  got:  $1"; echo "  want: $2"; return 1; }; }
+# shellcheck source=tests/support/checks.sh
+source "$source_dir/tests/support/checks.sh"
 
 # A copy, so that `helm dependency build` writes nothing into the source tree.
 cp -r "$source_dir/helm" "$work/helm"
@@ -46,10 +40,7 @@ refused() { ! "$helm" template x "$chart" --set migrations.image= >"$work/refuse
 check "a missing image is refused with the key to set" refused
 
 # The test API server, and kubectl reading the applied objects back.
-"$server_bin" --state-dir "$work/api" >/dev/null 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do [[ -f $work/api/ready ]] && break; sleep 0.1; done
-export KUBECONFIG=$work/api/kubeconfig
+start_api_server "$server_bin" "$work/api"
 check "kubectl applies both renderings" bash -c \
   "'$kubectl' apply -f '$work/migrate.yaml' >/dev/null && '$kubectl' apply -f '$work/wait.yaml' >/dev/null"
 get() { "$kubectl" get deployment "$1" -o jsonpath="$2"; }
@@ -91,5 +82,4 @@ check "and the database is at head" equals \
   "a84e1c9b3d72"
 "$PGBIN/psql" -X -q -d "$SCHEMAGATE_TEST_DATABASE_URL" -c "DROP DATABASE $database WITH (FORCE)"
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

@@ -112,6 +112,7 @@ TEST_CASE("a failed non-transactional migration blocks upgrades until repair", "
   auto blocked = run_cli(project, db.url(), {"upgrade"});
   expect_exit(blocked, 5);
   CHECK_THAT(blocked.err, Catch::Contains("schemagate repair"));
+  expect_exit(run_cli(project, db.url(), {"check"}), 5);
 
   project.add("aaaaaaaaaaa1", {},
               "CREATE TABLE IF NOT EXISTS nt_first (id int);\n"
@@ -243,4 +244,22 @@ TEST_CASE("a statement that waits for a lock times out, is retried, then succeed
   holding.abort();
   expect_exit(runner->wait(), 0);
   CHECK(version_rows(db) == "bbbbbbbbbbb2");
+}
+
+TEST_CASE("a database at a revision the directory lacks is refused, naming it", "[failure]") {
+  TestDatabase db;
+  Project project;
+  project.add("aaaaaaaaaaa1", {}, "CREATE TABLE known (id int);\n");
+  expect_exit(run_cli(project, db.url(), {"upgrade"}), 0);
+  {
+    pqxx::nontransaction edit(db.connection());
+    edit.exec("UPDATE schemagate_version SET version_num = 'ffffffffffff'");
+  }
+  for (const char* command : {"upgrade", "current", "check"}) {
+    auto refused = run_cli(project, db.url(), {command});
+    expect_exit(refused, 5);
+    CHECK_THAT(refused.err, Catch::Contains("ffffffffffff"));
+    CHECK_THAT(refused.err, Catch::Contains("stamp"));
+  }
+  CHECK(version_rows(db) == "ffffffffffff");
 }

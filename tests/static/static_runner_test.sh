@@ -12,13 +12,8 @@ work=$(mktemp -d /tmp/schemagate-static.XXXXXX)
 chmod 755 "$work"
 pgdir=$work/pg
 trap '"$source_dir/scripts/pg.sh" stop "$pgdir"; rm -rf "$work"' EXIT
-passed=0
-failed=0
-check() {  # check DESCRIPTION COMMAND...
-  local what=$1
-  shift
-  if "$@"; then echo "ok: $what"; passed=$((passed + 1)); else echo "FAIL: $what"; failed=$((failed + 1)); fi
-}
+# shellcheck source=tests/support/checks.sh
+source "$source_dir/tests/support/checks.sh"
 
 check "ldd says it is not dynamic" bash -c "! ldd '$binary' >/dev/null 2>&1 || ldd '$binary' 2>&1 | grep -q 'not a dynamic executable'"
 
@@ -88,5 +83,4 @@ check "a server the CA bundle does not vouch for is refused (exit 3)" [ "$code" 
 check "the refusal says why" grep -qi "certificate" <<<"$output"
 check "the refusal hides the password" bash -c "! grep -q '$password' <<<'$output'"
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

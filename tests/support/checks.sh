@@ -1,0 +1,27 @@
+# Sourced by the shell tests: named checks that count, and a closing line
+# ctest's output readers understand ("N passed, M failed").
+passed=0
+failed=0
+
+check() {  # check DESCRIPTION COMMAND...: runs COMMAND, reports ok or FAIL
+  local what=$1
+  shift
+  if "$@"; then echo "ok: $what"; passed=$((passed + 1)); else echo "FAIL: $what"; failed=$((failed + 1)); fi
+}
+
+equals() {  # equals ACTUAL EXPECTED, showing both when they differ
+  [[ $1 == "$2" ]] || { echo "  got:  $1"; echo "  want: $2"; return 1; }
+}
+
+finish() {  # the closing line; the exit status says whether every check passed
+  echo "$passed passed, $failed failed"
+  [[ $failed -eq 0 ]]
+}
+
+start_api_server() {  # start_api_server BINARY STATE_DIR: sets server_pid and KUBECONFIG
+  "$1" --state-dir "$2" >/dev/null 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 100); do [[ -f $2/ready ]] && break; sleep 0.1; done
+  [[ -f $2/ready ]] || { echo "FAIL: kube-api-server did not start"; exit 1; }
+  export KUBECONFIG=$2/kubeconfig
+}
