@@ -2,6 +2,7 @@
 
 #include "cli/command_table.h"
 #include "cli/invocation.h"
+#include "cli/termination_log.h"
 #include "schemagate/common/logging.h"
 
 #ifndef SCHEMAGATE_VERSION
@@ -60,23 +61,18 @@ Status configure_logging(const Invocation& invocation) {
   return log::configure(*format, invocation.get<std::string>("log-level"));
 }
 
-}  // namespace
-
-Outcome run(const std::vector<std::string>& args, std::ostream& out) {
-  // Errors met before the options are read still go to stderr as text.
-  (void)log::configure(log::Format::kText, "info");
-  Result<Invocation> parsed = parse_command_line(args);
-  if (!parsed) return failed(parsed.error());
-  const Invocation& invocation = *parsed;
+// Everything after parsing: logging, then the command or the help asked for.
+Outcome dispatch(Context& context) {
+  const Invocation& invocation = context.invocation();
   Status logging = configure_logging(invocation);
   if (!logging) return failed(logging.error());
 
   if (invocation.has("version")) {
-    out << "schemagate " << SCHEMAGATE_VERSION << "\n";
+    context.out() << "schemagate " << SCHEMAGATE_VERSION << "\n";
     return {};
   }
   if (invocation.command.empty()) {
-    print_usage(out);
+    print_usage(context.out());
     return invocation.has("help") ? Outcome{}
                                   : failed(Error(ErrorCode::kInvalid, "no command given"));
   }
@@ -86,16 +82,36 @@ Outcome run(const std::vector<std::string>& args, std::ostream& out) {
                                                  "'; `schemagate --help` lists the commands"));
   }
   if (invocation.has("help")) {
-    print_command_help(out, *command);
+    print_command_help(context.out(), *command);
     return {};
   }
   Status valid = check_options(invocation, *command);
   if (!valid) return failed(valid.error());
 
-  Context context(invocation, out);
   Status status = command->run(context);
   if (!status) return failed(status.error());
   return {};
+}
+
+}  // namespace
+
+Outcome run(const std::vector<std::string>& args, std::ostream& out) {
+  // Errors met before the options are read still go to stderr as text.
+  (void)log::configure(log::Format::kText, "info");
+  Result<Invocation> parsed = parse_command_line(args);
+  if (!parsed) return failed(parsed.error());
+  Context context(*parsed, out);
+  Outcome outcome = dispatch(context);
+  if (!parsed->has("termination-log")) return outcome;
+  Status written = write_termination_log(parsed->get<std::string>("termination-log"),
+                                         termination_message(outcome, context.reported_revisions()));
+  if (written) return outcome;
+  // The run's own error matters more than a lost report of it.
+  if (outcome.error) {
+    log::warn(written.error().message());
+    return outcome;
+  }
+  return failed(written.error());
 }
 
 }  // namespace schemagate::cli

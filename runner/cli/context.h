@@ -2,6 +2,8 @@
 
 #include <ostream>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "cli/invocation.h"
 #include "config/config.h"
@@ -26,10 +28,17 @@ class Context {
   /// The migration directory of settings(), parsed and validated.
   Result<script::ScriptDirectory> scripts() const;
 
+  /// Whether the caller wants the revisions a command leaves the database
+  /// at (--termination-log); reading them costs a query, so commands ask.
+  bool wants_revisions() const { return invocation_.has("termination-log"); }
+  void report_revisions(std::vector<std::string> revisions) { revisions_ = std::move(revisions); }
+  const std::vector<std::string>& reported_revisions() const { return revisions_; }
+
  private:
   const Invocation& invocation_;
   std::ostream& out_;
   std::mt19937_64 random_;
+  std::vector<std::string> revisions_;
 };
 
 }  // namespace schemagate::cli

@@ -20,7 +20,9 @@ po::options_description make_global_options() {
       ("database-url-file", po::value<std::string>(), "file holding the URL (a mounted Secret)")
       ("log-format", po::value<std::string>()->default_value("text"), "text or json")
       ("log-level", po::value<std::string>()->default_value("info"),
-       "trace, debug, info, warn, error");
+       "trace, debug, info, warn, error")
+      ("termination-log", po::value<std::string>(),
+       "write how the run ended there as JSON (a Kubernetes termination message)");
   return options;
 }
 

@@ -74,6 +74,19 @@ Status offline(cli::Context& context, const std::string& spec, bool up) {
   return {};
 }
 
+/// Where a command that moves the version rows left them, for
+/// --termination-log (the operator reads it as the applied revision).
+Status report_revisions(cli::Context& context, Migrator& migrator,
+                        const script::ScriptDirectory& scripts) {
+  if (!context.wants_revisions()) return {};
+  Result<engine::DatabaseState> state = migrator.read_state();
+  if (!state) return state.error();
+  std::vector<std::string> revisions;
+  for (RevisionMap::Index head : state->heads) revisions.push_back(scripts.map().id(head));
+  context.report_revisions(std::move(revisions));
+  return {};
+}
+
 std::string target_argument(const cli::Context& context, const std::string& fallback) {
   const auto& arguments = context.invocation().arguments;
   return arguments.empty() ? fallback : arguments.front();
@@ -85,8 +98,10 @@ Status upgrade(cli::Context& context) {
   std::string target = target_argument(context, "heads");
   if (context.invocation().has("sql")) return offline(context, target, true);
   return with_migrator(context, true, [&](Migrator& migrator, DatabaseSession& session,
-                                          const script::ScriptDirectory&) {
-    return migrator.upgrade(target, context.out(), session.lock());
+                                          const script::ScriptDirectory& scripts) -> Status {
+    Status done = migrator.upgrade(target, context.out(), session.lock());
+    if (!done) return done;
+    return report_revisions(context, migrator, scripts);
   });
 }
 
@@ -94,16 +109,20 @@ Status downgrade(cli::Context& context) {
   std::string target = target_argument(context, "");
   if (context.invocation().has("sql")) return offline(context, target, false);
   return with_migrator(context, true, [&](Migrator& migrator, DatabaseSession& session,
-                                          const script::ScriptDirectory&) {
-    return migrator.downgrade(target, context.out(), session.lock());
+                                          const script::ScriptDirectory& scripts) -> Status {
+    Status done = migrator.downgrade(target, context.out(), session.lock());
+    if (!done) return done;
+    return report_revisions(context, migrator, scripts);
   });
 }
 
 Status stamp(cli::Context& context) {
   std::string target = target_argument(context, "");
   return with_migrator(context, true, [&](Migrator& migrator, DatabaseSession&,
-                                          const script::ScriptDirectory&) {
-    return migrator.stamp(target, context.out());
+                                          const script::ScriptDirectory& scripts) -> Status {
+    Status done = migrator.stamp(target, context.out());
+    if (!done) return done;
+    return report_revisions(context, migrator, scripts);
   });
 }
 

@@ -263,3 +263,33 @@ TEST_CASE("a database at a revision the directory lacks is refused, naming it", 
   }
   CHECK(version_rows(db) == "ffffffffffff");
 }
+
+TEST_CASE("a termination log reports the revisions reached, or the error, as JSON",
+          "[failure][kubernetes]") {
+  TestDatabase db;
+  Project project;
+  project.add("aaaaaaaaaaa1", {}, "CREATE TABLE good (id int);\n");
+  TempDir dir;
+  const std::string report = (dir.path() / "termination-log").string();
+  auto read_report = [&] {
+    std::ifstream file(report);
+    return std::string(std::istreambuf_iterator<char>(file), {});
+  };
+
+  expect_exit(run_cli(project, db.url(), {"upgrade", "--termination-log", report}), 0);
+  CHECK(read_report() == "{\"outcome\":\"succeeded\",\"revisions\":[\"aaaaaaaaaaa1\"]}\n");
+
+  project.add("bbbbbbbbbbb2", {"aaaaaaaaaaa1"}, "CREATE TABEL \"quoted\" (id int);\n");
+  expect_exit(run_cli(project, db.url(), {"upgrade", "--termination-log", report}), 1);
+  std::string failed = read_report();
+  CHECK_THAT(failed, Catch::StartsWith(
+                         "{\"outcome\":\"failed\",\"exitCode\":1,\"kind\":\"migration-failed\","
+                         "\"error\":\""));
+  CHECK_THAT(failed, Catch::Contains("bbbbbbbbbbb2"));
+  CHECK_THAT(failed, Catch::Contains("near \\\"TABEL\\\""));
+  CHECK(version_rows(db) == "aaaaaaaaaaa1");
+
+  auto unwritable = run_cli(project, db.url(), {"current", "--termination-log", "/nonexistent/x"});
+  expect_exit(unwritable, 2);
+  CHECK_THAT(unwritable.err, Catch::Contains("cannot write /nonexistent/x"));
+}

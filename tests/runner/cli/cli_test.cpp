@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "cli/app.h"
+#include "cli/termination_log.h"
 #include "script/script_directory.h"
 #include "support/temp_dir.h"
 
@@ -191,4 +192,17 @@ TEST_CASE("version and help print to stdout and succeed", "[cli]") {
   Run help = run({"revision", "--help"});
   CHECK(help.exit_code == 0);
   CHECK_THAT(help.out, Catch::Contains("--branch-label"));
+}
+
+TEST_CASE("a termination message fits Kubernetes' 4096 bytes however long the error", "[cli]") {
+  using schemagate::cli::Outcome;
+  Outcome failed{1, schemagate::Error(schemagate::ErrorCode::kMigrationFailed,
+                                      std::string(10000, '\x01') + "tail")};
+  std::string message = schemagate::cli::termination_message(failed, {});
+  CHECK(message.size() <= schemagate::cli::kTerminationMessageLimit);
+  CHECK_THAT(message, Catch::EndsWith("...\"}"));
+  CHECK_THAT(message, Catch::StartsWith("{\"outcome\":\"failed\",\"exitCode\":1,"));
+
+  CHECK(schemagate::cli::termination_message(Outcome{}, {"a1", "b2"}) ==
+        "{\"outcome\":\"succeeded\",\"revisions\":[\"a1\",\"b2\"]}");
 }
