@@ -2,16 +2,18 @@
 
 #include <unistd.h>
 
+#include <functional>
 #include <memory>
 #include <thread>
 
 #include "controller/controller.h"
 #include "controller/leader_election.h"
-#include "controller/logging_reconciler.h"
 #include "http/health.h"
 #include "http/metrics.h"
 #include "kube/client.h"
 #include "kube/config.h"
+#include "migration/migration_reconciler.h"
+#include "migration/resources.h"
 #include "schemagate/common/logging.h"
 #include "watch/informer.h"
 #include "watch/list_watcher.h"
@@ -42,8 +44,8 @@ Result<std::unique_ptr<http::HttpServer>> serve(const std::string& address,
 class Workers {
  public:
   Workers(controller::Controller& controller, workqueue::WorkQueue& queue,
-          const watch::Informer& informer, int count, StopSignal& stop)
-      : controller_(controller), queue_(queue), informer_(informer), count_(count),
+          std::function<bool()> synced, int count, StopSignal& stop)
+      : controller_(controller), queue_(queue), synced_(std::move(synced)), count_(count),
         stop_(stop) {}
   ~Workers() { stop(); }
 
@@ -51,7 +53,7 @@ class Workers {
     thread_ = std::thread([this] {
       // Reconciling against a half-filled cache would act on missing objects.
       // Leadership can also end before the sync, which shuts the queue down.
-      while (!informer_.has_synced()) {
+      while (!synced_()) {
         if (stop_.wait_for(std::chrono::milliseconds(50)) || queue_.shutting_down()) return;
       }
       controller_.run(count_);
@@ -66,7 +68,7 @@ class Workers {
  private:
   controller::Controller& controller_;
   workqueue::WorkQueue& queue_;
-  const watch::Informer& informer_;
+  std::function<bool()> synced_;
   int count_;
   StopSignal& stop_;
   std::thread thread_;
@@ -84,9 +86,6 @@ int run_operator(const OperatorOptions& options, StopSignal& stop) {
   auto client = kube::Client::create(*config);
   if (!client) return fail(client.error());
   log::info("using API server", {{"server", (*config).server}, {"origin", (*config).origin}});
-  if (!options.runner_image.empty()) {
-    log::info("runner image", {{"image", options.runner_image}});
-  }
 
   http::OperatorMetrics metrics(kControllerName);
   http::Health health;
@@ -95,19 +94,28 @@ int run_operator(const OperatorOptions& options, StopSignal& stop) {
   auto probe_server = serve(options.health_probe_bind_address, health.routes());
   if (!probe_server) return fail(probe_server.error());
 
-  watch::ClientListWatcher source(**client, kMigrationJobs, options.watch_namespace);
   watch::InformerOptions informer_options;
   informer_options.metrics = &metrics;
-  watch::Informer informer(source, informer_options);
+  watch::ClientListWatcher migration_job_source(**client, migration::kMigrationJobs,
+                                                options.watch_namespace);
+  watch::Informer migration_jobs(migration_job_source, informer_options);
+  // Only the Jobs this operator made: a cluster's other Jobs are none of its business.
+  watch::ClientListWatcher job_source(
+      **client, migration::kJobs, options.watch_namespace,
+      std::string(migration::kManagedByLabel) + "=" + migration::kManagedByValue);
+  watch::Informer jobs(job_source, informer_options);
   workqueue::WorkQueue queue(workqueue::default_controller_rate_limiter(), &metrics);
-  informer.add_handler(watch::enqueue_keys(queue));
-  health.add_readiness_check("informer-sync", [&informer] { return informer.has_synced(); });
+  migration_jobs.add_handler(watch::enqueue_keys(queue));
+  jobs.add_handler(migration::enqueue_owners(queue));
+  auto synced = [&migration_jobs, &jobs] { return migration_jobs.has_synced() && jobs.has_synced(); };
+  health.add_readiness_check("informer-sync", synced);
 
-  controller::LoggingReconciler reconciler("MigrationJob", informer.store());
+  migration::MigrationReconciler reconciler(**client, migration_jobs.store(), jobs.store());
   controller::Controller controller(kControllerName, queue, reconciler, &metrics);
-  Workers workers(controller, queue, informer, options.workers, stop);
+  Workers workers(controller, queue, synced, options.workers, stop);
 
-  std::thread informer_thread([&] { informer.run(stop); });
+  std::thread migration_job_thread([&] { migration_jobs.run(stop); });
+  std::thread job_thread([&] { jobs.run(stop); });
   int exit_code = 0;
   if (options.leader_elect) {
     std::string lease_ns = options.leader_election_namespace.empty()
@@ -135,7 +143,8 @@ int run_operator(const OperatorOptions& options, StopSignal& stop) {
     workers.stop();
   }
   stop.request_stop();
-  informer_thread.join();
+  migration_job_thread.join();
+  job_thread.join();
   log::info("operator stopped", {{"exit_code", exit_code}});
   return exit_code;
 }

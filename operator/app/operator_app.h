@@ -1,13 +1,9 @@
 #pragma once
 
 #include "app/options.h"
-#include "kube/resource.h"
 #include "schemagate/common/stop_signal.h"
 
 namespace schemagate::app {
-
-/// The MigrationJob custom resource (DESIGN §5).
-inline const kube::ResourceRef kMigrationJobs{"schemagate.io", "v1alpha1", "migrationjobs", true};
 
 /// Runs the operator until `stop` is requested: probe and metrics servers,
 /// the MigrationJob informer (on every replica, so standbys are ready and

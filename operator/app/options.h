@@ -21,7 +21,6 @@ struct OperatorOptions {
   std::chrono::nanoseconds retry_period = std::chrono::seconds(2);
   std::string metrics_bind_address = ":8080";
   std::string health_probe_bind_address = ":8081";
-  std::string runner_image;
   int workers = 2;
   std::string log_format = "text";
   std::string log_level = "info";

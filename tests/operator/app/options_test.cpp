@@ -26,7 +26,7 @@ TEST_CASE("operator flags are parsed", "[app]") {
                                 "--leader-election-renew-deadline", "2s",
                                 "--leader-election-retry-period", "500ms",
                                 "--metrics-bind-address", "127.0.0.1:9090",
-                                "--runner-image", "img:1", "--log-format", "json"});
+                                "--workers", "4", "--log-format", "json"});
   REQUIRE(options.ok());
   CHECK(options->kubeconfig == "/k");
   CHECK(options->watch_namespace == "shop");
@@ -35,7 +35,7 @@ TEST_CASE("operator flags are parsed", "[app]") {
   CHECK(options->leader_election_id == "lock");
   CHECK(options->lease_duration == 3s);
   CHECK(options->retry_period == 500ms);
-  CHECK(options->runner_image == "img:1");
+  CHECK(options->workers == 4);
   CHECK(options->log_format == "json");
 }
 

@@ -7,30 +7,43 @@
 #include <thread>
 
 #include <catch2/catch.hpp>
+#include <yaml-cpp/yaml.h>
 
 #include "kube/config.h"
+#include "support/process.h"
 
 namespace schemagate::testing {
 namespace {
 
-const char* const kMigrationJobCrd = R"({
-  "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
-  "metadata": {"name": "migrationjobs.schemagate.io"},
-  "spec": {
-    "group": "schemagate.io", "scope": "Namespaced",
-    "names": {"plural": "migrationjobs", "singular": "migrationjob", "kind": "MigrationJob",
-              "shortNames": ["mj"]},
-    "versions": [{
-      "name": "v1alpha1", "served": true, "storage": true,
-      "subresources": {"status": {}},
-      "schema": {"openAPIV3Schema": {
-        "type": "object",
-        "properties": {
-          "spec": {"type": "object", "x-kubernetes-preserve-unknown-fields": true},
-          "status": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}}
-    }]
+// YAML as the API server would read it: quoted scalars stay strings, plain
+// ones become booleans or numbers where they read as such.
+kube::Json json_from_yaml(const YAML::Node& node) {
+  if (node.IsMap()) {
+    kube::Json object = kube::Json::object();
+    for (const auto& entry : node) object[entry.first.as<std::string>()] = json_from_yaml(entry.second);
+    return object;
   }
-})";
+  if (node.IsSequence()) {
+    std::vector<kube::Json> items;
+    for (const auto& item : node) items.push_back(json_from_yaml(item));
+    return kube::Json::array(items);
+  }
+  if (!node.IsScalar()) return kube::Json::null();
+  const std::string text = node.Scalar();
+  if (node.Tag() == "!") return kube::Json::string(text);
+  if (text == "true" || text == "false") return kube::Json::boolean(text == "true");
+  if (!text.empty() && text.find_first_not_of("-0123456789") == std::string::npos) {
+    return kube::Json::number(static_cast<int64_t>(std::stoll(text)));
+  }
+  return kube::Json::string(text);
+}
+
+// The CRD users install, so that its schema (pruning, defaults, required
+// fields) applies to every object the tests and the operator write.
+kube::Json migration_job_crd() {
+  return json_from_yaml(
+      YAML::LoadFile(source_dir() + "/deploy/crds/schemagate.io_migrationjobs.yaml"));
+}
 
 }  // namespace
 
@@ -57,7 +70,7 @@ ApiServerFixture::ApiServerFixture() {
   REQUIRE(created.ok());
   client = std::move(*created);
   kube::ResourceRef crds{"apiextensions.k8s.io", "v1", "customresourcedefinitions", false};
-  auto crd = client->create(crds, "", kube::Json::parse(kMigrationJobCrd));
+  auto crd = client->create(crds, "", migration_job_crd());
   INFO((crd ? std::string() : crd.error().message()));
   REQUIRE(crd.ok());
 }
@@ -66,7 +79,8 @@ kube::Json migration_job(const std::string& ns, const std::string& name,
                          const std::string& image) {
   kube::Json job = kube::Json::parse(
       R"({"apiVersion":"schemagate.io/v1alpha1","kind":"MigrationJob","metadata":{},)"
-      R"("spec":{"migrationsDir":"/migrations","target":"heads"}})");
+      R"("spec":{"migrationsDir":"/migrations","target":"heads",)"
+      R"("database":{"urlSecretRef":{"name":"db","key":"url"}}}})");
   job["metadata"]["namespace"] = kube::Json::string(ns);
   job["metadata"]["name"] = kube::Json::string(name);
   job["spec"]["image"] = kube::Json::string(image);

@@ -2,12 +2,12 @@
 
 #include <fstream>
 
-#include "app/operator_app.h"
 #include "kube/config.h"
 #include "kube/update_with_retry.h"
+#include "migration/resources.h"
 #include "operator/integration/api_server_fixture.h"
 
-using schemagate::app::kMigrationJobs;
+using schemagate::migration::kMigrationJobs;
 using schemagate::kube::Client;
 using schemagate::kube::ErrorKind;
 using schemagate::kube::Json;

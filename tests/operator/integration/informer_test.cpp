@@ -6,14 +6,14 @@
 #include <set>
 #include <thread>
 
-#include "app/operator_app.h"
 #include "kube/update_with_retry.h"
+#include "migration/resources.h"
 #include "operator/integration/api_server_fixture.h"
 #include "watch/informer.h"
 
 using namespace std::chrono_literals;
 using schemagate::StopSignal;
-using schemagate::app::kMigrationJobs;
+using schemagate::migration::kMigrationJobs;
 using schemagate::kube::ApiResult;
 using schemagate::kube::ApiStatus;
 using schemagate::kube::Json;

@@ -1,0 +1,72 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kube/object.h"
+#include "schemagate/common/result.h"
+
+namespace schemagate::migration {
+
+using kube::Json;
+
+struct SecretKeyRef {
+  std::string name;
+  std::string key;
+};
+
+struct TargetRef {
+  std::string kind;  ///< "Deployment" or "StatefulSet"
+  std::string name;
+};
+
+/// spec of a MigrationJob (DESIGN §5), with the CRD's defaults applied.
+/// The pod-level fields pass through untouched (null when absent).
+struct MigrationJobSpec {
+  std::string image;
+  std::string migrations_dir = "/migrations";
+  std::string target = "heads";
+  SecretKeyRef database_url;
+  std::optional<TargetRef> rollout_target;
+  int64_t backoff_limit = 2;
+  int64_t active_deadline_seconds = 900;
+  std::string service_account_name;
+  Json resources;
+  Json node_selector;
+  Json tolerations;
+  Json image_pull_secrets;
+};
+
+/// A spec the operator cannot act on. `field` is the JSON path
+/// ("spec.rollout.targetRef.kind"); `reason` is the condition reason.
+struct SpecProblem {
+  std::string reason;
+  std::string field;
+  std::string message;
+};
+
+/// What the reconciler needs of the object besides its spec.
+struct MigrationJob {
+  std::string ns;
+  std::string name;
+  std::string uid;
+  int64_t generation = 0;
+  bool deleting = false;  ///< metadata.deletionTimestamp is set
+  bool has_finalizer = false;
+  Json status;  ///< as read; null when absent
+  BasicResult<MigrationJobSpec, SpecProblem> spec = SpecProblem{};
+
+  std::string key() const { return ns + "/" + name; }
+  /// status.<field> as text, "" when absent.
+  std::string status_text(const char* field) const;
+  int64_t observed_generation() const;
+};
+
+/// Reads a MigrationJob as the API server returned it. Never fails: a spec
+/// the operator cannot use is kept as a SpecProblem in `spec`, which ends in
+/// Stalled=True rather than in a retry loop.
+MigrationJob read_migration_job(const Json& object);
+
+}  // namespace schemagate::migration
