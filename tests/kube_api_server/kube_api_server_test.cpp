@@ -188,6 +188,25 @@ TEST_CASE("create, get, update and delete answer as the real server", "[kube-api
   CHECK(deployment_missing.body.at("details").at("group").as_string() == "apps");
 }
 
+TEST_CASE("a Secret's stringData is folded into data, base64 encoded", "[kube-api]") {
+  Server s;
+  const std::string secrets = "/api/v1/namespaces/default/secrets";
+  value secret = object("v1", "Secret", "db");
+  secret["data"]["user"] = value::string("c2hvcA==");
+  secret["data"]["url"] = value::string("b2xk");
+  secret["stringData"]["url"] = value::string("postgresql://db/shop");
+  auto created = s.client->post(secrets, secret);
+  REQUIRE(created.status == 201);
+  CHECK(created.body == s.client->get(secrets + "/db").body);
+  CHECK(!created.body.has_field("stringData"));
+  CHECK(created.body.at("data") == json(R"({"url":"cG9zdGdyZXNxbDovL2RiL3Nob3A=","user":"c2hvcA=="})"));
+
+  auto patched = s.client->patch(secrets + "/db", json(R"({"stringData":{"user":"admin"}})"));
+  REQUIRE(patched.status == 200);
+  CHECK(!patched.body.has_field("stringData"));
+  CHECK(patched.body.at("data").at("user").as_string() == "YWRtaW4=");
+}
+
 TEST_CASE("objects in a namespace that does not exist are refused", "[kube-api]") {
   Server s;
   auto refused = s.client->post("/api/v1/namespaces/nowhere/configmaps", config_map("x"));
@@ -561,6 +580,29 @@ TEST_CASE("the request log records every API request", "[kube-api]") {
   REQUIRE(log.size() == 2);
   CHECK(log[0] == "GET /api/v1/namespaces/default/configmaps?limit=2");
   CHECK(log[1] == "GET /apis/apps/v1/namespaces/default/deployments?watch=1&timeoutSeconds=1");
+}
+
+TEST_CASE("the request log narrowed to the clients whose User-Agent starts with a prefix",
+          "[kube-api]") {
+  Server s;
+  TestClient operator_client(*s.server);
+  operator_client.set_user_agent("schemagate-operator");
+  s.client->set_user_agent("kubectl/v1.35.0 (linux/amd64) kubernetes/66452049");
+  s.client->get(kConfigMaps);
+  operator_client.get(std::string(kDeployments) + "?limit=500");
+  s.client->post(kConfigMaps, config_map("a"));
+  const std::string operator_call = "GET " + std::string(kDeployments) + "?limit=500";
+  CHECK(s.server->request_log("schemagate-operator") == std::vector<std::string>{operator_call});
+  CHECK(s.server->request_log("kubectl/").size() == 2);
+  CHECK(s.server->request_log().size() == 3);
+
+  auto narrowed = s.client->get("/_test/requests?userAgent=schemagate-operator");
+  REQUIRE(narrowed.status == 200);
+  CHECK(narrowed.body == value::array({value::string(operator_call)}));
+  // Percent-encoded as a client encodes "/".
+  CHECK(s.client->get("/_test/requests?userAgent=kubectl%2Fv1").body.size() == 2);
+  CHECK(s.client->get("/_test/requests?userAgent=helm").body.size() == 0);
+  CHECK(s.client->get("/_test/requests").body.size() == 3);
 }
 
 }  // namespace schemagate::testing

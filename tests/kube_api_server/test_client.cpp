@@ -71,6 +71,7 @@ web::http::http_request TestClient::make(const web::http::method& method,
   web::http::http_request request(method);
   request.set_request_uri(web::uri(path));
   request.headers().add(web::http::header_names::authorization, "Bearer " + token_);
+  if (!user_agent_.empty()) request.headers().add(web::http::header_names::user_agent, user_agent_);
   return request;
 }
 

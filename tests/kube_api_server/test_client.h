@@ -66,11 +66,14 @@ class TestClient {
   Response request(const web::http::method& method, const std::string& path,
                    const web::json::value& body, const std::string& content_type);
   std::unique_ptr<Watch> watch(const std::string& path_and_query);
+  /// Sends `User-Agent: user_agent` from now on, as a named client would.
+  void set_user_agent(std::string user_agent) { user_agent_ = std::move(user_agent); }
 
  private:
   web::http::http_request make(const web::http::method& method, const std::string& path) const;
 
   std::string token_;
+  std::string user_agent_;  ///< "" leaves cpprest's own
   web::http::client::http_client client_;
 };
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -84,8 +85,16 @@ class KubeApiServer::Impl {
   kube::Faults faults_;
   std::unique_ptr<http_listener> listener_;
 
+  /// One API request: "METHOD /path?query" and the client's User-Agent.
+  struct LoggedRequest {
+    std::string line;
+    std::string user_agent;
+  };
+
+  std::vector<std::string> logged(const std::string& user_agent_prefix) const;
+
   mutable std::mutex log_mutex_;
-  std::vector<std::string> request_log_;
+  std::vector<LoggedRequest> request_log_;
 
   std::mutex tick_mutex_;
   std::condition_variable tick_wakeup_;
@@ -169,8 +178,10 @@ void KubeApiServer::Impl::serve(http_request request) {
     return;
   }
   {
+    auto user_agent = headers.find(web::http::header_names::user_agent);
     std::lock_guard<std::mutex> lock(log_mutex_);
-    request_log_.push_back(method + " " + path + (query.empty() ? "" : "?" + query));
+    request_log_.push_back({method + " " + path + (query.empty() ? "" : "?" + query),
+                            user_agent == headers.end() ? "" : user_agent->second});
   }
   if (auto latency = faults_.latency(); latency.count() > 0) std::this_thread::sleep_for(latency);
 
@@ -206,9 +217,10 @@ void KubeApiServer::Impl::serve(http_request request) {
 http_response KubeApiServer::Impl::serve_admin(const http_request& request,
                                                const std::string& path) {
   if (path == "/_test/requests" && request.method() == "GET") {
-    std::lock_guard<std::mutex> lock(log_mutex_);
-    value entries = value::array();
-    for (size_t i = 0; i < request_log_.size(); ++i) entries[i] = value::string(request_log_[i]);
+    std::map<std::string, std::string> query = kube::parse_query(request.relative_uri().query());
+    std::vector<std::string> lines = logged(query["userAgent"]);
+    value entries = value::array(lines.size());
+    for (size_t i = 0; i < lines.size(); ++i) entries[i] = value::string(lines[i]);
     return json_response(200, entries);
   }
   if (path != "/_test/faults" || request.method() != "POST") {
@@ -243,6 +255,15 @@ http_response KubeApiServer::Impl::serve_admin(const http_request& request,
   value result = value::object();
   result["ok"] = value::boolean(true);
   return json_response(200, result);
+}
+
+std::vector<std::string> KubeApiServer::Impl::logged(const std::string& user_agent_prefix) const {
+  std::lock_guard<std::mutex> lock(log_mutex_);
+  std::vector<std::string> lines;
+  for (const LoggedRequest& entry : request_log_) {
+    if (entry.user_agent.rfind(user_agent_prefix, 0) == 0) lines.push_back(entry.line);
+  }
+  return lines;
 }
 
 Result<std::unique_ptr<KubeApiServer>> KubeApiServer::start(Options options) {
@@ -311,9 +332,8 @@ void KubeApiServer::set_latency(std::chrono::milliseconds latency) {
 
 void KubeApiServer::compact() { impl_->store_.compact(); }
 
-std::vector<std::string> KubeApiServer::request_log() const {
-  std::lock_guard<std::mutex> lock(impl_->log_mutex_);
-  return impl_->request_log_;
+std::vector<std::string> KubeApiServer::request_log(const std::string& user_agent_prefix) const {
+  return impl_->logged(user_agent_prefix);
 }
 
 size_t KubeApiServer::open_watch_count() const { return impl_->store_.watch_count(); }

@@ -6,6 +6,8 @@
 #include <ctime>
 #include <random>
 
+#include <cpprest/asyncrt_utils.h>
+
 #include "json_fields.h"
 
 namespace schemagate::testing::kube {
@@ -138,6 +140,18 @@ void apply_builtin_defaults(const ResourceType& type, value& object) {
       spec["strategy"]["type"] = value::string("RollingUpdate");
       spec["strategy"]["rollingUpdate"] = rolling;
     }
+  } else if (type.group.empty() && type.plural == "secrets" && object.has_field("stringData")) {
+    // stringData is write-only: the real server folds it into data, base64
+    // encoded, a key in both taking stringData's value.
+    value& data = object["data"];
+    if (!data.is_object()) data = value::object();
+    for (const auto& [key, text] : object.at("stringData").as_object()) {
+      if (!text.is_string()) continue;
+      std::string plain = text.as_string();
+      data[key] = value::string(
+          utility::conversions::to_base64(std::vector<unsigned char>(plain.begin(), plain.end())));
+    }
+    erase_field(object, "stringData");
   }
 }
 

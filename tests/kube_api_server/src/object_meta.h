@@ -34,7 +34,8 @@ web::json::value generation_relevant(const ResourceType& type, const web::json::
 std::string invalid_name_message(const std::string& name);
 
 /// Fields the real server fills in on create for a few built-ins (Job,
-/// Deployment), so clients reading them back see what they would on a cluster.
+/// Deployment), and a Secret's stringData folded into data, so clients
+/// reading them back see what they would on a cluster.
 void apply_builtin_defaults(const ResourceType& type, web::json::value& object);
 
 }  // namespace schemagate::testing::kube

@@ -58,8 +58,10 @@ class KubeApiServer {
   void compact();
 
   // Inspection and control for tests.
-  /// "METHOD /path?query" of every API request so far (not /_test ones), in order.
-  std::vector<std::string> request_log() const;
+  /// "METHOD /path?query" of every API request so far (not /_test ones), in
+  /// order; only those whose User-Agent header starts with `user_agent_prefix`
+  /// (all, when it is empty), to tell one client's calls from another's.
+  std::vector<std::string> request_log(const std::string& user_agent_prefix = "") const;
   size_t open_watch_count() const;
   /// Replaces a Job's status as the Job controller would, through the status
   /// subresource (resourceVersion bumps, generation does not, watches see MODIFIED).
