@@ -4,10 +4,11 @@
 set -euo pipefail
 
 packages=(
-  cmake g++ make pkg-config ca-certificates openssl unzip
+  cmake g++ make pkg-config ca-certificates openssl unzip curl
   libboost-program-options-dev libcpprest-dev libpqxx-dev libpq-dev libyaml-cpp-dev
   libspdlog-dev libssl-dev zlib1g-dev catch2 libpg-query-dev prometheus-cpp-dev
   postgresql postgresql-client postgresql-server-dev-15
+  jq lua5.1 lua-cjson  # deploy/ tests: JSON, and Argo CD's Lua 5.1 for the health check
 )
 
 missing=()

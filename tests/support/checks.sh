@@ -18,6 +18,11 @@ finish() {  # the closing line; the exit status says whether every check passed
   [[ $failed -eq 0 ]]
 }
 
+as_json() {  # as_json KUBECTL < YAML: the objects as a stream of JSON documents
+  # An empty patch applied --local converts without a server and knows any kind.
+  "$1" patch --local -f - --type merge -p '{}' -o json
+}
+
 start_api_server() {  # start_api_server BINARY STATE_DIR: sets server_pid and KUBECONFIG
   "$1" --state-dir "$2" >/dev/null 2>&1 &
   server_pid=$!

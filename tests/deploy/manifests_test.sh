@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# deploy/ as a user installs it: kubectl apply -k deploy/ with the real
+# kubectl against the test API server, then the objects read back: the
+# operator's Deployment (flags, probes, security context), its ServiceAccount,
+# the metrics Service, and RBAC rules that allow exactly the reconciler's calls
+# (rbac_check.sh with rbac-samples/operator-requests.json).
+# Usage: manifests_test.sh KUBE_API_SERVER SOURCE_DIR
+set -euo pipefail
+server_bin=$1
+source_dir=$2
+kubectl=$source_dir/.tools/bin/kubectl
+[[ -x $kubectl ]] || { echo "FAIL: $kubectl missing: scripts/setup.sh installs it"; exit 1; }
+command -v jq >/dev/null || { echo "FAIL: jq missing: scripts/setup.sh installs it"; exit 1; }
+
+work=$(mktemp -d /tmp/schemagate-deploy.XXXXXX)
+server_pid=""
+trap '[[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
+# shellcheck source=tests/support/checks.sh
+source "$source_dir/tests/support/checks.sh"
+deploy=$source_dir/deploy
+quiet() { "$@" >"$work/out" 2>&1 || { sed 's/^/  /' "$work/out"; return 1; }; }
+
+check "the kustomization holds the operator and its CRD, not the examples" equals \
+  "$("$kubectl" kustomize "$deploy" | as_json "$kubectl" |
+     jq -r '"\(.kind)/\(.metadata.name)"' | sort | tr '\n' ' ')" \
+  "ClusterRole/schemagate-operator ClusterRoleBinding/schemagate-operator CustomResourceDefinition/migrationjobs.schemagate.io Deployment/schemagate-operator Namespace/schemagate-system Role/schemagate-operator-leader-election RoleBinding/schemagate-operator-leader-election Service/schemagate-operator-metrics ServiceAccount/schemagate-operator "
+
+start_api_server "$server_bin" "$work/api"
+check "kubectl apply -k deploy/ installs it" quiet "$kubectl" apply -k "$deploy"
+reapplied_unchanged() { "$kubectl" apply -k "$deploy" >"$work/again" && ! grep -v ' unchanged$' "$work/again"; }
+check "applying again changes nothing" reapplied_unchanged
+check "the CRD is served: MigrationJobs can be listed" quiet "$kubectl" get mj --all-namespaces
+
+ns=(--namespace schemagate-system)
+"$kubectl" get deployment schemagate-operator "${ns[@]}" -o json >"$work/deployment.json"
+pod() { jq -c ".spec.template.spec$1" "$work/deployment.json"; }
+check "one replica of the operator image" equals \
+  "$(jq -r '"\(.spec.replicas) \(.spec.template.spec.containers[0].image)"' "$work/deployment.json")" \
+  "1 ghcr.io/schemagate/schemagate-operator:0.1.0"
+check "the operator's flags: leader election, metrics, probes, JSON logs" equals \
+  "$(pod '.containers[0].args')" \
+  '["--leader-elect","--leader-election-namespace","schemagate-system","--metrics-bind-address",":8080","--health-probe-bind-address",":8081","--log-format","json"]'
+check "it runs as the schemagate-operator ServiceAccount, with its token mounted" equals \
+  "$(pod '| [.serviceAccountName, .automountServiceAccountToken]')" '["schemagate-operator",true]'
+check "the pod runs as uid 65532, non-root, under the runtime's seccomp profile" equals \
+  "$(pod '.securityContext | [.runAsNonRoot, .runAsUser, .seccompProfile.type]')" '[true,65532,"RuntimeDefault"]'
+check "the container cannot escalate, write its root or keep a capability" equals \
+  "$(pod '.containers[0].securityContext | [.allowPrivilegeEscalation, .readOnlyRootFilesystem, .capabilities.drop]')" \
+  '[false,true,["ALL"]]'
+check "liveness on /healthz and readiness on /readyz, at port 8081" equals \
+  "$(pod '.containers[0] | . as $c | [.livenessProbe, .readinessProbe] | map(.httpGet.port as $port | "\(.httpGet.path) \($c.ports[] | select(.name == $port) | .containerPort)")')" \
+  '["/healthz 8081","/readyz 8081"]'
+check "CPU and memory are requested and limited" equals \
+  "$(pod '.containers[0].resources | [.requests.cpu, .requests.memory, .limits.cpu, .limits.memory] | map(. != null)')" \
+  '[true,true,true,true]'
+check "the ServiceAccount exists" quiet "$kubectl" get serviceaccount schemagate-operator "${ns[@]}"
+"$kubectl" get service schemagate-operator-metrics "${ns[@]}" -o json >"$work/service.json"
+check "the metrics Service serves port 8080 as metrics" equals \
+  "$(jq -c '.spec.ports | map([.name, .port, .targetPort])' "$work/service.json")" '[["metrics",8080,"metrics"]]'
+check "and selects the operator's pods" quiet jq -e --slurpfile deployment "$work/deployment.json" \
+  '(.spec.selector | to_entries) - ($deployment[0].spec.template.metadata.labels | to_entries) == []' \
+  "$work/service.json"
+
+"$kubectl" get clusterrole,clusterrolebinding schemagate-operator -o json >"$work/rbac.json"
+"$kubectl" get role,rolebinding schemagate-operator-leader-election "${ns[@]}" -o json >>"$work/rbac.json"
+check "both bindings grant to the operator's ServiceAccount" equals \
+  "$(jq -r '.items[] | select(.kind | endswith("Binding")) | .subjects[] | "\(.kind)/\(.namespace)/\(.name)"' "$work/rbac.json" | sort -u)" \
+  "ServiceAccount/schemagate-system/schemagate-operator"
+check "the rules read back allow exactly the reconciler's calls" quiet bash \
+  "$source_dir/tests/deploy/rbac_check.sh" "$source_dir/tests/deploy/rbac-samples/operator-requests.json" "$work/rbac.json"
+
+finish
