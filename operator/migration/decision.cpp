@@ -99,10 +99,9 @@ class Decider {
                          "name the key it is under");
     }
     decision_.create_job = build_job(object_, spec);
-    DesiredStatus status =
-        progressing("Pending", "JobCreated", "created Job " + name + "; waiting for it to start");
-    status.job_name = name;
-    return status;
+    // Said as the Job will be seen once the cache has it, so that sight
+    // changes nothing and costs no second write.
+    return from_job(spec, name, JobProgress{});
   }
 
   DesiredStatus from_job(const MigrationJobSpec& spec, const std::string& name,

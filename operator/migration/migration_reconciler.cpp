@@ -43,7 +43,7 @@ Result<controller::ReconcileResult> MigrationReconciler::reconcile(const std::st
   Result<Observed> observed = observe(object);
   if (!observed) return observed.error().with_context("MigrationJob " + key);
   Decision decision = decide(*observed);
-  Status applied = apply(object, decision);
+  Status applied = apply(*cached, object, decision);
   if (!applied) return applied.error().with_context("MigrationJob " + key);
   controller::ReconcileResult result;
   if (decision.requeue_after) result.requeue_after = *decision.requeue_after;
@@ -118,7 +118,8 @@ Result<std::optional<Json>> MigrationReconciler::find_job(const std::string& ns,
   return std::optional<Json>(found->items.front());
 }
 
-Status MigrationReconciler::apply(const MigrationJob& object, const Decision& decision) {
+Status MigrationReconciler::apply(const Json& cached, const MigrationJob& object,
+                                  const Decision& decision) {
   // The finalizer goes on before the workload is held, so the hold can
   // never outlive the MigrationJob.
   if (decision.add_finalizer) {
@@ -147,7 +148,7 @@ Status MigrationReconciler::apply(const MigrationJob& object, const Decision& de
     }
   }
   if (decision.status) {
-    Status written = write_status(object, *decision.status);
+    Status written = write_status(cached, object, *decision.status);
     if (!written) return written;
   }
   if (decision.remove_finalizer) return set_finalizer(object, false);
@@ -167,8 +168,19 @@ Status MigrationReconciler::create_job(const Json& job) {
   return created.error().to_error();
 }
 
-Status MigrationReconciler::write_status(const MigrationJob& object, const DesiredStatus& status) {
+Status MigrationReconciler::write_status(const Json& cached, const MigrationJob& object,
+                                         const DesiredStatus& status) {
   const std::string now = rfc3339_now();
+  // Against the cache first: an unchanged status costs no request, and a
+  // changed one is written with the cached resourceVersion in one PUT.
+  Json rendered = render_status(status, object.generation, object.status, now);
+  if (object.status == rendered) return {};
+  Json updated = cached;
+  updated["status"] = rendered;
+  kube::ApiResult<Json> first = client_.update_status(kMigrationJobs, updated);
+  if (first || first.error().kind() == kube::ErrorKind::kNotFound) return {};
+  if (first.error().kind() != kube::ErrorKind::kConflict) return first.error().to_error();
+  // The cache was behind: read the object and try again.
   kube::ApiResult<Json> written = kube::update_with_retry(
       client_, kMigrationJobs, object.ns, object.name,
       [&](Json& fresh) {
@@ -179,14 +191,13 @@ Status MigrationReconciler::write_status(const MigrationJob& object, const Desir
           return false;
         }
         const Json* old = find_path(fresh, {"status"});
-        Json rendered = render_status(status, object.generation, old ? *old : Json::null(), now);
-        if (old && *old == rendered) return false;
-        fresh["status"] = rendered;
+        Json again = render_status(status, object.generation, old ? *old : Json::null(), now);
+        if (old && *old == again) return false;
+        fresh["status"] = again;
         return true;
       },
       kube::UpdateTarget::kStatus);
-  if (!written) {
-    if (written.error().kind() == kube::ErrorKind::kNotFound) return {};
+  if (!written && written.error().kind() != kube::ErrorKind::kNotFound) {
     return written.error().to_error();
   }
   return {};

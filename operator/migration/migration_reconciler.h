@@ -33,14 +33,16 @@ class MigrationReconciler final : public controller::Reconciler {
 
  private:
   Result<Observed> observe(const MigrationJob& object);
-  Status apply(const MigrationJob& object, const Decision& decision);
+  /// `cached` is the object as the cache holds it, `object` its reading.
+  Status apply(const Json& cached, const MigrationJob& object, const Decision& decision);
   /// A Job by name: from the cache, else from the server (a list by name,
   /// which the list permission covers).
   Result<std::optional<Json>> find_job(const std::string& ns, const std::string& name);
   /// Creates the current generation's Job; one that exists already (a
   /// stale cache missed it) is adopted, never made twice.
   Status create_job(const Json& job);
-  Status write_status(const MigrationJob& object, const DesiredStatus& status);
+  /// Writes `status` unless the cached object has it already.
+  Status write_status(const Json& cached, const MigrationJob& object, const DesiredStatus& status);
   Status set_finalizer(const MigrationJob& object, bool present);
 
   kube::Client& client_;

@@ -132,7 +132,7 @@ TEST_CASE("a Job found without a status naming it is announced, as after a crash
 }
 
 TEST_CASE("a running Job is reported, and the target stays held", "[migration][decide]") {
-  Observed world = observed(status_of("Pending", "JobCreated"));
+  Observed world = observed(status_of("Pending", "JobPending"));
   world.target = held_deployment();
   world.job = job(R"({"active": 1, "startTime": "2026-11-22T05:00:00Z"})");
   Decision decision = decide(world);
