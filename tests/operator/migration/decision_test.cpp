@@ -201,6 +201,16 @@ TEST_CASE("a recorded outcome is kept while its Job remains, without reading the
   CHECK(decision.events.empty());
 }
 
+TEST_CASE("a Job deleted while it ran is made again, under the same name", "[migration][decide]") {
+  Observed world = observed(status_of("Running", "JobRunning"));
+  world.target = held_deployment();
+  world.secret = Observed::Secret::kPresent;
+  Decision decision = decide(world);
+  REQUIRE(decision.create_job);
+  CHECK(kube::name_of(*decision.create_job) == kJob);
+  CHECK(decision.events.empty());  // the same Job, as far as status and Events go
+}
+
 TEST_CASE("a new generation waits for the previous generation's Job", "[migration][decide]") {
   Observed world = observed(R"({"observedGeneration": 2, "phase": "Running", "jobName": "shop-migrate-2-abcd"})");
   world.unfinished_previous_job = "shop-migrate-2-abcd";
