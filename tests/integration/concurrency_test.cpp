@@ -90,6 +90,57 @@ TEST_CASE("a killed holder's lease expires and the next runner proceeds", "[cras
   CHECK(db.scalar("SELECT count(*) FROM schemagate_version_lease") == "0");
 }
 
+TEST_CASE("a runner that loses its lease stops after the migration in hand, exit 4",
+          "[lease]") {
+  TestDatabase db;
+  Project project;
+  project.add("aaaaaaaaaaa1", {}, "CREATE TABLE first (id int);\nSELECT pg_sleep(2);\n");
+  project.add("bbbbbbbbbbb2", {"aaaaaaaaaaa1"}, "CREATE TABLE second (id int);\n");
+  auto holder =
+      start_schemagate(project, db.url(), {"upgrade", "--lock-mode", "table", "--lock-lease", "3"});
+  REQUIRE(wait_for_query(db, "pg_sleep(2)"));
+  // What a runner that found the lease expired would do: take it over. The
+  // heartbeat (every second here) notices before the first migration ends.
+  {
+    pqxx::nontransaction steal(db.connection());
+    steal.exec("UPDATE schemagate_version_lease SET holder = 'another-runner'");
+  }
+  auto result = holder->wait();
+  expect_exit(result, 4);
+  CHECK_THAT(result.err, Catch::Contains("migration lease lost"));
+  CHECK_THAT(result.err, Catch::Contains("lost before revision bbbbbbbbbbb2"));
+  // The migration in hand committed with its version row; nothing after it ran.
+  CHECK(version_rows(db) == "aaaaaaaaaaa1");
+  CHECK(db.table_exists("first"));
+  CHECK_FALSE(db.table_exists("second"));
+  // The other runner's lease is not released by the one that lost it.
+  CHECK(db.scalar("SELECT holder FROM schemagate_version_lease") == "another-runner");
+}
+
+TEST_CASE("version rows changed under a running migration abort it, rolled back",
+          "[concurrency]") {
+  TestDatabase db;
+  Project project;
+  project.add("aaaaaaaaaaa1", {}, "CREATE TABLE one (id int);\n");
+  project.add("bbbbbbbbbbb2", {"aaaaaaaaaaa1"}, "CREATE TABLE two (id int);\nSELECT pg_sleep(1);\n");
+  expect_exit(run_cli(project, db.url(), {"upgrade", "aaaaaaaaaaa1"}), 0);
+  auto runner = start_schemagate(project, db.url(), {"upgrade"});
+  REQUIRE(wait_for_query(db, "pg_sleep(1)"));
+  // A writer that ignores the lock (a hand-made stamp, say) moves the rows.
+  {
+    pqxx::nontransaction meddle(db.connection());
+    meddle.exec("DELETE FROM schemagate_version");
+  }
+  auto result = runner->wait();
+  expect_exit(result, 1);
+  CHECK_THAT(result.err, Catch::Contains("version rows changed concurrently"));
+  CHECK_THAT(result.err, Catch::Contains("rolled back"));
+  CHECK_FALSE(db.table_exists("two"));
+  CHECK(version_rows(db).empty());
+  CHECK(db.scalar("SELECT outcome FROM schemagate_history WHERE revision = 'bbbbbbbbbbb2'") ==
+        "failed");
+}
+
 TEST_CASE("a waiter names the lock holder and gives up with exit 4", "[lock]") {
   TestDatabase db;
   Project project;
