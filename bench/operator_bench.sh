@@ -47,13 +47,8 @@ wait_for() {  # wait_for SECONDS WHAT COMMAND... : poll every 50 ms
     sleep 0.05
   done
 }
-free_port() {
-  local port
-  while :; do
-    port=$(( 20000 + RANDOM % 40000 ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
+# shellcheck source=scripts/free_port.sh
+source "$root/scripts/free_port.sh"
 http_get() {  # http_get PORT PATH -> response (headers and body)
   exec 3<>"/dev/tcp/127.0.0.1/$1" || return 1
   printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$2" >&3

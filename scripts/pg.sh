@@ -17,18 +17,8 @@ as_owner() {
   if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-free_port() {
-  local port
-  for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 30000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return
-    fi
-  done
-  echo "pg.sh: no free port found" >&2
-  exit 1
-}
+# shellcheck source=scripts/free_port.sh
+source "$(dirname "$0")/free_port.sh"
 
 init() {
     mkdir -p "$dir"

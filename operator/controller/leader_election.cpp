@@ -30,7 +30,7 @@ LeaseRecord LeaderElector::desired(std::chrono::system_clock::time_point now) co
   LeaseRecord record;
   record.holder_identity = config_.identity;
   record.lease_duration_seconds = whole_seconds(config_.lease_duration);
-  record.acquire_time = format_micro_time(now);
+  record.acquire_time = kube::format_micro_time(now);
   record.renew_time = record.acquire_time;
   return record;
 }
@@ -101,7 +101,7 @@ void LeaderElector::release() {
   }
   LeaseRecord released;
   released.lease_duration_seconds = 1;
-  released.acquire_time = format_micro_time(config_.clock->wall_now());
+  released.acquire_time = kube::format_micro_time(config_.clock->wall_now());
   released.renew_time = released.acquire_time;
   released.lease_transitions = current->lease_transitions;
   released.resource_version = current->resource_version;

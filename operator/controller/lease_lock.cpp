@@ -1,20 +1,14 @@
 #include "controller/lease_lock.h"
 
-#include <ctime>
-#include <iomanip>
-#include <sstream>
+#include "kube/json_path.h"
 
 namespace schemagate::controller {
 namespace {
 
 using kube::Json;
 
-std::string text(const Json& spec, const char* field) {
-  return spec.has_string_field(field) ? spec.at(field).as_string() : "";
-}
-
 int integer(const Json& spec, const char* field) {
-  return spec.has_integer_field(field) ? spec.at(field).as_integer() : 0;
+  return static_cast<int>(kube::integer_at(spec, {field}).value_or(0));
 }
 
 }  // namespace
@@ -26,22 +20,6 @@ bool LeaseRecord::same_as(const LeaseRecord& other) const {
          lease_duration_seconds == other.lease_duration_seconds &&
          acquire_time == other.acquire_time && renew_time == other.renew_time &&
          lease_transitions == other.lease_transitions;
-}
-
-std::string format_micro_time(std::chrono::system_clock::time_point time) {
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch());
-  std::time_t seconds = static_cast<std::time_t>(micros.count() / 1000000);
-  long fraction = static_cast<long>(micros.count() % 1000000);
-  if (fraction < 0) {
-    fraction += 1000000;
-    --seconds;
-  }
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  std::ostringstream out;
-  out << std::put_time(&utc, "%Y-%m-%dT%H:%M:%S") << '.' << std::setw(6) << std::setfill('0')
-      << fraction << 'Z';
-  return out.str();
 }
 
 Json lease_to_json(const std::string& ns, const std::string& name, const LeaseRecord& record) {
@@ -73,10 +51,10 @@ LeaseRecord lease_from_json(const Json& lease) {
   record.resource_version = kube::resource_version_of(lease);
   if (!lease.is_object() || !lease.has_object_field("spec")) return record;
   const Json& spec = lease.at("spec");
-  record.holder_identity = text(spec, "holderIdentity");
+  record.holder_identity = kube::string_at(spec, {"holderIdentity"});
   record.lease_duration_seconds = integer(spec, "leaseDurationSeconds");
-  record.acquire_time = text(spec, "acquireTime");
-  record.renew_time = text(spec, "renewTime");
+  record.acquire_time = kube::string_at(spec, {"acquireTime"});
+  record.renew_time = kube::string_at(spec, {"renewTime"});
   record.lease_transitions = integer(spec, "leaseTransitions");
   return record;
 }

@@ -6,6 +6,7 @@
 #include "kube/api_result.h"
 #include "kube/client.h"
 #include "kube/object.h"
+#include "kube/time_format.h"
 
 namespace schemagate::controller {
 
@@ -22,9 +23,6 @@ struct LeaseRecord {
   /// Same content, ignoring resource_version.
   bool same_as(const LeaseRecord& other) const;
 };
-
-/// "2026-11-22T02:06:41.123456Z": the MicroTime format of the Lease API.
-std::string format_micro_time(std::chrono::system_clock::time_point time);
 
 /// The Lease object named `name` in `ns` holding `record`, and back.
 kube::Json lease_to_json(const std::string& ns, const std::string& name,

@@ -1,12 +1,12 @@
 #include "kube/object.h"
 
+#include "kube/json_path.h"
+
 namespace schemagate::kube {
 namespace {
 
 std::string metadata_text(const Json& object, const char* field) {
-  if (!object.is_object() || !object.has_object_field("metadata")) return "";
-  const Json& metadata = object.at("metadata");
-  return metadata.has_string_field(field) ? metadata.at(field).as_string() : "";
+  return string_at(object, {"metadata", field});
 }
 
 }  // namespace

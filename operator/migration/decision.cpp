@@ -27,12 +27,6 @@ std::string describe(const Json& target) {
   return string_at(target, {"kind"}) + "/" + kube::name_of(target);
 }
 
-std::string joined(const std::vector<std::string>& items) {
-  std::string text;
-  for (const std::string& item : items) text += (text.empty() ? "" : ",") + item;
-  return text;
-}
-
 class Decider {
  public:
   explicit Decider(const Observed& observed)
@@ -126,7 +120,7 @@ class Decider {
         }
         std::string revision = status.applied_revisions.empty()
                                    ? object_.status_text("appliedRevision")
-                                   : joined(status.applied_revisions);
+                                   : revision_text(status.applied_revisions);
         status.message = "Job " + name + " migrated the database to " +
                          (revision.empty() ? spec.target : revision);
         break;

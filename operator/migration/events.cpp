@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "kube/time_format.h"
 #include "migration/resources.h"
 
 namespace schemagate::migration {
@@ -43,7 +44,7 @@ Json make_event(const MigrationJob& object, const EventSpec& event, const std::s
 
 kube::ApiStatus EventRecorder::record(const MigrationJob& object, const EventSpec& event) {
   kube::ApiResult<Json> created =
-      client_.create(kEvents, object.ns, make_event(object, event, rfc3339_now()));
+      client_.create(kEvents, object.ns, make_event(object, event, kube::format_time(std::chrono::system_clock::now())));
   if (created || created.error().kind() == kube::ErrorKind::kAlreadyExists) return kube::Done{};
   return created.error();
 }

@@ -1,6 +1,7 @@
 #include "migration/migration_reconciler.h"
 
 #include "kube/json_path.h"
+#include "kube/time_format.h"
 #include "kube/update_with_retry.h"
 #include "migration/job_builder.h"
 #include "migration/resources.h"
@@ -170,7 +171,7 @@ Status MigrationReconciler::create_job(const Json& job) {
 
 Status MigrationReconciler::write_status(const Json& cached, const MigrationJob& object,
                                          const DesiredStatus& status) {
-  const std::string now = rfc3339_now();
+  const std::string now = kube::format_time(std::chrono::system_clock::now());
   // Against the cache first: an unchanged status costs no request, and a
   // changed one is written with the cached resourceVersion in one PUT.
   Json rendered = render_status(status, object.generation, object.status, now);

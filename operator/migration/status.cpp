@@ -1,7 +1,5 @@
 #include "migration/status.h"
 
-#include <ctime>
-
 #include "kube/json_path.h"
 
 namespace schemagate::migration {
@@ -32,13 +30,13 @@ Json condition(const char* type, bool value, const DesiredStatus& desired, int64
   return result;
 }
 
-std::string joined(const std::vector<std::string>& items) {
+}  // namespace
+
+std::string revision_text(const std::vector<std::string>& revisions) {
   std::string text;
-  for (const std::string& item : items) text += (text.empty() ? "" : ",") + item;
+  for (const std::string& revision : revisions) text += (text.empty() ? "" : ",") + revision;
   return text;
 }
-
-}  // namespace
 
 Json render_status(const DesiredStatus& desired, int64_t generation, const Json& old_status,
                    const std::string& now) {
@@ -62,19 +60,10 @@ Json render_status(const DesiredStatus& desired, int64_t generation, const Json&
   if (desired.attempts > 0) status["attempts"] = Json::number(desired.attempts);
   std::string revision = desired.applied_revisions.empty()
                              ? string_at(old_status, {"appliedRevision"})
-                             : joined(desired.applied_revisions);
+                             : revision_text(desired.applied_revisions);
   set_text("appliedRevision", revision);
   set_text("rolloutTarget", desired.rollout_target);
   return status;
-}
-
-std::string rfc3339_now() {
-  std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
 }
 
 }  // namespace schemagate::migration

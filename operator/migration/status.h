@@ -41,7 +41,7 @@ struct DesiredStatus {
 Json render_status(const DesiredStatus& desired, int64_t generation, const Json& old_status,
                    const std::string& now);
 
-/// RFC 3339 UTC with seconds, as Kubernetes writes times.
-std::string rfc3339_now();
+/// status.appliedRevision of several heads: "a1,b2".
+std::string revision_text(const std::vector<std::string>& revisions);
 
 }  // namespace schemagate::migration

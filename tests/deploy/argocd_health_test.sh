@@ -6,17 +6,14 @@
 set -euo pipefail
 source_dir=$1
 kubectl=$source_dir/.tools/bin/kubectl
-[[ -x $kubectl ]] || { echo "FAIL: $kubectl missing: scripts/setup.sh installs it"; exit 1; }
-for tool in lua5.1 jq; do
-  command -v "$tool" >/dev/null || { echo "FAIL: $tool missing: scripts/setup.sh installs it"; exit 1; }
-done
-lua5.1 -e 'require("cjson")' 2>/dev/null ||
-  { echo "FAIL: the Lua module cjson is missing: scripts/setup.sh installs lua-cjson"; exit 1; }
 
 work=$(mktemp -d /tmp/schemagate-argocd.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 # shellcheck source=tests/support/checks.sh
 source "$source_dir/tests/support/checks.sh"
+require_tools "$kubectl" lua5.1 jq
+lua5.1 -e 'require("cjson")' 2>/dev/null ||
+  { echo "FAIL: the Lua module cjson is missing: scripts/setup.sh installs lua-cjson"; exit 1; }
 health=$source_dir/deploy/argocd/migrationjob-health.lua
 verdict() {  # the status and message Argo CD would show for the sample
   lua5.1 "$source_dir/tests/deploy/argocd_health.lua" "$health" \

@@ -7,13 +7,13 @@ set -euo pipefail
 server_bin=$1
 source_dir=$2
 kubectl=$source_dir/.tools/bin/kubectl
-[[ -x $kubectl ]] || { echo "FAIL: $kubectl missing: scripts/setup.sh installs it"; exit 1; }
 
 work=$(mktemp -d /tmp/schemagate-crd.XXXXXX)
 server_pid=""
 trap '[[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
 # shellcheck source=tests/support/checks.sh
 source "$source_dir/tests/support/checks.sh"
+require_tools "$kubectl"
 refused() {  # refused PATTERN KUBECTL-ARGS...: kubectl fails and says PATTERN
   local pattern=$1
   shift

@@ -9,14 +9,13 @@ set -euo pipefail
 server_bin=$1
 source_dir=$2
 kubectl=$source_dir/.tools/bin/kubectl
-[[ -x $kubectl ]] || { echo "FAIL: $kubectl missing: scripts/setup.sh installs it"; exit 1; }
-command -v jq >/dev/null || { echo "FAIL: jq missing: scripts/setup.sh installs it"; exit 1; }
 
 work=$(mktemp -d /tmp/schemagate-deploy.XXXXXX)
 server_pid=""
 trap '[[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
 # shellcheck source=tests/support/checks.sh
 source "$source_dir/tests/support/checks.sh"
+require_tools "$kubectl" jq
 deploy=$source_dir/deploy
 quiet() { "$@" >"$work/out" 2>&1 || { sed 's/^/  /' "$work/out"; return 1; }; }
 

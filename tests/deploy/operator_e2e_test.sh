@@ -14,10 +14,6 @@ operator_bin=$2
 source_dir=$3
 kubectl=$source_dir/.tools/bin/kubectl
 helm=$source_dir/.tools/bin/helm
-for tool in "$kubectl" "$helm"; do
-  [[ -x $tool ]] || { echo "FAIL: $tool missing: scripts/setup.sh installs it"; exit 1; }
-done
-command -v jq >/dev/null || { echo "FAIL: jq missing: scripts/setup.sh installs it"; exit 1; }
 
 work=$(mktemp -d /tmp/schemagate-operator-e2e.XXXXXX)
 server_pid=""
@@ -30,6 +26,7 @@ cleanup() {
 trap cleanup EXIT
 # shellcheck source=tests/support/checks.sh
 source "$source_dir/tests/support/checks.sh"
+require_tools "$kubectl" "$helm" jq
 quiet() { "$@" >"$work/out" 2>&1 || { sed 's/^/  /' "$work/out"; return 1; }; }
 shop=(--namespace shop)
 revision=a84e1c9b3d72
@@ -74,18 +71,8 @@ probe() {  # probe PATH: the HTTP status of the operator's health listener at PA
   echo "$status"
 }
 
-free_port() {  # a local port nothing listens on (bash can only connect, not bind)
-  local port
-  for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 20000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return
-    fi
-  done
-  echo "FAIL: no free local port found" >&2
-  return 1
-}
+# shellcheck source=scripts/free_port.sh
+source "$source_dir/scripts/free_port.sh"
 
 mj() { "$kubectl" get mj "$1" "${shop[@]}" -o json | jq -c "$2"; }  # mj NAME JQ
 jobs_json() { "$kubectl" get jobs "${shop[@]}" -l app.kubernetes.io/managed-by=schemagate-operator -o json; }

@@ -8,13 +8,12 @@
 set -euo pipefail
 source_dir=$1
 kubectl=$source_dir/.tools/bin/kubectl
-[[ -x $kubectl ]] || { echo "FAIL: $kubectl missing: scripts/setup.sh installs it"; exit 1; }
-command -v jq >/dev/null || { echo "FAIL: jq missing: scripts/setup.sh installs it"; exit 1; }
 
 work=$(mktemp -d /tmp/schemagate-rbac.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 # shellcheck source=tests/support/checks.sh
 source "$source_dir/tests/support/checks.sh"
+require_tools "$kubectl" jq
 rbac_check=$source_dir/tests/deploy/rbac_check.sh
 requests=$source_dir/tests/deploy/rbac-samples/operator-requests.json
 as_json "$kubectl" <"$source_dir/deploy/rbac.yaml" >"$work/rbac.json"

@@ -12,9 +12,6 @@ schemagate=$2
 source_dir=$3
 helm=$source_dir/.tools/bin/helm
 kubectl=$source_dir/.tools/bin/kubectl
-for tool in "$helm" "$kubectl"; do
-  [[ -x $tool ]] || { echo "FAIL: $tool missing: scripts/setup.sh installs it"; exit 1; }
-done
 : "${SCHEMAGATE_TEST_DATABASE_URL:?run through scripts/test.sh, which starts PostgreSQL}"
 
 work=$(mktemp -d /tmp/schemagate-helm.XXXXXX)
@@ -22,6 +19,7 @@ server_pid=""
 trap '[[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
 # shellcheck source=tests/support/checks.sh
 source "$source_dir/tests/support/checks.sh"
+require_tools "$helm" "$kubectl"
 
 # A copy, so that `helm dependency build` writes nothing into the source tree.
 cp -r "$source_dir/helm" "$work/helm"

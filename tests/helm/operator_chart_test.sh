@@ -10,16 +10,13 @@ server_bin=$1
 source_dir=$2
 helm=$source_dir/.tools/bin/helm
 kubectl=$source_dir/.tools/bin/kubectl
-for tool in "$helm" "$kubectl"; do
-  [[ -x $tool ]] || { echo "FAIL: $tool missing: scripts/setup.sh installs it"; exit 1; }
-done
-command -v jq >/dev/null || { echo "FAIL: jq missing: scripts/setup.sh installs it"; exit 1; }
 
 work=$(mktemp -d /tmp/schemagate-operator-chart.XXXXXX)
 server_pid=""
 trap '[[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
 # shellcheck source=tests/support/checks.sh
 source "$source_dir/tests/support/checks.sh"
+require_tools "$helm" "$kubectl" jq
 chart=$source_dir/helm/schemagate-operator
 rbac_check=$source_dir/tests/deploy/rbac_check.sh
 requests=$source_dir/tests/deploy/rbac-samples/operator-requests.json

@@ -23,6 +23,14 @@ as_json() {  # as_json KUBECTL < YAML: the objects as a stream of JSON documents
   "$1" patch --local -f - --type merge -p '{}' -o json
 }
 
+require_tools() {  # require_tools TOOL...: a path must be executable, a name on PATH
+  local tool
+  for tool in "$@"; do
+    if [[ $tool == */* ]]; then [[ -x $tool ]]; else command -v "$tool" >/dev/null; fi ||
+      { echo "FAIL: $tool missing: scripts/setup.sh installs it"; exit 1; }
+  done
+}
+
 start_api_server() {  # start_api_server BINARY STATE_DIR: sets server_pid and KUBECONFIG
   "$1" --state-dir "$2" >/dev/null 2>&1 &
   server_pid=$!

@@ -7,7 +7,7 @@
 
 using namespace std::chrono_literals;
 using schemagate::StopSignal;
-using schemagate::controller::format_micro_time;
+using schemagate::kube::format_micro_time;
 using schemagate::controller::LeaderElectionConfig;
 using schemagate::controller::LeaderElector;
 using schemagate::controller::lease_from_json;

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -57,6 +58,15 @@ class Cluster : public testing::ApiServerFixture {
     REQUIRE(client->create(kMigrationJobs, kNs, object).ok());
   }
 
+  /// Creates the MigrationJob and waits until its Job exists (and, when
+  /// gated, shop-api is held); returns the Job's name.
+  std::string created_with_job(const std::string& name, bool gated) {
+    create_migration_job(name, gated);
+    const std::string job = current_job(name);
+    REQUIRE(eventually([&] { return job_names().size() == 1 && (!gated || paused()); }));
+    return job;
+  }
+
   Json get(const kube::ResourceRef& ref, const std::string& name) {
     auto found = client->get(ref, kNs, name);
     return found ? *found : Json::null();
@@ -102,6 +112,10 @@ class Cluster : public testing::ApiServerFixture {
     }
     std::sort(reasons.begin(), reasons.end());
     return reasons;
+  }
+  long count_events(const std::string& type_and_reason) {
+    auto reasons = events();
+    return std::count(reasons.begin(), reasons.end(), type_and_reason);
   }
 
   void job_runs(const std::string& job) {
@@ -176,9 +190,7 @@ TEST_CASE("migration controller: a failed Job stalls and keeps the Deployment he
           "[integration][migration]") {
   Cluster cluster;
   auto running = cluster.start_operator();
-  cluster.create_migration_job("shop", true);
-  const std::string job = cluster.current_job("shop");
-  REQUIRE(eventually([&] { return cluster.job_names().size() == 1 && cluster.paused(); }));
+  const std::string job = cluster.created_with_job("shop", true);
   cluster.job_ends(job, false,
                    R"({"outcome":"failed","exitCode":1,"kind":"migration-failed","error":"versions/b2.sql:7: syntax error"})");
   REQUIRE(eventually([&] { return cluster.status("shop", "phase") == "Failed"; }));
@@ -186,10 +198,7 @@ TEST_CASE("migration controller: a failed Job stalls and keeps the Deployment he
   CHECK(cluster.condition("shop", "Ready") == "False");
   CHECK_THAT(cluster.status("shop", "message"),
              Catch::Contains("versions/b2.sql:7: syntax error") && Catch::Contains("stays held"));
-  REQUIRE(eventually([&] {
-    auto reasons = cluster.events();
-    return std::count(reasons.begin(), reasons.end(), "Warning/Failed") == 1;
-  }));
+  REQUIRE(eventually([&] { return cluster.count_events("Warning/Failed") == 1; }));
   std::this_thread::sleep_for(300ms);
   CHECK(cluster.paused());
   CHECK(cluster.job_names().size() == 1);
@@ -199,9 +208,7 @@ TEST_CASE("migration controller: a new generation waits for the running Job, the
           "[integration][migration]") {
   Cluster cluster;
   auto running = cluster.start_operator();
-  cluster.create_migration_job("shop", false);
-  const std::string first = cluster.current_job("shop");
-  REQUIRE(eventually([&] { return cluster.job_names().size() == 1; }));
+  const std::string first = cluster.created_with_job("shop", false);
   cluster.job_runs(first);
   REQUIRE(kube::update_with_retry(*cluster.client, kMigrationJobs, kNs, "shop", [](Json& object) {
             object["spec"]["target"] = Json::string("a84e1c9b3d72");
@@ -229,9 +236,7 @@ TEST_CASE("migration controller: an operator killed mid-run restarts without a s
           "[integration][migration]") {
   Cluster cluster;
   auto first = cluster.start_operator();
-  cluster.create_migration_job("shop", true);
-  const std::string job = cluster.current_job("shop");
-  REQUIRE(eventually([&] { return cluster.job_names().size() == 1 && cluster.paused(); }));
+  const std::string job = cluster.created_with_job("shop", true);
   first->kill_hard();
   first->wait();
 
@@ -243,9 +248,8 @@ TEST_CASE("migration controller: an operator killed mid-run restarts without a s
   REQUIRE(eventually([&] { return cluster.status("shop", "phase") == "Succeeded"; }));
   REQUIRE(eventually([&] { return !cluster.paused(); }));
   CHECK(cluster.job_names() == std::vector<std::string>{job});
-  auto reasons = cluster.events();
-  CHECK(std::count(reasons.begin(), reasons.end(), "Normal/Started") == 1);
-  CHECK(std::count(reasons.begin(), reasons.end(), "Normal/Succeeded") == 1);
+  CHECK(cluster.count_events("Normal/Started") == 1);
+  CHECK(cluster.count_events("Normal/Succeeded") == 1);
 }
 
 TEST_CASE("migration controller: converges through closed watches, 410s, 409s and 500s",

@@ -1,0 +1,15 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace schemagate::kube {
+
+/// "2026-11-22T02:06:41Z": metav1.Time, whole seconds in UTC, as status
+/// conditions and Events carry it.
+std::string format_time(std::chrono::system_clock::time_point time);
+
+/// "2026-11-22T02:06:41.123456Z": the MicroTime format of the Lease API.
+std::string format_micro_time(std::chrono::system_clock::time_point time);
+
+}  // namespace schemagate::kube
