@@ -1,12 +1,24 @@
 #!/usr/bin/env bash
 # The README's first command: installs what is missing, builds, starts a
 # throwaway PostgreSQL and runs schemagate on the bundled library example.
-# With --keep the server stays up and its URL is printed.
+# With --keep the server stays up and its URL is printed. With --kube it
+# shows the operator on a local Kubernetes instead (scripts/quickstart-kube.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 keep=false
-[[ ${1:-} == --keep ]] && keep=true
+kube=false
+for argument in "$@"; do
+  case $argument in
+    --kube) kube=true ;;
+    --keep) keep=true ;;
+    *) echo "usage: quickstart.sh [--keep] [--kube]" >&2; exit 2 ;;
+  esac
+done
+if $kube; then
+  if $keep; then exec scripts/quickstart-kube.sh --keep; fi
+  exec scripts/quickstart-kube.sh
+fi
 
 scripts/setup.sh
 scripts/build.sh

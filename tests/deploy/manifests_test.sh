@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # deploy/ as a user installs it: kubectl apply -k deploy/ with the real
-# kubectl against the test API server, then the objects read back: the
+# kubectl against the real API server, then the objects read back: the
 # operator's Deployment (flags, probes, security context), its ServiceAccount,
 # the metrics Service, and RBAC rules that allow exactly the reconciler's calls
 # (rbac_check.sh with rbac-samples/operator-requests.json).
-# Usage: manifests_test.sh KUBE_API_SERVER SOURCE_DIR
+# The operator's pod is left out here (replicas 0 after the checks): the
+# end-to-end test runs it.
+# Usage: manifests_test.sh CLUSTER_DIR SOURCE_DIR
 set -euo pipefail
-server_bin=$1
+cluster=$1
 source_dir=$2
 kubectl=$source_dir/.tools/bin/kubectl
 
 work=$(mktemp -d /tmp/schemagate-deploy.XXXXXX)
-server_pid=""
-trap '[[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'rm -rf "$work"' EXIT
 # shellcheck source=tests/support/checks.sh
 source "$source_dir/tests/support/checks.sh"
 require_tools "$kubectl" jq
@@ -24,17 +25,20 @@ check "the kustomization holds the operator and its CRD, not the examples" equal
      jq -r '"\(.kind)/\(.metadata.name)"' | sort | tr '\n' ' ')" \
   "ClusterRole/schemagate-operator ClusterRoleBinding/schemagate-operator CustomResourceDefinition/migrationjobs.schemagate.io Deployment/schemagate-operator Namespace/schemagate-system Role/schemagate-operator-leader-election RoleBinding/schemagate-operator-leader-election Service/schemagate-operator-metrics ServiceAccount/schemagate-operator "
 
-start_api_server "$server_bin" "$work/api"
+use_cluster "$cluster"
+"$kubectl" delete -k "$deploy" --ignore-not-found --wait >/dev/null
 check "kubectl apply -k deploy/ installs it" quiet "$kubectl" apply -k "$deploy"
 reapplied_unchanged() { "$kubectl" apply -k "$deploy" >"$work/again" && ! grep -v ' unchanged$' "$work/again"; }
 check "applying again changes nothing" reapplied_unchanged
+# Not to run here: this test reads the objects, the end-to-end test runs them.
+quiet "$kubectl" scale deployment schemagate-operator --namespace schemagate-system --replicas 0
 check "the CRD is served: MigrationJobs can be listed" quiet "$kubectl" get mj --all-namespaces
 
 ns=(--namespace schemagate-system)
 "$kubectl" get deployment schemagate-operator "${ns[@]}" -o json >"$work/deployment.json"
 pod() { jq -c ".spec.template.spec$1" "$work/deployment.json"; }
-check "one replica of the operator image" equals \
-  "$(jq -r '"\(.spec.replicas) \(.spec.template.spec.containers[0].image)"' "$work/deployment.json")" \
+check "one replica of the operator image, as deploy/ says" equals \
+  "$(jq -r '"\(.metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"] | fromjson | .spec.replicas) \(.spec.template.spec.containers[0].image)"' "$work/deployment.json")" \
   "1 ghcr.io/schemagate/schemagate-operator:0.1.0"
 check "the operator's flags: leader election, metrics, probes, JSON logs" equals \
   "$(pod '.containers[0].args')" \
@@ -68,4 +72,5 @@ check "both bindings grant to the operator's ServiceAccount" equals \
 check "the rules read back allow exactly the reconciler's calls" quiet bash \
   "$source_dir/tests/deploy/rbac_check.sh" "$source_dir/tests/deploy/rbac-samples/operator-requests.json" "$work/rbac.json"
 
+"$kubectl" delete -k "$deploy" --wait >/dev/null
 finish

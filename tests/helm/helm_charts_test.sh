@@ -1,25 +1,32 @@
 #!/usr/bin/env bash
-# The schemagate-init library chart, through the real helm and kubectl:
-# lint, render with default and non-default values, apply the rendered
-# Deployment to the test API server and read the init container back with
-# kubectl, then run exactly those arguments with the static runner in an
-# empty root holding only what the pod would mount, against the real
-# PostgreSQL of scripts/test.sh.
-# Usage: helm_charts_test.sh KUBE_API_SERVER SCHEMAGATE SOURCE_DIR
+# The schemagate-init library chart, through the real helm and kubectl: lint,
+# render with default and non-default values; then `helm install` of the
+# example app on the real control plane, its 3 replicas' init containers
+# racing to migrate the real PostgreSQL: every pod becomes Ready and each
+# migration is applied exactly once. An upgrade whose migration fails leaves
+# the new pod in Init:Error / Init:CrashLoopBackOff while the old ReplicaSet
+# keeps serving.
+# Usage: helm_charts_test.sh CLUSTER_DIR SOURCE_DIR
 set -euo pipefail
-server_bin=$1
-schemagate=$2
-source_dir=$3
+cluster=$1
+source_dir=$2
 helm=$source_dir/.tools/bin/helm
 kubectl=$source_dir/.tools/bin/kubectl
 : "${SCHEMAGATE_TEST_DATABASE_URL:?run through scripts/test.sh, which starts PostgreSQL}"
 
 work=$(mktemp -d /tmp/schemagate-helm.XXXXXX)
-server_pid=""
-trap '[[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
+database=sg_helm_init
+psql() { PGOPTIONS='-c client_min_messages=warning' "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
+cleanup() {
+  "$kubectl" delete namespace helm-shop --ignore-not-found --wait=false >/dev/null 2>&1
+  psql -d "$SCHEMAGATE_TEST_DATABASE_URL" -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
 # shellcheck source=tests/support/checks.sh
 source "$source_dir/tests/support/checks.sh"
-require_tools "$helm" "$kubectl"
+require_tools "$helm" "$kubectl" jq
+quiet() { "$@" >"$work/out" 2>&1 || { sed 's/^/  /' "$work/out"; return 1; }; }
 
 # A copy, so that `helm dependency build` writes nothing into the source tree.
 cp -r "$source_dir/helm" "$work/helm"
@@ -37,47 +44,70 @@ refused() { ! "$helm" template x "$chart" --set migrations.image= >"$work/refuse
   grep -q 'config.image is required' "$work/refused.txt"; }
 check "a missing image is refused with the key to set" refused
 
-# The test API server, and kubectl reading the applied objects back.
-start_api_server "$server_bin" "$work/api"
-check "kubectl applies both renderings" bash -c \
-  "'$kubectl' apply -f '$work/migrate.yaml' >/dev/null && '$kubectl' apply -f '$work/wait.yaml' >/dev/null"
-get() { "$kubectl" get deployment "$1" -o jsonpath="$2"; }
-pod='{.spec.template.spec'
+# The renderings as the real API server takes them.
+use_cluster "$cluster"
+fresh_namespace "$kubectl" helm-shop
+ns=(--namespace helm-shop)
+server_accepts() {
+  "$kubectl" apply "${ns[@]}" --dry-run=server -f "$work/migrate.yaml" -f "$work/wait.yaml" >"$work/out" 2>&1 ||
+    { sed 's/^/  /' "$work/out"; return 1; }
+}
+check "the server accepts both renderings" server_accepts
+get() { yq_deployment "$1" | jq -c "$2"; }
+yq_deployment() { as_json "$kubectl" <"$work/$1.yaml" | jq -c 'select(.kind == "Deployment")'; }
 check "migrate mode runs upgrade heads from the mounted Secret" equals \
-  "$(get shop "$pod.initContainers[0].args}")" \
+  "$(get migrate '.spec.template.spec.initContainers[0].args')" \
   '["--dir","/migrations","--database-url-file","/var/run/schemagate/database/url","--log-format","json","upgrade","heads","--wait-for-db","60","--lock-timeout","600"]'
 check "the URL comes from the Secret as a file, never an env variable" equals \
-  "$(get shop "$pod.volumes[0].secret.secretName}/$pod.volumes[0].secret.items[0].key} env=$pod.initContainers[0].env[*].name}")" \
-  "shop-db/url env=POD_NAME"
+  "$(get migrate '.spec.template.spec | [.volumes[0].secret.secretName, .volumes[0].secret.items[0].key, [.initContainers[0].env[].name]]')" \
+  '["shop-db","url",["POD_NAME"]]'
 check "the init container runs as non-root on a read-only root file system" equals \
-  "$(get shop "$pod.initContainers[0].securityContext.runAsNonRoot} $pod.initContainers[0].securityContext.runAsUser} $pod.initContainers[0].securityContext.readOnlyRootFilesystem} $pod.initContainers[0].securityContext.allowPrivilegeEscalation} $pod.initContainers[0].securityContext.capabilities.drop[0]}")" \
-  "true 65532 true false ALL"
+  "$(get migrate '.spec.template.spec.initContainers[0].securityContext | [.runAsNonRoot, .runAsUser, .readOnlyRootFilesystem, .allowPrivilegeEscalation, .capabilities.drop[0]]')" \
+  '[true,65532,true,false,"ALL"]'
 check "wait mode waits instead of migrating, with the other Secret and key" equals \
-  "$(get shop-wait "$pod.initContainers[0].name} $pod.initContainers[0].args[6]} $pod.initContainers[0].args[3]} $pod.volumes[0].secret.secretName}")" \
-  "schemagate-wait wait /var/run/schemagate/database/dsn other-db"
+  "$(get wait '.spec.template.spec | [.initContainers[0].name, .initContainers[0].args[6], .initContainers[0].args[3], .volumes[0].secret.secretName]')" \
+  '["schemagate-wait","wait","/var/run/schemagate/database/dsn","other-db"]'
 
-# Run the rendered arguments as the pod would: the runner image's root file
-# system (the static binary and the migrations) plus the mounted Secret.
-root=$work/root
-mkdir -p "$root/var/run/schemagate/database"
-cp "$schemagate" "$root/schemagate"
-cp -r "$source_dir/examples/library/migrations" "$root/migrations"
-database=sg_helm_$$
-"$PGBIN/psql" -X -q -d "$SCHEMAGATE_TEST_DATABASE_URL" -c "CREATE DATABASE $database"
-printf '%s' "${SCHEMAGATE_TEST_DATABASE_URL%/*}/$database" >"$root/var/run/schemagate/database/url"
-chmod -R a+rX "$root"
-mapfile -t args < <(get shop "$pod.initContainers[0].args}" | tr -d '[]"' | tr ',' '\n')
-# A pod's environment: nothing but what the container spec sets.
-chroot_bin=$(command -v chroot)
-run_as_pod() { env -i POD_NAME=shop-0 "$chroot_bin" --userspec=65532:65532 "$root" /schemagate "$@"; }
-if [[ $(id -u) -ne 0 ]]; then
-  unshare_bin=$(command -v unshare)
-  run_as_pod() { env -i POD_NAME=shop-0 "$unshare_bin" -r "$chroot_bin" "$root" /schemagate "$@"; }
-fi
-check "the rendered init container migrates the database" run_as_pod "${args[@]}"
-check "and the database is at head" equals \
-  "$("$PGBIN/psql" -X -At -d "${SCHEMAGATE_TEST_DATABASE_URL%/*}/$database" -c 'select version_num from schemagate_version')" \
-  "a84e1c9b3d72"
-"$PGBIN/psql" -X -q -d "$SCHEMAGATE_TEST_DATABASE_URL" -c "DROP DATABASE $database WITH (FORCE)"
+# Installed: the database the init containers migrate, in the Secret the chart names.
+psql -d "$SCHEMAGATE_TEST_DATABASE_URL" -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" -c "CREATE DATABASE $database"
+url=${SCHEMAGATE_TEST_DATABASE_URL%/*}/$database
+"$kubectl" create secret generic shop-db "${ns[@]}" --from-literal "url=$url" >/dev/null
+check "helm install of the example app: 3 replicas migrate and become Ready" \
+  quiet "$helm" install shop "$chart" "${ns[@]}" --wait --timeout 180s
+check "the database is at head" equals \
+  "$(psql -At -d "$url" -c 'SELECT version_num FROM schemagate_version')" a84e1c9b3d72
+check "each migration was applied exactly once by the racing replicas" equals \
+  "$(psql -At -d "$url" -c "SELECT count(*) FILTER (WHERE n <> 1) || ' ' || count(*) FROM (SELECT revision, count(*) n FROM schemagate_history WHERE direction = 'up' AND outcome = 'succeeded' GROUP BY revision) t")" \
+  "0 $(ls "$source_dir/examples/library/migrations/versions/"*.sql | wc -l)"
+ready_pods() {  # ready_pods IMAGE: how many Ready pods run IMAGE
+  "$kubectl" get pods "${ns[@]}" -o json | jq --arg image "$1" '[.items[]
+    | select(.spec.containers[0].image == $image and .metadata.deletionTimestamp == null
+             and any(.status.conditions[]?; .type == "Ready" and .status == "True"))] | length'
+}
+check "three pods serve" equals "$(ready_pods registry.example/shop-api:1.4.0)" 3
+
+# An upgrade whose migration fails.
+"$helm" upgrade shop "$chart" "${ns[@]}" --set image=registry.example/shop-api:2.0.0 \
+  --set migrations.image=registry.example/shop-migrations:failing >/dev/null
+init_failing() {  # the new pod's STATUS column, once its init container has failed and been restarted
+  local pod
+  pod=$("$kubectl" get pods "${ns[@]}" -o json | jq -r '.items[]
+    | select(.spec.containers[0].image == "registry.example/shop-api:2.0.0")
+    | select(.status.initContainerStatuses[0].restartCount >= 1) | .metadata.name' | head -1)
+  [[ -n $pod ]] && "$kubectl" get pod "$pod" "${ns[@]}" --no-headers | awk '{print $3}'
+}
+failing_status=""
+for _ in $(seq 1 600); do
+  failing_status=$(init_failing || true)
+  [[ $failing_status == Init:Error || $failing_status == Init:CrashLoopBackOff ]] && break
+  sleep 0.2
+done
+check "the new pod's failed migration shows as Init:Error or Init:CrashLoopBackOff ($failing_status)" \
+  grep -qxE 'Init:(Error|CrashLoopBackOff)' <<<"$failing_status"
+check "and the old ReplicaSet keeps serving: three pods of 1.4.0 Ready" equals \
+  "$(ready_pods registry.example/shop-api:1.4.0)" 3
+check "none of 2.0.0" equals "$(ready_pods registry.example/shop-api:2.0.0)" 0
+check "the database stays at the last good head" equals \
+  "$(psql -At -d "$url" -c 'SELECT version_num FROM schemagate_version')" a84e1c9b3d72
 
 finish

@@ -31,10 +31,13 @@ require_tools() {  # require_tools TOOL...: a path must be executable, a name on
   done
 }
 
-start_api_server() {  # start_api_server BINARY STATE_DIR: sets server_pid and KUBECONFIG
-  "$1" --state-dir "$2" >/dev/null 2>&1 &
-  server_pid=$!
-  for _ in $(seq 1 100); do [[ -f $2/ready ]] && break; sleep 0.1; done
-  [[ -f $2/ready ]] || { echo "FAIL: kube-api-server did not start"; exit 1; }
-  export KUBECONFIG=$2/kubeconfig
+use_cluster() {  # use_cluster DIR: the control plane ctest's fixture started (tests/kube/cluster_up.sh)
+  [[ -f $1/env ]] || { echo "FAIL: no control plane at $1: run the test through ctest, whose fixture starts it"; exit 1; }
+  export KUBECONFIG=$1/kubeconfig
+}
+
+# fresh_namespace KUBECTL NAME: NAME, made anew (a previous run's is deleted first).
+fresh_namespace() {
+  "$1" delete namespace "$2" --ignore-not-found --wait >/dev/null
+  "$1" create namespace "$2" >/dev/null
 }
