@@ -131,3 +131,12 @@ TEST_CASE("server errors give their message and LINE", "[server_error]") {
   CHECK(parse_server_error("ERROR:  relation \"x\" does not exist\n").line == 0);
 }
 
+TEST_CASE("server errors keep their DETAIL and HINT", "[server_error]") {
+  ServerError error = parse_server_error(
+      "ERROR:  duplicate key value violates unique constraint \"u\"\n"
+      "DETAIL:  Key (id)=(1) already exists.\nHINT:  Remove the duplicate.\n");
+  CHECK(error.line == 0);
+  CHECK(error.describe() ==
+        "duplicate key value violates unique constraint \"u\". DETAIL: Key (id)=(1) already "
+        "exists. HINT: Remove the duplicate.");
+}
