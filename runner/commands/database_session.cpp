@@ -100,7 +100,15 @@ Result<std::unique_ptr<DatabaseSession>> DatabaseSession::open(const DatabaseSet
   lock_options.holder = settings.applied_by + "/" + std::to_string(getpid());
   lock_options.lease = settings.lease;
   Status acquired = guarded(settings.url, [&]() -> Status {
-    if (settings.lock_mode == "table") {
+    bool table = settings.lock_mode == "table";
+    if (!table && engine::behind_pooler(*session->connection_)) {
+      log::warn("connected through a connection pooler: taking the table lease instead of a "
+                "session advisory lock, which transaction pooling breaks (pass --lock-mode table "
+                "to say so)",
+                {{"server", engine::redact_url(settings.url)}});
+      table = true;
+    }
+    if (table) {
       Result<engine::ConnectionString> url = engine::ConnectionString::parse(settings.url);
       if (!url) return url.error();
       session->lock_ = engine::make_lease_lock(

@@ -2,6 +2,7 @@
 
 #include "engine/migration_lock.h"
 #include "engine/pause.h"
+#include "engine/sql_text.h"
 #include "schemagate/common/logging.h"
 
 namespace schemagate::engine {
@@ -20,7 +21,8 @@ class AdvisoryLock : public MigrationLock {
     for (int attempt = 0;; ++attempt) {
       pqxx::nontransaction query(connection_);
       if (query.exec1("SELECT pg_try_advisory_lock(" + std::to_string(options_.key) + ")")[0]
-              .as<bool>()) {
+              .as<bool>() &&
+          !lease_taken(query)) {
         held_ = true;
         if (attempt > 0) {
           log::info("migration lock acquired",
@@ -62,6 +64,18 @@ class AdvisoryLock : public MigrationLock {
   }
 
  private:
+  /// A `--lock-mode table` runner holds the lease: step back (its own check
+  /// of our advisory lock is the other half, so one of two racing runners
+  /// of different modes always sees the other).
+  bool lease_taken(pqxx::nontransaction& query) {
+    const std::string lease = quote_literal(options_.tables.lease());
+    bool taken = query.exec1("SELECT to_regclass(" + lease + ") IS NOT NULL")[0].as<bool>() &&
+                 query.exec1("SELECT EXISTS (SELECT 1 FROM " + options_.tables.lease() +
+                             " WHERE expires_at > now())")[0].as<bool>();
+    if (taken) query.exec("SELECT pg_advisory_unlock(" + std::to_string(options_.key) + ")");
+    return taken;
+  }
+
   int64_t elapsed_ms(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - start).count();
   }
@@ -89,6 +103,11 @@ class AdvisoryLock : public MigrationLock {
 };
 
 }  // namespace
+
+bool behind_pooler(pqxx::connection& connection) {
+  pqxx::nontransaction query(connection);
+  return query.exec1("SELECT pg_backend_pid()")[0].as<int>() != connection.backendpid();
+}
 
 std::unique_ptr<MigrationLock> make_advisory_lock(pqxx::connection& connection,
                                                   const LockOptions& options, Clock& clock) {

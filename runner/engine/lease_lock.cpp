@@ -41,7 +41,10 @@ class LeaseLock : public MigrationLock {
           ") ON CONFLICT (id) DO UPDATE SET holder = EXCLUDED.holder, "
           "acquired_at = EXCLUDED.acquired_at, expires_at = EXCLUDED.expires_at "
           "WHERE " + options_.tables.lease() + ".expires_at < now() RETURNING holder");
-      if (!taken.empty()) {
+      if (!taken.empty() && advisory_taken(query)) {
+        query.exec("DELETE FROM " + options_.tables.lease() +
+                   " WHERE id = 1 AND holder = " + quote_literal(options_.holder));
+      } else if (!taken.empty()) {
         held_ = true;
         start_heartbeat();
         log::info("migration lease acquired", {{"holder", options_.holder}});
@@ -83,11 +86,32 @@ class LeaseLock : public MigrationLock {
   }
 
  private:
+  /// An `advisory` runner holds the session lock: step back (its own check
+  /// of our lease is the other half; see advisory_lock.cpp).
+  bool advisory_taken(pqxx::nontransaction& query) {
+    uint64_t key = static_cast<uint64_t>(options_.key);
+    return query
+        .exec1("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+               "AND objsubid = 1 AND classid = " + std::to_string(key >> 32) +
+               " AND objid = " + std::to_string(key & 0xffffffffu) + ")")[0]
+        .as<bool>();
+  }
+
   void create_table() {
+    {
+      pqxx::nontransaction query(connection_);
+      if (query.exec1("SELECT to_regclass(" + quote_literal(options_.tables.lease()) +
+                      ") IS NOT NULL")[0]
+              .as<bool>()) {
+        return;
+      }
+    }
     // A transaction-level advisory lock serializes concurrent creators; it
-    // works through transaction pooling, unlike a session lock.
+    // works through transaction pooling, unlike a session lock. Not the
+    // migration lock's key: waiting for an advisory holder inside this
+    // transaction would stall that holder's CREATE INDEX CONCURRENTLY.
     pqxx::work create(connection_);
-    create.exec("SELECT pg_advisory_xact_lock(" + std::to_string(options_.key) + ")");
+    create.exec("SELECT pg_advisory_xact_lock(" + std::to_string(options_.key ^ 1) + ")");
     create.exec("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(options_.tables.schema));
     create.exec("CREATE TABLE IF NOT EXISTS " + options_.tables.lease() +
                 " (id int PRIMARY KEY CHECK (id = 1), holder text NOT NULL, "
