@@ -91,6 +91,7 @@ Result<std::unique_ptr<DatabaseSession>> DatabaseSession::open(const DatabaseSet
       engine::connect(connect_options, session->clock_, random);
   if (!connection) return connection.error();
   session->connection_ = std::move(connection).value();
+  session->backend_pid_ = session->connection_->backendpid();
   session->store_ = std::make_unique<engine::VersionStore>(*session->connection_, settings.tables);
   if (!take_lock) return session;
 
@@ -120,18 +121,20 @@ Result<std::unique_ptr<DatabaseSession>> DatabaseSession::open(const DatabaseSet
           engine::make_advisory_lock(*session->connection_, lock_options, session->clock_);
     }
     return session->lock_->acquire(settings.lock_timeout);
-  });
+  }, session->backend_pid_);
   if (!acquired) return acquired.error();
   return session;
 }
 
-Status guarded(const std::string& url, const std::function<Status()>& work) {
+Status guarded(const std::string& url, const std::function<Status()>& work, int backend_pid) {
   try {
     return work();
   } catch (const pqxx::broken_connection& e) {
+    std::string why = backend_pid > 0 ? engine::explain_lost_connection(url, backend_pid)
+                                      : first_line(engine::scrub_password(e.what(), url));
     return Error(ErrorCode::kUnreachable,
-                 "lost the database connection: " + first_line(engine::scrub_password(e.what(), url)) +
-                     "; a transaction in flight was rolled back by the server, and a "
+                 "lost the database connection: " + why +
+                     ". A transaction in flight was rolled back by the server, and a "
                      "non-transactional migration in flight is reported on the next run");
   } catch (const pqxx::sql_error& e) {
     std::string text = first_line(engine::scrub_password(e.what(), url));

@@ -70,6 +70,25 @@ void apply_session_defaults(pqxx::connection& connection) {
   session.exec(sql);
 }
 
+std::string explain_lost_connection(const std::string& url, int backend_pid) {
+  Result<ConnectionString> parsed = ConnectionString::parse(url);
+  if (!parsed) return "";
+  try {
+    pqxx::connection probe(parsed->conninfo({{"connect_timeout", "5"}}));
+    pqxx::nontransaction query(probe);
+    pqxx::row row = query.exec1(
+        "SELECT pg_postmaster_start_time()::text, EXISTS (SELECT 1 FROM pg_stat_activity "
+        "WHERE pid = " + std::to_string(backend_pid) + ")");
+    if (row[1].as<bool>()) return "the server is up and our backend (pid " +
+                                  std::to_string(backend_pid) + ") is still there";
+    return "the server ended our session (backend pid " + std::to_string(backend_pid) +
+           "): it was terminated (pg_terminate_backend, a timeout, the server shutting down) "
+           "or the server restarted (up since " + row[0].as<std::string>() + ")";
+  } catch (const std::exception& e) {
+    return "the server is not reachable now: " + parsed->scrub(reason(e.what()));
+  }
+}
+
 Result<std::unique_ptr<pqxx::connection>> connect(const ConnectOptions& options, Clock& clock,
                                                   std::mt19937_64& random) {
   Result<ConnectionString> url = ConnectionString::parse(options.url);

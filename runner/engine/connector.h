@@ -32,6 +32,11 @@ struct ConnectOptions {
 Result<std::unique_ptr<pqxx::connection>> connect(const ConnectOptions& options, Clock& clock,
                                                   std::mt19937_64& random);
 
+/// Why a connection whose backend was `backend_pid` was lost, asked of the
+/// server on a new connection: pqxx 6 reports a session the server ended as
+/// "Could not obtain client encoding", dropping the server's words.
+std::string explain_lost_connection(const std::string& url, int backend_pid);
+
 /// Session settings every runner connection carries: the server checks
 /// every second that the client is still there, so a runner killed mid-
 /// migration has its transaction rolled back and its lock freed at once

@@ -123,7 +123,10 @@ class LeaseLock : public MigrationLock {
     pqxx::result rows = query.exec(
         "SELECT holder, extract(epoch FROM now() - acquired_at)::bigint, "
         "extract(epoch FROM expires_at - now())::bigint FROM " + options_.tables.lease());
-    if (rows.empty()) return "nobody (just released)";
+    if (rows.empty()) {
+      return advisory_taken(query) ? "a runner in --lock-mode advisory (its session lock)"
+                                   : "nobody (just released)";
+    }
     return rows[0][0].as<std::string>() + " (for " + rows[0][1].as<std::string>() +
            "s, lease expires in " + rows[0][2].as<std::string>() + "s)";
   }

@@ -379,3 +379,23 @@ TEST_CASE("a one-character password is hidden from ps", "[security]") {
   CHECK_THAT(cmdline, !Catch::Contains(":Q@"));
   waiting.kill_hard();
 }
+
+TEST_CASE("a session the server ends is reported with the server's side of it", "[failure][connect]") {
+  TestDatabase db;
+  Project project;
+  project.add("aaaaaaaaaaa1", {}, "SELECT pg_sleep(60);\n");
+  auto runner = start_schemagate(project, db.url(), {"upgrade"});
+  bool running = false;
+  for (int i = 0; i < 400 && !running; ++i) {
+    running = db.scalar("SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)'") != "0";
+    if (!running) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(running);
+  db.scalar("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE query = 'SELECT pg_sleep(60)'");
+  auto result = runner->wait();
+  expect_exit(result, 3);
+  CHECK_THAT(result.err, Catch::Contains("the server ended our session"));
+  CHECK_THAT(result.err, !Catch::Contains("client encoding"));
+  CHECK(version_rows(db).empty());
+}
