@@ -91,6 +91,10 @@ class AdvisoryLock : public MigrationLock {
         "AND l.classid = " + std::to_string(key >> 32) + " AND l.objid = " +
         std::to_string(key & 0xffffffffu));
     if (rows.empty()) return "another session (it just released it, or is not visible to us)";
+    // Another role's session shows no details without pg_read_all_stats.
+    if (rows[0][2].is_null()) {
+      return "pid " + rows[0][0].as<std::string>() + " (another role's session)";
+    }
     return "pid " + rows[0][0].as<std::string>() + " (" + rows[0][1].as<std::string>() +
            ", connected " + rows[0][2].as<std::string>() + "s ago)";
   }

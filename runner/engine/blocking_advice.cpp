@@ -34,10 +34,10 @@ std::string blocking_advice(const script::Migration& migration, bool down, int l
     }
     if (stamp_target.empty()) stamp_target = "base";
   }
-  return "Run its statements " + from + " of " + migration.path + " by hand, then `schemagate stamp " +
-         stamp_target + "`; or undo the statements before them by hand, then `schemagate repair` "
-         "(which clears the failure) and `schemagate " + command +
-         "` to run the revision again from its first statement";
+  return "Run the statements of " + migration.path + " " + from +
+         " by hand, then `schemagate stamp " + stamp_target +
+         "`; or undo the ones before them by hand, then `schemagate repair` (which clears the "
+         "failure) and `schemagate " + command + "` to run the revision again from its start";
 }
 
 }  // namespace schemagate::engine

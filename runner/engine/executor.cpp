@@ -30,8 +30,8 @@ std::string location(const script::Migration& migration, int line) {
 }
 
 /// The started row's text while the attempt runs: what the next run reports
-/// when this runner dies.
-/// "(backend pid N)" lets readers tell an attempt under way from a dead one.
+/// when this runner dies. "(backend pid N)" tells an attempt under way from a
+/// dead one (version_store.cpp).
 std::string progress_note(const std::string& applied_by, int backend_pid,
                           const std::string& started_at, const std::string& done_through) {
   return "interrupted: started at " + started_at + " by " + applied_by + " (backend pid " +
@@ -108,7 +108,8 @@ Status Executor::run_statements(const script::RevisionMap& map, const script::Mi
   HistoryRecord started = history(migration, step, started_at, 0);
   started.outcome = "failed";
   started.blocking = true;
-  started.error = progress_note(options_.applied_by, connection_.backendpid(), started_at, "no statement had finished");
+  started.error = progress_note(options_.applied_by, connection_.backendpid(), started_at,
+                                "no statement had finished");
   const int64_t attempt_id = store_.record_attempt(started);
   {
     pqxx::nontransaction session(connection_);
@@ -210,7 +211,8 @@ Error Executor::failed(const script::Migration& migration, const script::Step& s
                         ") failed: SQLSTATE " + error.sqlstate() + ": " + server.describe();
   if (attempt_id) {
     message += ". It is not transactional: statements before line " + std::to_string(line) +
-               " stay applied. " + blocking_advice(migration, step.direction == Direction::kDown, line);
+               " stay applied. " +
+               blocking_advice(migration, step.direction == Direction::kDown, line);
   } else {
     message += ". Its transaction was rolled back: the database is at the previous revision";
   }

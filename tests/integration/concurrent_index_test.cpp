@@ -100,8 +100,8 @@ TEST_CASE("a valid index as defined is accepted; another definition names the fi
   TestDatabase db;
   Project project;
   project.add("aaaaaaaaaaa1", {}, "CREATE TABLE built (id int, name text);\n");
-  project.add("bbbbbbbbbbb2", {"aaaaaaaaaaa1"}, "CREATE INDEX CONCURRENTLY built_id ON built (id);\n",
-              "", kNoTransaction);
+  project.add("bbbbbbbbbbb2", {"aaaaaaaaaaa1"},
+              "CREATE INDEX CONCURRENTLY built_id ON built (id);\n", "", kNoTransaction);
   expect_exit(run_cli(project, db.url(), {"upgrade", "aaaa"}), 0);
   // Built by a run that died before writing its history row.
   db.scalar("CREATE INDEX built_id ON built (id)");

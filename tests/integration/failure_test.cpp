@@ -318,8 +318,8 @@ TEST_CASE("an error without a position names its statement's line, with DETAIL",
                           "INSERT INTO uniq VALUES (1); -- again\n");
   auto result = run_cli(project, db.url(), {"upgrade"});
   expect_exit(result, 1);
-  CHECK_THAT(result.err,
-             Catch::Contains(file.string() + ":" + std::to_string(line_of(file, "-- again")) + ":"));
+  const std::string where = file.string() + ":" + std::to_string(line_of(file, "-- again")) + ":";
+  CHECK_THAT(result.err, Catch::Contains(where));
   CHECK_THAT(result.err, Catch::Contains("Key (id)=(1) already exists"));
   CHECK_FALSE(db.table_exists("uniq"));
 }
@@ -346,9 +346,9 @@ TEST_CASE("a failure that waiting cannot heal is not retried; the cause is named
   Project project;
   project.add("aaaaaaaaaaa1", {}, "SELECT 1;\n");
   std::string server = test_server_url();
-  std::string wrong = "postgresql://postgres:wrong-pw@" +
-                      server.substr(server.find('@') + 1, server.rfind('/') - server.find('@') - 1) +
-                      "/" + db.name();
+  std::string address = server.substr(server.find('@') + 1);
+  address = address.substr(0, address.find('/'));
+  std::string wrong = "postgresql://postgres:wrong-pw@" + address + "/" + db.name();
   auto start = std::chrono::steady_clock::now();
   auto refused = run_cli(project, wrong, {"current", "--wait-for-db", "30"});
   expect_exit(refused, 3);
@@ -356,7 +356,8 @@ TEST_CASE("a failure that waiting cannot heal is not retried; the cause is named
   CHECK_THAT(refused.err, Catch::Contains("not retried"));
   CHECK_THAT(refused.err, !Catch::Contains("wrong-pw"));
 
-  auto closed = run_cli(project, "postgres://app:x@127.0.0.1:9/db", {"current", "--wait-for-db", "1"});
+  auto closed =
+      run_cli(project, "postgres://app:x@127.0.0.1:9/db", {"current", "--wait-for-db", "1"});
   expect_exit(closed, 3);
   CHECK_THAT(closed.err, Catch::Contains("cause=\"connection refused\"") ||
                              Catch::Contains("cause=connection refused"));
@@ -380,14 +381,16 @@ TEST_CASE("a one-character password is hidden from ps", "[security]") {
   waiting.kill_hard();
 }
 
-TEST_CASE("a session the server ends is reported with the server's side of it", "[failure][connect]") {
+TEST_CASE("a session the server ends is reported with the server's side of it",
+          "[failure][connect]") {
   TestDatabase db;
   Project project;
   project.add("aaaaaaaaaaa1", {}, "SELECT pg_sleep(60);\n");
   auto runner = start_schemagate(project, db.url(), {"upgrade"});
   bool running = false;
   for (int i = 0; i < 400 && !running; ++i) {
-    running = db.scalar("SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)'") != "0";
+    running = db.scalar("SELECT count(*) FROM pg_stat_activity "
+                        "WHERE query = 'SELECT pg_sleep(60)'") != "0";
     if (!running) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   REQUIRE(running);

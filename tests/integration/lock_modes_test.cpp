@@ -118,15 +118,16 @@ TEST_CASE("a table-mode runner waits for an advisory holder, and the other way r
     pqxx::connection holder(db.url());
     pqxx::nontransaction lock(holder);
     lock.exec("SELECT pg_advisory_lock(" + advisory_key() + ")");
-    auto table = run_cli(project, db.url(), {"upgrade", "--lock-mode", "table", "--lock-timeout", "1"});
+    auto table =
+        run_cli(project, db.url(), {"upgrade", "--lock-mode", "table", "--lock-timeout", "1"});
     expect_exit(table, 4);
     CHECK_FALSE(db.table_exists("mixed"));
   }
   {
     // A table-mode runner mid-migration: its lease is live.
-    db.scalar("CREATE TABLE IF NOT EXISTS schemagate_version_lease (id int PRIMARY KEY CHECK (id = 1), "
-              "holder text NOT NULL, acquired_at timestamptz NOT NULL, "
-              "expires_at timestamptz NOT NULL)");
+    db.scalar("CREATE TABLE IF NOT EXISTS schemagate_version_lease "
+              "(id int PRIMARY KEY CHECK (id = 1), holder text NOT NULL, "
+              "acquired_at timestamptz NOT NULL, expires_at timestamptz NOT NULL)");
     db.scalar("INSERT INTO schemagate_version_lease VALUES (1, 'pod-x/1', now(), "
               "now() + interval '1 hour')");
     auto advisory = run_cli(project, db.url(), {"upgrade", "--lock-timeout", "1"});

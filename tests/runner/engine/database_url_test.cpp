@@ -56,7 +56,8 @@ TEST_CASE("passwords libpq reads are never shown, whatever they hold", "[url]") 
   CHECK(hash->redacted() == "postgresql://app:***@db/shop");
   // A raw '/' or a second '@' would make the password's tail the host or
   // the database name: refused, without echoing it.
-  for (const char* text : {"postgresql://app:se/cr3t@db/shop", "postgresql://app:se@cr3t@db/shop"}) {
+  for (const char* text :
+       {"postgresql://app:se/cr3t@db/shop", "postgresql://app:se@cr3t@db/shop"}) {
     auto refused = ConnectionString::parse(text);
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.error().exit_code() == 2);
