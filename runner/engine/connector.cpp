@@ -116,7 +116,7 @@ Result<std::unique_ptr<pqxx::connection>> connect(const ConnectOptions& options,
       return Error(ErrorCode::kUnreachable,
                    "cannot connect to " + server + ": " + last_error +
                        " (not retried: this does not heal by waiting; check the URL, the "
-                       "credentials and the server's pg_hba.conf)");
+                       "credentials and pg_hba.conf on the server)");
     }
     auto now = clock.now();
     if (now >= deadline) break;
