@@ -50,17 +50,18 @@ class LeaseLock : public MigrationLock {
         log::info("migration lease acquired", {{"holder", options_.holder}});
         return {};
       }
-      std::string holder = describe_holder(query);
-      if (clock_.now() >= next_report) {
-        log::info("waiting for the migration lease", {{"holder", holder}});
-        next_report = clock_.now() + options_.report_every;
-      }
       auto now = clock_.now();
-      if (now >= start + timeout) {
-        return Error(ErrorCode::kLockTimeout,
-                     "migration lease not acquired within " +
-                         std::to_string(timeout.count() / 1000) + "s; held by " + holder +
-                         ". Wait for it, or raise --lock-timeout");
+      // Who holds it is asked only when said (see advisory_lock.cpp).
+      if (now >= next_report || now >= start + timeout) {
+        std::string holder = describe_holder(query);
+        if (now >= start + timeout) {
+          return Error(ErrorCode::kLockTimeout,
+                       "migration lease not acquired within " +
+                           std::to_string(timeout.count() / 1000) + "s; held by " + holder +
+                           ". Wait for it, or raise --lock-timeout");
+        }
+        log::info("waiting for the migration lease", {{"holder", holder}});
+        next_report = now + options_.report_every;
       }
       auto remaining =
           std::chrono::duration_cast<std::chrono::milliseconds>(start + timeout - now);
@@ -77,8 +78,10 @@ class LeaseLock : public MigrationLock {
     held_ = false;
     try {
       pqxx::nontransaction query(connection_);
+      // Advisory waiters listen on the channel: they start at once.
       query.exec("DELETE FROM " + options_.tables.lease() +
-                 " WHERE id = 1 AND holder = " + quote_literal(options_.holder));
+                 " WHERE id = 1 AND holder = " + quote_literal(options_.holder) +
+                 "; SELECT pg_notify(" + quote_literal(lock_channel(options_.key)) + ", '')");
     } catch (const std::exception& e) {
       log::warn("could not release the migration lease; it expires by itself",
                 {{"error", e.what()}});

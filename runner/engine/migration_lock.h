@@ -34,9 +34,10 @@ struct LockOptions {
   int64_t key = 0;
   VersionTables tables;
   std::string holder;  ///< who we are, for other waiters' logs
-  /// Short: a waiter should start within a fraction of a second of the
-  /// holder's end (32 racing runners used to spend most of their time here).
-  BackoffPolicy poll{std::chrono::milliseconds(20), std::chrono::milliseconds(200)};
+  /// Advisory waiters are woken by the holder's NOTIFY; this poll covers a
+  /// holder that died. Lease waiters (transaction pooling has no LISTEN)
+  /// poll only, so the cap is short.
+  BackoffPolicy poll{std::chrono::milliseconds(20), std::chrono::milliseconds(500)};
   /// How often a waiter logs who holds the lock.
   std::chrono::milliseconds report_every{std::chrono::seconds(5)};
   /// Lease mode: how long a lease lives without a heartbeat.
@@ -48,6 +49,11 @@ struct LockOptions {
 /// then steps back if the other mode's lock is held.
 std::unique_ptr<MigrationLock> make_advisory_lock(pqxx::connection& connection,
                                                   const LockOptions& options, Clock& clock);
+
+/// The NOTIFY channel of the lock `key`: advisory waiters LISTEN on it and
+/// every holder, of either mode, notifies it as it lets go, so the next
+/// runner starts at once; the poll only covers a holder that died.
+std::string lock_channel(int64_t key);
 
 /// True when `connection` goes through a connection pooler (PgBouncer,
 /// Odyssey, ...): the pid the server announced is not the backend's. A
