@@ -102,7 +102,9 @@ Result<std::unique_ptr<DatabaseSession>> DatabaseSession::open(const DatabaseSet
   lock_options.lease = settings.lease;
   Status acquired = guarded(settings.url, [&]() -> Status {
     bool table = settings.lock_mode == "table";
-    if (!table && engine::behind_pooler(*session->connection_)) {
+    const bool pooled = engine::behind_pooler(*session->connection_);
+    lock_options.listen = !pooled;
+    if (!table && pooled) {
       log::warn("connected through a connection pooler: taking the table lease instead of a "
                 "session advisory lock, which transaction pooling breaks (pass --lock-mode table "
                 "to say so)",

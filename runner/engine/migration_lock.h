@@ -40,6 +40,9 @@ struct LockOptions {
   BackoffPolicy poll{std::chrono::milliseconds(20), std::chrono::milliseconds(500)};
   /// How often a waiter logs who holds the lock.
   std::chrono::milliseconds report_every{std::chrono::seconds(5)};
+  /// Wait for the holder's NOTIFY (lock_channel); false behind a pooler,
+  /// where a LISTEN lands on a server connection others share.
+  bool listen = true;
   /// Lease mode: how long a lease lives without a heartbeat.
   std::chrono::milliseconds lease{std::chrono::seconds(30)};
 };
