@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -9,8 +10,9 @@
 
 namespace {
 
-/// Overwrites the password of a `--database-url` argument in place, once it
-/// has been copied, so that `ps` shows `***`-like filler instead of it.
+/// Overwrites a `--database-url` argument in place, once it has been copied,
+/// with its redacted form cut or padded to the same length, so that `ps`
+/// shows no part of the password however short it is.
 void hide_password_from_ps(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     char* value = nullptr;
@@ -18,10 +20,9 @@ void hide_password_from_ps(int argc, char** argv) {
     if (std::strcmp(argv[i], "--database-url") == 0 && i + 1 < argc) value = argv[i + 1];
     if (!value) continue;
     std::string redacted = schemagate::engine::redact_url(value);
-    if (redacted.size() <= std::strlen(value)) {
-      std::memset(value, ' ', std::strlen(value));
-      std::memcpy(value, redacted.data(), redacted.size());
-    }
+    size_t length = std::strlen(value);
+    std::memset(value, ' ', length);
+    std::memcpy(value, redacted.data(), std::min(length, redacted.size()));
   }
 }
 

@@ -10,6 +10,7 @@ packages=(
   postgresql postgresql-client postgresql-server-dev-15
   jq lua5.1 lua-cjson  # deploy/ tests: JSON, and Argo CD's Lua 5.1 for the health check
   busybox-static       # the example app image of the Kubernetes tests (tests/kube/images.sh)
+  pgbouncer            # tests/integration: the advisory lock through transaction pooling
 )
 
 missing=()

@@ -32,11 +32,14 @@ Status with_migrator(cli::Context& context, bool take_lock, const Work& work) {
   options.allow_changed = invocation.has("allow-changed");
   options.dry_run = dry_run;
   options.executor = settings->executor;
-  return guarded(settings->url, [&]() -> Status {
-    Migrator migrator((*session)->connection(), (*session)->store(), *scripts, options,
-                      (*session)->clock());
-    return work(migrator, **session, *scripts);
-  });
+  return guarded(
+      settings->url,
+      [&]() -> Status {
+        Migrator migrator((*session)->connection(), (*session)->store(), *scripts, options,
+                          (*session)->clock());
+        return work(migrator, **session, *scripts);
+      },
+      (*session)->backend_pid());
 }
 
 /// `--sql`: plans from `FROM:` (base, or what the spec says) and prints the

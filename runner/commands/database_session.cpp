@@ -29,6 +29,8 @@ std::string host_identity() {
   return env("HOSTNAME").value_or("unknown-host");
 }
 
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
 }  // namespace
 
 Result<DatabaseSettings> database_settings(const cli::Context& context, bool need_url) {
@@ -89,6 +91,7 @@ Result<std::unique_ptr<DatabaseSession>> DatabaseSession::open(const DatabaseSet
       engine::connect(connect_options, session->clock_, random);
   if (!connection) return connection.error();
   session->connection_ = std::move(connection).value();
+  session->backend_pid_ = session->connection_->backendpid();
   session->store_ = std::make_unique<engine::VersionStore>(*session->connection_, settings.tables);
   if (!take_lock) return session;
 
@@ -98,33 +101,59 @@ Result<std::unique_ptr<DatabaseSession>> DatabaseSession::open(const DatabaseSet
   lock_options.holder = settings.applied_by + "/" + std::to_string(getpid());
   lock_options.lease = settings.lease;
   Status acquired = guarded(settings.url, [&]() -> Status {
-    if (settings.lock_mode == "table") {
+    bool table = settings.lock_mode == "table";
+    const bool pooled = engine::behind_pooler(*session->connection_);
+    lock_options.listen = !pooled;
+    if (!table && pooled) {
+      log::warn("connected through a connection pooler: taking the table lease instead of a "
+                "session advisory lock, which transaction pooling breaks (pass --lock-mode table "
+                "to say so)",
+                {{"server", engine::redact_url(settings.url)}});
+      table = true;
+    }
+    if (table) {
+      Result<engine::ConnectionString> url = engine::ConnectionString::parse(settings.url);
+      if (!url) return url.error();
       session->lock_ = engine::make_lease_lock(
           *session->connection_,
-          engine::with_application_name(settings.url, connect_options.application_name),
-          lock_options, session->clock_);
+          url->conninfo({{"application_name", connect_options.application_name}}), lock_options,
+          session->clock_);
     } else {
       session->lock_ =
           engine::make_advisory_lock(*session->connection_, lock_options, session->clock_);
     }
     return session->lock_->acquire(settings.lock_timeout);
-  });
+  }, session->backend_pid_);
   if (!acquired) return acquired.error();
   return session;
 }
 
-Status guarded(const std::string& url, const std::function<Status()>& work) {
+Status guarded(const std::string& url, const std::function<Status()>& work, int backend_pid) {
   try {
     return work();
   } catch (const pqxx::broken_connection& e) {
+    std::string why = backend_pid > 0 ? engine::explain_lost_connection(url, backend_pid)
+                                      : first_line(engine::scrub_password(e.what(), url));
     return Error(ErrorCode::kUnreachable,
-                 "lost the database connection: " + engine::scrub_password(e.what(), url) +
-                     "; a transaction in flight was rolled back by the server");
+                 "lost the database connection: " + why +
+                     ". A transaction in flight was rolled back by the server, and a "
+                     "non-transactional migration in flight is reported on the next run");
   } catch (const pqxx::sql_error& e) {
-    std::string text = engine::scrub_password(e.what(), url);
+    std::string text = first_line(engine::scrub_password(e.what(), url));
+    const std::string& state = e.sqlstate();
+    if (state.rfind("40", 0) == 0) {
+      return Error(ErrorCode::kMigrationFailed,
+                   "schemagate's own query was rolled back (SQLSTATE " + state + "): " + text +
+                       "; another session held locks it needed. Nothing was committed by it: "
+                       "run again");
+    }
+    if (state.rfind("08", 0) == 0 || state.rfind("57P", 0) == 0) {
+      return Error(ErrorCode::kUnreachable,
+                   "the server ended the session (SQLSTATE " + state + "): " + text +
+                       "; a transaction in flight was rolled back. Run again once it is back");
+    }
     return Error(ErrorCode::kStateRefused,
-                 "the database refused a schemagate query (SQLSTATE " + e.sqlstate() + "): " +
-                     text.substr(0, text.find('\n')) +
+                 "the database refused a schemagate query (SQLSTATE " + state + "): " + text +
                      "; check the role's privileges on the version table's schema");
   } catch (const std::exception& e) {
     return Error(ErrorCode::kUnreachable,

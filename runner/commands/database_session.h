@@ -46,18 +46,23 @@ class DatabaseSession {
   engine::VersionStore& store() { return *store_; }
   const engine::MigrationLock* lock() const { return lock_.get(); }
   Clock& clock() { return clock_; }
+  /// The backend pid the server announced, kept to explain its loss.
+  int backend_pid() const { return backend_pid_; }
 
  private:
   DatabaseSession() = default;
 
   Clock& clock_ = Clock::real();
+  int backend_pid_ = 0;
   std::unique_ptr<pqxx::connection> connection_;
   std::unique_ptr<engine::VersionStore> store_;
   std::unique_ptr<engine::MigrationLock> lock_;
 };
 
 /// Runs `work`, turning exceptions from the database layer into typed errors
-/// whose text never holds the password of `url`.
-Status guarded(const std::string& url, const std::function<Status()>& work);
+/// whose text never holds the password of `url`. A lost connection whose
+/// backend was `backend_pid` (non-zero) is explained by asking the server.
+Status guarded(const std::string& url, const std::function<Status()>& work,
+               int backend_pid = 0);
 
 }  // namespace schemagate::commands

@@ -22,11 +22,20 @@ struct ConnectOptions {
   BackoffPolicy backoff{std::chrono::milliseconds(100), std::chrono::milliseconds(5000)};
 };
 
-/// Opens a connection, retrying with capped exponential backoff and jitter
-/// until `wait_for_db` has passed. Exit 3 when it never succeeds. Messages
-/// name the server by its redacted URL and never hold the password.
+/// Opens a connection, retrying what can heal (refused, timed out, server
+/// starting up or shutting down, too many connections) with capped
+/// exponential backoff and jitter until `wait_for_db` has passed. Exit 2 at
+/// once for a malformed URL; exit 3 at once for what waiting cannot heal
+/// (bad password, unknown database), else when time runs out. Messages name
+/// the server by its redacted URL and the cause, never the password. The
+/// connection never reconnects by itself: its session holds our lock.
 Result<std::unique_ptr<pqxx::connection>> connect(const ConnectOptions& options, Clock& clock,
                                                   std::mt19937_64& random);
+
+/// Why a connection whose backend was `backend_pid` was lost, asked of the
+/// server on a new connection: pqxx 6 reports a session the server ended as
+/// "Could not obtain client encoding", dropping the server's words.
+std::string explain_lost_connection(const std::string& url, int backend_pid);
 
 /// Session settings every runner connection carries: the server checks
 /// every second that the client is still there, so a runner killed mid-

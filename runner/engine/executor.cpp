@@ -1,6 +1,10 @@
 #include "engine/executor.h"
 
+#include "engine/blocking_advice.h"
+#include "engine/concurrent_index.h"
 #include "engine/connector.h"
+#include "engine/index_recovery.h"
+#include "engine/notice_log.h"
 #include "engine/pause.h"
 #include "engine/server_error.h"
 #include "schemagate/common/logging.h"
@@ -17,12 +21,21 @@ const char* direction_name(Direction direction) {
   return direction == Direction::kUp ? "up" : "down";
 }
 
-bool is_blank(const std::string& sql) {
-  return script::normalize_body(sql).empty();
-}
-
 int64_t elapsed_ms(Clock& clock, std::chrono::steady_clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock.now() - start).count();
+}
+
+std::string location(const script::Migration& migration, int line) {
+  return migration.path + ":" + std::to_string(line);
+}
+
+/// The started row's text while the attempt runs: what the next run reports
+/// when this runner dies. "(backend pid N)" tells an attempt under way from a
+/// dead one (version_store.cpp).
+std::string progress_note(const std::string& applied_by, int backend_pid,
+                          const std::string& started_at, const std::string& done_through) {
+  return "interrupted: started at " + started_at + " by " + applied_by + " (backend pid " +
+         std::to_string(backend_pid) + ") and did not finish; " + done_through;
 }
 
 }  // namespace
@@ -39,6 +52,7 @@ Status Executor::run(const script::RevisionMap& map, const script::Migration& mi
                      const script::Step& step) {
   Result<const script::Body*> body = script::body_for(migration, step.direction == Direction::kDown);
   if (!body) return body.error();
+  NoticeLog notices(connection_, migration.revision.id);
   Status status = migration.transactional ? run_transactional(map, migration, step, **body)
                                           : run_statements(map, migration, step, **body);
   reset_session();
@@ -48,24 +62,24 @@ Status Executor::run(const script::RevisionMap& map, const script::Migration& mi
 Status Executor::run_transactional(const script::RevisionMap& map,
                                    const script::Migration& migration, const script::Step& step,
                                    const script::Body& body) {
-  // A wrapped body's own BEGIN/COMMIT would end this transaction early.
-  std::string text = body.sql;
-  if (migration.wrapped_transaction) {
-    Result<sql::Analysis> analysis =
-        sql::analyze_body(migration.path, body.sql, body.first_line, true, true);
-    if (!analysis) return analysis.error();
-    text = std::move(analysis->runnable_sql);
-  }
+  Result<sql::Analysis> analysis = sql::analyze_body(migration.path, body.sql, body.first_line,
+                                                     true, migration.wrapped_transaction);
+  if (!analysis) return analysis.error();
   const std::string started_at = utc_timestamp_now();
   const auto start = clock_.now();
   for (int attempt = 0;; ++attempt) {
+    // Statement by statement in one transaction, so that an error the server
+    // gives no position for (a constraint violation, a division by zero) is
+    // still reported at its statement's line.
+    int line = body.first_line;
     try {
       pqxx::work tx(connection_);
-      // One round trip: the SET shares the body's first line, so the
-      // server's LINE numbers still count from the body's first line.
       tx.exec("SET LOCAL lock_timeout = " +
-              std::to_string(options_.statement_lock_timeout.count()) + "; " +
-              (is_blank(text) ? std::string() : text));
+              std::to_string(options_.statement_lock_timeout.count()));
+      for (const sql::AnalyzedStatement& analyzed : analysis->statements) {
+        line = analyzed.statement.line;
+        tx.exec(analyzed.statement.sql);
+      }
       write_version_change(tx, map, step,
                            history(migration, step, started_at, elapsed_ms(clock_, start)));
       tx.commit();
@@ -74,12 +88,12 @@ Status Executor::run_transactional(const script::RevisionMap& map,
       if (error.sqlstate() == kLockNotAvailable && attempt < options_.lock_retries) {
         auto delay = options_.retry_backoff.delay(attempt, random_);
         log::warn("lock_timeout hit; the migration rolled back and will be retried",
-                  {{"revision", migration.revision.id}, {"attempt", attempt + 1},
-                   {"retry_in_ms", int64_t(delay.count())}});
+                  {{"revision", migration.revision.id}, {"line", line},
+                   {"attempt", attempt + 1}, {"retry_in_ms", int64_t(delay.count())}});
         pause(clock_, delay);
         continue;
       }
-      return failed(migration, step, body.first_line, error, started_at, false);
+      return failed(migration, step, line, error, started_at, std::nullopt);
     }
   }
 }
@@ -91,36 +105,77 @@ Status Executor::run_statements(const script::RevisionMap& map, const script::Mi
   if (!analysis) return analysis.error();
   const std::string started_at = utc_timestamp_now();
   const auto start = clock_.now();
+  HistoryRecord started = history(migration, step, started_at, 0);
+  started.outcome = "failed";
+  started.blocking = true;
+  started.error = progress_note(options_.applied_by, connection_.backendpid(), started_at,
+                                "no statement had finished");
+  const int64_t attempt_id = store_.record_attempt(started);
   {
     pqxx::nontransaction session(connection_);
     session.exec("SET lock_timeout = " + std::to_string(options_.statement_lock_timeout.count()));
   }
-  for (const sql::AnalyzedStatement& analyzed : analysis->statements) {
-    const sql::Statement& statement = analyzed.statement;
-    for (int attempt = 0;; ++attempt) {
-      try {
-        pqxx::nontransaction run(connection_);
-        run.exec(statement.sql);
-        break;
-      } catch (const pqxx::sql_error& error) {
-        if (error.sqlstate() == kLockNotAvailable && attempt < options_.lock_retries) {
-          auto delay = options_.retry_backoff.delay(attempt, random_);
-          log::warn("lock_timeout hit; retrying the statement",
-                    {{"revision", migration.revision.id}, {"line", statement.line},
-                     {"attempt", attempt + 1}});
-          pause(clock_, delay);
-          continue;
-        }
-        // Statements before this one stay applied: block until a person looks.
-        return failed(migration, step, statement.line, error, started_at, true);
-      }
-    }
+  const size_t total = analysis->statements.size();
+  for (size_t i = 0; i < total; ++i) {
+    const sql::Statement& statement = analysis->statements[i].statement;
+    Status ran = run_outside_transaction(migration, step, statement, attempt_id, started_at);
+    if (!ran) return ran;
+    store_.note_attempt(attempt_id,
+                        progress_note(options_.applied_by, connection_.backendpid(), started_at,
+                                      "statements 1-" + std::to_string(i + 1) + " of " +
+                                          std::to_string(total) + " finished, through line " +
+                                          std::to_string(statement.line) + " of " +
+                                          migration.path));
   }
   pqxx::work tx(connection_);
   write_version_change(tx, map, step,
                        history(migration, step, started_at, elapsed_ms(clock_, start)));
+  // The attempt is complete: its started row goes, and the rows of earlier
+  // attempts that died stop blocking (they stay as history).
+  tx.exec("DELETE FROM " + store_.tables().history() + " WHERE id = " +
+          std::to_string(attempt_id));
+  tx.exec("UPDATE " + store_.tables().history() + " SET blocking = false WHERE blocking AND " +
+          "revision = " + tx.quote(migration.revision.id));
   tx.commit();
   return {};
+}
+
+Status Executor::run_outside_transaction(const script::Migration& migration,
+                                         const script::Step& step,
+                                         const sql::Statement& statement, int64_t attempt_id,
+                                         const std::string& started_at) {
+  const std::string where = location(migration, statement.line);
+  const std::optional<ConcurrentIndex> index = concurrent_index_of(statement.sql);
+  for (int attempt = 0;; ++attempt) {
+    try {
+      if (index) {
+        // A timed-out or interrupted build leaves an INVALID index under the
+        // name: without this every retry fails with 42P07.
+        Result<IndexBefore> before = prepare_concurrent_index(connection_, *index, where);
+        if (!before) return failed_check(migration, step, before.error(), attempt_id);
+        if (*before == IndexBefore::kAlreadyBuilt) return {};
+      }
+      {
+        pqxx::nontransaction run(connection_);
+        run.exec(statement.sql);
+      }
+      if (index) {
+        Status valid = check_index_valid(connection_, *index, where);
+        if (!valid) return failed_check(migration, step, valid.error(), attempt_id);
+      }
+      return {};
+    } catch (const pqxx::sql_error& error) {
+      if (error.sqlstate() == kLockNotAvailable && attempt < options_.lock_retries) {
+        auto delay = options_.retry_backoff.delay(attempt, random_);
+        log::warn("lock_timeout hit; retrying the statement",
+                  {{"revision", migration.revision.id}, {"line", statement.line},
+                   {"attempt", attempt + 1}, {"retry_in_ms", int64_t(delay.count())}});
+        pause(clock_, delay);
+        continue;
+      }
+      return failed(migration, step, statement.line, error, started_at, attempt_id);
+    }
+  }
 }
 
 void Executor::write_version_change(pqxx::transaction_base& tx, const script::RevisionMap& map,
@@ -147,30 +202,45 @@ HistoryRecord Executor::history(const script::Migration& migration, const script
 
 Error Executor::failed(const script::Migration& migration, const script::Step& step,
                        int first_line, const pqxx::sql_error& error, const std::string& started_at,
-                       bool blocking) {
+                       std::optional<int64_t> attempt_id) {
   ServerError server = parse_server_error(error.what());
   int line = server.line > 0 ? first_line + server.line - 1 : first_line;
-  std::string where = migration.path + ":" + std::to_string(line);
+  std::string where = location(migration, line);
   std::string message = where + ": " + direction_name(step.direction) + " of revision " +
                         migration.revision.id + " (" + migration.revision.message +
-                        ") failed: SQLSTATE " + error.sqlstate() + ": " + server.message;
-  if (blocking) {
-    message += ". It is not transactional: statements before this one stay applied. Fix the "
-               "database by hand, then run `schemagate repair` to retry it or `schemagate stamp " +
-               migration.revision.id + "` if you completed it by hand";
+                        ") failed: SQLSTATE " + error.sqlstate() + ": " + server.describe();
+  if (attempt_id) {
+    message += ". It is not transactional: statements before line " + std::to_string(line) +
+               " stay applied. " +
+               blocking_advice(migration, step.direction == Direction::kDown, line);
   } else {
     message += ". Its transaction was rolled back: the database is at the previous revision";
   }
-  HistoryRecord record = history(migration, step, started_at, 0);
-  record.outcome = "failed";
-  record.error = server.message + " (" + where + ")";
-  record.blocking = blocking;
+  const std::string recorded = server.describe() + " (" + where + ")";
   try {
-    store_.record(record);
+    if (attempt_id) {
+      store_.note_attempt(*attempt_id, recorded);
+    } else {
+      HistoryRecord record = history(migration, step, started_at, 0);
+      record.outcome = "failed";
+      record.error = recorded;
+      store_.record(record);
+    }
   } catch (const std::exception& e) {
     log::error("could not record the failure in the history table", {{"error", e.what()}});
   }
   return Error(ErrorCode::kMigrationFailed, message);
+}
+
+Error Executor::failed_check(const script::Migration& migration, const script::Step& step,
+                             const Error& error, int64_t attempt_id) {
+  try {
+    store_.note_attempt(attempt_id, error.message());
+  } catch (const std::exception& e) {
+    log::error("could not record the failure in the history table", {{"error", e.what()}});
+  }
+  return Error(error.code(), error.message() + " (" + direction_name(step.direction) +
+                                 " of revision " + migration.revision.id + ")");
 }
 
 void Executor::reset_session() {

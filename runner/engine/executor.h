@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -13,6 +14,7 @@
 #include "script/migration.h"
 #include "script/planner.h"
 #include "script/revision_map.h"
+#include "sql/statement_splitter.h"
 
 namespace schemagate::engine {
 
@@ -29,8 +31,11 @@ struct ExecutorOptions {
 /// Runs one planned step against the database. A transactional step commits
 /// its SQL, its version row changes and its history row in one transaction;
 /// a failure rolls all of it back and records the failure. A
-/// non-transactional step runs statement by statement; a failure is recorded
-/// as blocking, and upgrades refuse to run until `repair` or `stamp`.
+/// non-transactional step first commits a blocking "started" history row,
+/// then runs statement by statement, noting its progress in that row; the
+/// version change removes it. A runner killed midway leaves it, so the next
+/// run knows how far the attempt got. A CREATE INDEX CONCURRENTLY is made
+/// safe to repeat (index_recovery.h) and checked valid after it ran.
 class Executor {
  public:
   Executor(pqxx::connection& connection, VersionStore& store, ExecutorOptions options,
@@ -44,6 +49,11 @@ class Executor {
                            const script::Step& step, const script::Body& body);
   Status run_statements(const script::RevisionMap& map, const script::Migration& migration,
                         const script::Step& step, const script::Body& body);
+  /// One statement of a non-transactional step, retried after lock_timeout
+  /// (a CREATE INDEX CONCURRENTLY's leftover dropped first).
+  Status run_outside_transaction(const script::Migration& migration, const script::Step& step,
+                                 const sql::Statement& statement, int64_t attempt_id,
+                                 const std::string& started_at);
   /// Moves the version rows and writes the history row in one statement,
   /// checking that every row expected to move was there.
   void write_version_change(pqxx::transaction_base& tx, const script::RevisionMap& map,
@@ -51,10 +61,16 @@ class Executor {
   HistoryRecord history(const script::Migration& migration, const script::Step& step,
                         const std::string& started_at, int64_t duration_ms) const;
   /// Records the failure and builds the error: file and line (from the
-  /// server's error position in the text that started at `first_line`),
-  /// SQLSTATE and message, and what the database looks like now.
+  /// server's error position in the statement that started at
+  /// `first_line`), SQLSTATE, message, DETAIL and HINT, and what the
+  /// database looks like now. A non-transactional step's failure goes into
+  /// its started row `attempt_id`.
   Error failed(const script::Migration& migration, const script::Step& step, int first_line,
-               const pqxx::sql_error& error, const std::string& started_at, bool blocking);
+               const pqxx::sql_error& error, const std::string& started_at,
+               std::optional<int64_t> attempt_id);
+  /// The same for an error found by schemagate (an INVALID index).
+  Error failed_check(const script::Migration& migration, const script::Step& step,
+                     const Error& error, int64_t attempt_id);
   void reset_session();
 
   pqxx::connection& connection_;

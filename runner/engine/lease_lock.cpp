@@ -33,36 +33,19 @@ class LeaseLock : public MigrationLock {
     const auto start = clock_.now();
     auto next_report = start;
     for (int attempt = 0;; ++attempt) {
-      pqxx::nontransaction query(connection_);
-      pqxx::result taken = query.exec(
-          "INSERT INTO " + options_.tables.lease() +
-          " (id, holder, acquired_at, expires_at) VALUES (1, " + quote_literal(options_.holder) +
-          ", now(), now() + " + interval(options_.lease) +
-          ") ON CONFLICT (id) DO UPDATE SET holder = EXCLUDED.holder, "
-          "acquired_at = EXCLUDED.acquired_at, expires_at = EXCLUDED.expires_at "
-          "WHERE " + options_.tables.lease() + ".expires_at < now() RETURNING holder");
-      if (!taken.empty()) {
-        held_ = true;
-        start_heartbeat();
-        log::info("migration lease acquired", {{"holder", options_.holder}});
-        return {};
+      Attempt result = try_once(start, timeout, next_report, attempt);
+      if (result.done) {
+        if (attempt > 0 && options_.listen) listen("UNLISTEN ");
+        return result.status;
       }
-      std::string holder = describe_holder(query);
-      if (clock_.now() >= next_report) {
-        log::info("waiting for the migration lease", {{"holder", holder}});
-        next_report = clock_.now() + options_.report_every;
+      if (!options_.listen) {
+        pause(clock_, result.wait);
+        continue;
       }
-      auto now = clock_.now();
-      if (now >= start + timeout) {
-        return Error(ErrorCode::kLockTimeout,
-                     "migration lease not acquired within " +
-                         std::to_string(timeout.count() / 1000) + "s; held by " + holder +
-                         ". Wait for it, or raise --lock-timeout");
-      }
-      auto remaining =
-          std::chrono::duration_cast<std::chrono::milliseconds>(start + timeout - now);
-      pause(clock_, std::min(options_.poll.delay(attempt, random_),
-                             remaining + std::chrono::milliseconds(1)));
+      // As advisory waiters do (advisory_lock.cpp), where LISTEN works.
+      if (attempt == 0) listen("LISTEN ");
+      connection_.await_notification(static_cast<long>(result.wait.count() / 1000),
+                                     static_cast<long>(result.wait.count() % 1000) * 1000);
     }
   }
 
@@ -74,8 +57,10 @@ class LeaseLock : public MigrationLock {
     held_ = false;
     try {
       pqxx::nontransaction query(connection_);
+      // Advisory waiters listen on the channel: they start at once.
       query.exec("DELETE FROM " + options_.tables.lease() +
-                 " WHERE id = 1 AND holder = " + quote_literal(options_.holder));
+                 " WHERE id = 1 AND holder = " + quote_literal(options_.holder) +
+                 "; SELECT pg_notify(" + quote_literal(lock_channel(options_.key)) + ", '')");
     } catch (const std::exception& e) {
       log::warn("could not release the migration lease; it expires by itself",
                 {{"error", e.what()}});
@@ -83,11 +68,86 @@ class LeaseLock : public MigrationLock {
   }
 
  private:
+  struct Attempt {
+    bool done = false;
+    Status status;                      ///< when done: held, or timed out
+    std::chrono::milliseconds wait{0};  ///< else: how long to wait
+  };
+
+  /// One try, in one nontransaction (LISTEN/UNLISTEN need it closed).
+  Attempt try_once(std::chrono::steady_clock::time_point start,
+                   std::chrono::milliseconds timeout,
+                   std::chrono::steady_clock::time_point& next_report, int attempt) {
+    pqxx::nontransaction query(connection_);
+    pqxx::result taken = query.exec(
+        "INSERT INTO " + options_.tables.lease() +
+        " (id, holder, acquired_at, expires_at) VALUES (1, " + quote_literal(options_.holder) +
+        ", now(), now() + " + interval(options_.lease) +
+        ") ON CONFLICT (id) DO UPDATE SET holder = EXCLUDED.holder, "
+        "acquired_at = EXCLUDED.acquired_at, expires_at = EXCLUDED.expires_at "
+        "WHERE " + options_.tables.lease() + ".expires_at < now() RETURNING holder");
+    if (!taken.empty() && advisory_taken(query)) {
+      query.exec("DELETE FROM " + options_.tables.lease() +
+                 " WHERE id = 1 AND holder = " + quote_literal(options_.holder));
+    } else if (!taken.empty()) {
+      held_ = true;
+      start_heartbeat();
+      log::info("migration lease acquired", {{"holder", options_.holder}});
+      return {true, {}, {}};
+    }
+    auto now = clock_.now();
+    const bool timed_out = now >= start + timeout;
+    // Who holds it is asked only when said (see advisory_lock.cpp).
+    if (now >= next_report || timed_out) {
+      std::string holder = describe_holder(query);
+      if (timed_out) {
+        return {true,
+                Error(ErrorCode::kLockTimeout,
+                      "migration lease not acquired within " +
+                          std::to_string(timeout.count() / 1000) + "s; held by " + holder +
+                          ". Wait for it, or raise --lock-timeout"),
+                {}};
+      }
+      log::info("waiting for the migration lease", {{"holder", holder}});
+      next_report = now + options_.report_every;
+    }
+    auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(start + timeout - now);
+    return {false, {},
+            std::min(options_.poll.delay(attempt, random_),
+                     remaining + std::chrono::milliseconds(1))};
+  }
+
+  void listen(const char* command) {
+    pqxx::nontransaction query(connection_);
+    query.exec(command + quote_identifier(lock_channel(options_.key)));
+  }
+
+  /// An `advisory` runner holds the session lock: step back (its own check
+  /// of our lease is the other half; see advisory_lock.cpp).
+  bool advisory_taken(pqxx::nontransaction& query) {
+    uint64_t key = static_cast<uint64_t>(options_.key);
+    return query
+        .exec1("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+               "AND objsubid = 1 AND classid = " + std::to_string(key >> 32) +
+               " AND objid = " + std::to_string(key & 0xffffffffu) + ")")[0]
+        .as<bool>();
+  }
+
   void create_table() {
+    {
+      pqxx::nontransaction query(connection_);
+      if (query.exec1("SELECT to_regclass(" + quote_literal(options_.tables.lease()) +
+                      ") IS NOT NULL")[0]
+              .as<bool>()) {
+        return;
+      }
+    }
     // A transaction-level advisory lock serializes concurrent creators; it
-    // works through transaction pooling, unlike a session lock.
+    // works through transaction pooling, unlike a session lock. Not the
+    // migration lock's key: waiting for an advisory holder inside this
+    // transaction would stall that holder's CREATE INDEX CONCURRENTLY.
     pqxx::work create(connection_);
-    create.exec("SELECT pg_advisory_xact_lock(" + std::to_string(options_.key) + ")");
+    create.exec("SELECT pg_advisory_xact_lock(" + std::to_string(options_.key ^ 1) + ")");
     create.exec("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(options_.tables.schema));
     create.exec("CREATE TABLE IF NOT EXISTS " + options_.tables.lease() +
                 " (id int PRIMARY KEY CHECK (id = 1), holder text NOT NULL, "
@@ -99,7 +159,10 @@ class LeaseLock : public MigrationLock {
     pqxx::result rows = query.exec(
         "SELECT holder, extract(epoch FROM now() - acquired_at)::bigint, "
         "extract(epoch FROM expires_at - now())::bigint FROM " + options_.tables.lease());
-    if (rows.empty()) return "nobody (just released)";
+    if (rows.empty()) {
+      return advisory_taken(query) ? "a runner in --lock-mode advisory (its session lock)"
+                                   : "nobody (just released)";
+    }
     return rows[0][0].as<std::string>() + " (for " + rows[0][1].as<std::string>() +
            "s, lease expires in " + rows[0][2].as<std::string>() + "s)";
   }

@@ -1,5 +1,6 @@
 #include "engine/migrator.h"
 
+#include "engine/blocking_advice.h"
 #include "schemagate/common/logging.h"
 #include "sql/body_analyzer.h"
 
@@ -48,14 +49,31 @@ Result<DatabaseState> Migrator::read_state() {
 }
 
 Status Migrator::refuse_blocking(const DatabaseState& state) const {
-  if (state.blocking.empty()) return {};
-  const BlockingFailure& failure = state.blocking.front();
-  return Error(ErrorCode::kStateRefused,
-               "revision " + failure.revision + " failed at " + failure.started_at + " (" +
-                   failure.error +
-                   ") and is not transactional, so the database may be half migrated. Fix it "
-                   "by hand, then run `schemagate repair` (to retry it) or `schemagate stamp " +
-                   failure.revision + "` (if you completed it by hand)");
+  for (const BlockingFailure& failure : state.blocking) {
+    if (failure.in_progress) {
+      log::info("a runner is applying this non-transactional revision right now",
+                {{"revision", failure.revision}, {"attempt", failure.error}});
+      continue;
+    }
+    auto index = scripts_.map().find(failure.revision);
+    bool down = failure.direction == "down";
+    if (index && repeatable_revision(scripts_.migration(*index), down)) {
+      log::warn("an earlier attempt of this non-transactional revision did not finish; it is "
+                "safe to repeat, so it runs again",
+                {{"revision", failure.revision}, {"started_at", failure.started_at},
+                 {"previous_attempt", failure.error}});
+      continue;
+    }
+    std::string advice =
+        index ? blocking_advice(scripts_.migration(*index), down, 0)
+              : "Its file is gone: restore it, or `schemagate stamp` the database where it is";
+    return Error(ErrorCode::kStateRefused,
+                 "revision " + failure.revision + " (" + failure.direction +
+                     ", not transactional) started at " + failure.started_at +
+                     " did not complete: " + failure.error +
+                     ". The database may be half migrated. " + advice);
+  }
+  return {};
 }
 
 Status Migrator::verify_checksums(const DatabaseState& state) const {

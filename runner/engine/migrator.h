@@ -53,7 +53,8 @@ class Migrator {
 
   /// Exit 5 naming every edited applied revision (the check `verify` runs).
   Status verify_checksums(const DatabaseState& state) const;
-  /// Exit 5 when a failed non-transactional migration awaits repair.
+  /// Exit 5 when a non-transactional migration failed or died midway and is
+  /// not safe to repeat (see blocking_advice.h); repeatable ones are logged.
   Status refuse_blocking(const DatabaseState& state) const;
 
  private:

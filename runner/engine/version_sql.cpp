@@ -14,6 +14,14 @@ std::string VersionTables::lease() const {
   return qualified_name(schema, version_table + "_lease");
 }
 
+std::string cut_for_history(const std::string& text) {
+  if (text.size() <= kHistoryErrorLimit) return text;
+  size_t end = kHistoryErrorLimit - 64;  // room for the note
+  // Never end inside a UTF-8 sequence: back up over continuation bytes.
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end) + "... (" + std::to_string(text.size() - end) + " bytes cut)";
+}
+
 HistoryRecord succeeded_record(const std::string& revision, const std::string& direction,
                                const std::string& checksum, const std::string& applied_by) {
   HistoryRecord record;
@@ -72,7 +80,7 @@ std::string insert_history_sql(const VersionTables& tables, const HistoryRecord&
          quote_literal(record.revision) + ", " + quote_literal(record.direction) + ", " +
          nullable(record.checksum) + ", " + quote_literal(record.started_at) + ", " +
          std::to_string(record.duration_ms) + ", " + quote_literal(record.applied_by) + ", " +
-         quote_literal(record.outcome) + ", " + nullable(record.error) + ", " +
+         quote_literal(record.outcome) + ", " + nullable(cut_for_history(record.error)) + ", " +
          (record.blocking ? "true" : "false") + ")";
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -29,6 +30,14 @@ struct HistoryRecord {
   std::string error;       ///< empty: NULL
   bool blocking = false;   ///< a failed non-transactional migration that blocks upgrades
 };
+
+/// The longest error text a history row keeps, in bytes: a server message
+/// can be megabytes (a huge failing statement echoed back).
+constexpr size_t kHistoryErrorLimit = 4000;
+
+/// `text` cut to kHistoryErrorLimit bytes on a UTF-8 character boundary,
+/// saying how much was cut.
+std::string cut_for_history(const std::string& text);
 
 /// A successful history row of `revision`, started now, taking no time:
 /// what every writer fills in before adding its own details.

@@ -39,10 +39,14 @@ std::vector<BlockingFailure> VersionStore::blocking_failures() {
   if (!tables_exist()) return {};
   pqxx::nontransaction query(connection_);
   std::vector<BlockingFailure> failures;
-  for (const auto& row : query.exec("SELECT revision, started_at::text, coalesce(error, '') FROM " +
-                                    tables_.history() + " WHERE blocking ORDER BY id")) {
+  // The started row of an attempt names its session (executor.cpp).
+  for (const auto& row : query.exec(
+           "SELECT h.revision, h.direction, h.started_at::text, coalesce(h.error, ''), "
+           "EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = substring(h.error FROM "
+           "'\\(backend pid ([0-9]{1,9})\\)')::int AND a.backend_start <= h.started_at) FROM " +
+           tables_.history() + " h WHERE h.blocking ORDER BY h.id")) {
     failures.push_back({row[0].as<std::string>(), row[1].as<std::string>(),
-                        row[2].as<std::string>()});
+                        row[2].as<std::string>(), row[3].as<std::string>(), row[4].as<bool>()});
   }
   return failures;
 }
@@ -63,6 +67,20 @@ std::map<std::string, std::string> VersionStore::recorded_checksums() {
 void VersionStore::record(const HistoryRecord& record) {
   pqxx::work write(connection_);
   write.exec(insert_history_sql(tables_, record));
+  write.commit();
+}
+
+int64_t VersionStore::record_attempt(const HistoryRecord& record) {
+  pqxx::work write(connection_);
+  pqxx::row id = write.exec1(insert_history_sql(tables_, record) + " RETURNING id");
+  write.commit();
+  return id[0].as<int64_t>();
+}
+
+void VersionStore::note_attempt(int64_t id, const std::string& error) {
+  pqxx::work write(connection_);
+  write.exec("UPDATE " + tables_.history() + " SET error = " +
+             quote_literal(cut_for_history(error)) + " WHERE id = " + std::to_string(id));
   write.commit();
 }
 

@@ -13,8 +13,12 @@ namespace schemagate::engine {
 /// A failed non-transactional migration that blocks upgrades until repair.
 struct BlockingFailure {
   std::string revision;
+  std::string direction;  ///< up | down
   std::string started_at;
   std::string error;
+  /// A started row whose runner's session is still connected: an attempt
+  /// under way, not a failure.
+  bool in_progress = false;
 };
 
 /// Reads and writes the version and history tables. Throws pqxx exceptions;
@@ -34,6 +38,12 @@ class VersionStore {
   std::map<std::string, std::string> recorded_checksums();
   /// Writes one history row in its own transaction.
   void record(const HistoryRecord& record);
+  /// Writes one history row in its own transaction and returns its id: the
+  /// "started" record of a non-transactional migration, written blocking
+  /// before its first statement so that a runner killed midway leaves it.
+  int64_t record_attempt(const HistoryRecord& record);
+  /// Replaces the error text of history row `id` (progress, or the failure).
+  void note_attempt(int64_t id, const std::string& error);
   /// Clears every blocking failure; returns how many there were.
   int clear_blocking_failures();
 

@@ -293,3 +293,112 @@ TEST_CASE("a termination log reports the revisions reached, or the error, as JSO
   expect_exit(unwritable, 2);
   CHECK_THAT(unwritable.err, Catch::Contains("cannot write /nonexistent/x"));
 }
+
+namespace {
+
+/// The 1-based line of `file` that holds `needle`; 0 when none does.
+int line_of(const std::filesystem::path& file, const std::string& needle) {
+  std::ifstream stream(file);
+  std::string line;
+  for (int number = 1; std::getline(stream, line); ++number) {
+    if (line.find(needle) != std::string::npos) return number;
+  }
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("an error without a position names its statement's line, with DETAIL",
+          "[failure]") {
+  TestDatabase db;
+  Project project;
+  auto file = project.add("aaaaaaaaaaa1", {},
+                          "CREATE TABLE uniq (id int PRIMARY KEY);\n"
+                          "INSERT INTO uniq VALUES (1);\n\n"
+                          "INSERT INTO uniq VALUES (1); -- again\n");
+  auto result = run_cli(project, db.url(), {"upgrade"});
+  expect_exit(result, 1);
+  const std::string where = file.string() + ":" + std::to_string(line_of(file, "-- again")) + ":";
+  CHECK_THAT(result.err, Catch::Contains(where));
+  CHECK_THAT(result.err, Catch::Contains("Key (id)=(1) already exists"));
+  CHECK_FALSE(db.table_exists("uniq"));
+}
+
+TEST_CASE("malformed URLs and other schemes exit 2 at once, without the password",
+          "[failure][connect][security]") {
+  Project project;
+  project.add("aaaaaaaaaaa1", {}, "SELECT 1;\n");
+  for (const std::string url :
+       {"postgresql://app:se/cr3t@127.0.0.1:9/db", "postgresql://127.0.0.1:9/db?password=se%zzcr3t",
+        "postgresql://127.0.0.1:9/db?sslmod=require", "mysql://app:secr3t@127.0.0.1:9/db"}) {
+    auto start = std::chrono::steady_clock::now();
+    auto result = run_cli(project, url, {"current", "--wait-for-db", "30"});
+    expect_exit(result, 2);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+    CHECK_THAT(result.err, Catch::Contains("$DATABASE_URL"));
+    CHECK_THAT(result.err, !Catch::Contains("cr3t"));
+  }
+}
+
+TEST_CASE("a failure that waiting cannot heal is not retried; the cause is named",
+          "[failure][connect]") {
+  TestDatabase db;
+  Project project;
+  project.add("aaaaaaaaaaa1", {}, "SELECT 1;\n");
+  std::string server = test_server_url();
+  std::string address = server.substr(server.find('@') + 1);
+  address = address.substr(0, address.find('/'));
+  std::string wrong = "postgresql://postgres:wrong-pw@" + address + "/" + db.name();
+  auto start = std::chrono::steady_clock::now();
+  auto refused = run_cli(project, wrong, {"current", "--wait-for-db", "30"});
+  expect_exit(refused, 3);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+  CHECK_THAT(refused.err, Catch::Contains("not retried"));
+  CHECK_THAT(refused.err, !Catch::Contains("wrong-pw"));
+
+  auto closed =
+      run_cli(project, "postgres://app:x@127.0.0.1:9/db", {"current", "--wait-for-db", "1"});
+  expect_exit(closed, 3);
+  CHECK_THAT(closed.err, Catch::Contains("cause=\"connection refused\"") ||
+                             Catch::Contains("cause=connection refused"));
+}
+
+TEST_CASE("a one-character password is hidden from ps", "[security]") {
+  Project project;
+  project.add("aaaaaaaaaaa1", {}, "SELECT 1;\n");
+  const std::string url = "postgresql://app:Q@127.0.0.1:9/db";
+  Process waiting({schemagate_binary(), "--dir", project.root().string(), "--database-url", url,
+                   "current", "--wait-for-db", "30"},
+                  {{"DATABASE_URL", ""}});
+  std::string cmdline = url;
+  for (int i = 0; i < 200 && cmdline.find(url) != std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::ifstream proc("/proc/" + std::to_string(waiting.pid()) + "/cmdline");
+    cmdline.assign(std::istreambuf_iterator<char>(proc), std::istreambuf_iterator<char>());
+  }
+  CHECK_THAT(cmdline, Catch::Contains("app:***@"));
+  CHECK_THAT(cmdline, !Catch::Contains(":Q@"));
+  waiting.kill_hard();
+}
+
+TEST_CASE("a session the server ends is reported with the server's side of it",
+          "[failure][connect]") {
+  TestDatabase db;
+  Project project;
+  project.add("aaaaaaaaaaa1", {}, "SELECT pg_sleep(60);\n");
+  auto runner = start_schemagate(project, db.url(), {"upgrade"});
+  bool running = false;
+  for (int i = 0; i < 400 && !running; ++i) {
+    running = db.scalar("SELECT count(*) FROM pg_stat_activity "
+                        "WHERE query = 'SELECT pg_sleep(60)'") != "0";
+    if (!running) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(running);
+  db.scalar("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE query = 'SELECT pg_sleep(60)'");
+  auto result = runner->wait();
+  expect_exit(result, 3);
+  CHECK_THAT(result.err, Catch::Contains("the server ended our session"));
+  CHECK_THAT(result.err, !Catch::Contains("client encoding"));
+  CHECK(version_rows(db).empty());
+}

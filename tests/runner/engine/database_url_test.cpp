@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "engine/connect_failure.h"
 #include "engine/database_url.h"
 #include "engine/server_error.h"
 #include "support/temp_dir.h"
@@ -31,17 +32,96 @@ TEST_CASE("passwords with @, : and % are redacted and scrubbed", "[url]") {
   std::string scrubbed = scrub_password(message, url);
   CHECK_THAT(scrubbed, !Catch::Contains("p@ss"));
   CHECK_THAT(scrubbed, !Catch::Contains("p%40ss"));
-  CHECK(redact_url("postgresql://h/db?user=a&password=secret&x=1") ==
-        "postgresql://h/db?user=a&password=***&x=1");
 }
 
-TEST_CASE("application_name is added unless the URL sets one", "[url]") {
-  CHECK(with_application_name("postgresql://h/db", "schemagate/pod a") ==
-        "postgresql://h/db?application_name=schemagate/pod%20a");
-  CHECK(with_application_name("postgresql://h/db?sslmode=require", "x") ==
-        "postgresql://h/db?sslmode=require&application_name=x");
-  CHECK(with_application_name("postgresql://h/db?application_name=mine", "x") ==
-        "postgresql://h/db?application_name=mine");
+TEST_CASE("the conninfo adds defaults unless the string sets them", "[url]") {
+  auto url = ConnectionString::parse("postgresql://h/db?application_name=mine");
+  REQUIRE(url.ok());
+  CHECK(url->conninfo({{"application_name", "x"}, {"connect_timeout", "10"}}) ==
+        "dbname='db' host='h' application_name='mine' connect_timeout='10'");
+  auto quoted = ConnectionString::parse("host=h password='it\\'s \\\\x'");
+  REQUIRE(quoted.ok());
+  CHECK(quoted->value("password") == "it's \\x");
+  auto again = ConnectionString::parse(quoted->conninfo());
+  REQUIRE(again.ok());
+  CHECK(again->value("password") == "it's \\x");
+}
+
+TEST_CASE("passwords libpq reads are never shown, whatever they hold", "[url]") {
+  // A raw '#' is part of the password for libpq (the hand parser ended the
+  // URL there and printed the rest).
+  auto hash = ConnectionString::parse("postgresql://app:se#cr3t@db/shop");
+  REQUIRE(hash.ok());
+  CHECK(hash->value("password") == "se#cr3t");
+  CHECK(hash->redacted() == "postgresql://app:***@db/shop");
+  // A raw '/' or a second '@' would make the password's tail the host or
+  // the database name: refused, without echoing it.
+  for (const char* text :
+       {"postgresql://app:se/cr3t@db/shop", "postgresql://app:se@cr3t@db/shop"}) {
+    auto refused = ConnectionString::parse(text);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().exit_code() == 2);
+    CHECK_THAT(refused.error().message(), !Catch::Contains("cr3t"));
+    CHECK_THAT(refused.error().message(), Catch::Contains("percent-encode"));
+  }
+  // A bad escape: libpq quotes the token in its error.
+  auto escape = ConnectionString::parse("postgresql://db/shop?user=app&password=se%zzcr3t");
+  REQUIRE_FALSE(escape.ok());
+  CHECK(escape.error().exit_code() == 2);
+  CHECK_THAT(escape.error().message(), !Catch::Contains("cr3t"));
+  CHECK_THAT(escape.error().message(), Catch::Contains("percent-encoded"));
+  // key=value: the whole value is the password, '&' included.
+  auto pairs = ConnectionString::parse("host=db user=app password=se&cr3t dbname=shop");
+  REQUIRE(pairs.ok());
+  CHECK(pairs->redacted() == "user='app' password='***' dbname='shop' host='db'");
+  CHECK(redact_url("postgresql://h/db?user=a&password=secret&x=1") ==
+        "(a connection string that does not parse, not shown)");
+  CHECK(redact_url("postgresql://h/db?user=a&password=secret&sslmode=require") ==
+        "postgresql://a:***@h/db?sslmode=require");
+}
+
+TEST_CASE("short passwords are scrubbed where they stand alone", "[url]") {
+  auto url = ConnectionString::parse("postgresql://app:ab@db/shop");
+  REQUIRE(url.ok());
+  CHECK(url->scrub("password ab rejected for table abc") == "password *** rejected for table abc");
+}
+
+TEST_CASE("SQLAlchemy and Heroku URLs are PostgreSQL; other schemes are exit 2", "[url]") {
+  for (const char* scheme : {"postgresql", "postgres", "postgresql+psycopg2", "postgresql+psycopg",
+                             "postgresql+asyncpg", "PostgreSQL"}) {
+    auto url = ConnectionString::parse(std::string(scheme) + "://app:pw@db:6432/shop");
+    REQUIRE(url.ok());
+    CHECK(url->redacted() == "postgresql://app:***@db:6432/shop");
+  }
+  auto mysql = ConnectionString::parse("mysql://app:pw@db/shop");
+  REQUIRE_FALSE(mysql.ok());
+  CHECK(mysql.error().exit_code() == 2);
+  CHECK_THAT(mysql.error().message(), Catch::Contains("'mysql' is not PostgreSQL"));
+}
+
+TEST_CASE("an unknown parameter is exit 2 naming it, from any source", "[url]") {
+  auto unknown = resolve_database_url({std::nullopt, "postgresql://db/shop?sslmod=require", {}});
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.error().exit_code() == 2);
+  CHECK_THAT(unknown.error().message(), Catch::StartsWith("$DATABASE_URL: "));
+  CHECK_THAT(unknown.error().message(), Catch::Contains("\"sslmod\""));
+  auto pairs = resolve_database_url({"host=db passwrd=x", std::nullopt, {}});
+  REQUIRE_FALSE(pairs.ok());
+  CHECK_THAT(pairs.error().message(), Catch::Contains("--database-url: "));
+  CHECK_THAT(pairs.error().message(), Catch::Contains("\"passwrd\""));
+}
+
+TEST_CASE("only connection failures that heal are retried, and named", "[url]") {
+  CHECK(classify_connect_failure("connection to server at \"127.0.0.1\", port 1 failed: "
+                                 "Connection refused\n\tIs the server running")
+            .kind == "connection refused");
+  CHECK(classify_connect_failure("FATAL:  the database system is starting up").retryable);
+  CHECK(classify_connect_failure("FATAL:  sorry, too many clients already").kind ==
+        "too many connections");
+  CHECK_FALSE(classify_connect_failure(
+                  "FATAL:  password authentication failed for user \"app\"")
+                  .retryable);
+  CHECK_FALSE(classify_connect_failure("FATAL:  database \"shop\" does not exist").retryable);
 }
 
 TEST_CASE("server errors give their message and LINE", "[server_error]") {
@@ -50,4 +130,14 @@ TEST_CASE("server errors give their message and LINE", "[server_error]") {
   CHECK(error.message == "syntax error at or near \"TABEL\"");
   CHECK(error.line == 7);
   CHECK(parse_server_error("ERROR:  relation \"x\" does not exist\n").line == 0);
+}
+
+TEST_CASE("server errors keep their DETAIL and HINT", "[server_error]") {
+  ServerError error = parse_server_error(
+      "ERROR:  duplicate key value violates unique constraint \"u\"\n"
+      "DETAIL:  Key (id)=(1) already exists.\nHINT:  Remove the duplicate.\n");
+  CHECK(error.line == 0);
+  CHECK(error.describe() ==
+        "duplicate key value violates unique constraint \"u\". DETAIL: Key (id)=(1) already "
+        "exists. HINT: Remove the duplicate.");
 }

@@ -51,3 +51,21 @@ TEST_CASE("one statement moves the version rows and logs the step", "[version_sq
   CHECK_THAT(sql, Catch::EndsWith("SELECT (SELECT count(*) FROM removed)"));
   CHECK_THAT(version_change_sql(tables, {}, {"bbbbbbbbbbbb"}, record), Catch::EndsWith("SELECT 0"));
 }
+
+TEST_CASE("huge error texts are cut for the history table on a character boundary",
+          "[version_sql]") {
+  std::string huge(100000, 'x');
+  huge += "\xC3\xA9";  // é at the end
+  std::string cut = cut_for_history(huge);
+  CHECK(cut.size() <= kHistoryErrorLimit);
+  CHECK_THAT(cut, Catch::EndsWith(" bytes cut)"));
+  std::string accents;
+  for (int i = 0; i < 3000; ++i) accents += "\xC3\xA9";
+  std::string cut_accents = cut_for_history(accents);
+  std::string kept = cut_accents.substr(0, cut_accents.find("..."));
+  CHECK(kept.size() % 2 == 0);
+  HistoryRecord record = succeeded_record("aaaaaaaaaaaa", "up", "", "pod");
+  record.error = huge;
+  CHECK(insert_history_sql({}, record).size() < kHistoryErrorLimit + 1000);
+  CHECK(cut_for_history("short") == "short");
+}

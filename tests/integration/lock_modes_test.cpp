@@ -1,0 +1,157 @@
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "engine/version_sql.h"
+#include "integration/support.h"
+
+using namespace schemagate::testing;
+
+namespace {
+
+std::string advisory_key() {
+  return std::to_string(schemagate::engine::derive_lock_key("public", "schemagate_version"));
+}
+
+/// A PgBouncer of our own in front of the test server, on a free port.
+class PgBouncer {
+ public:
+  explicit PgBouncer(const std::string& pool_mode) {
+    std::string server = test_server_url();  // postgresql://user:password@host:port/db
+    std::string credentials = server.substr(13, server.find('@') - 13);
+    std::string address = server.substr(server.find('@') + 1);
+    address = address.substr(0, address.find('/'));
+    user_ = credentials.substr(0, credentials.find(':'));
+    password_ = credentials.substr(credentials.find(':') + 1);
+    std::string port = run_process({"bash", "-c", "source " + source_dir() +
+                                                      "/scripts/free_port.sh && free_port"})
+                           .out;
+    port_ = port.substr(0, port.find('\n'));
+    std::filesystem::permissions(dir_.path(), std::filesystem::perms::all);
+    auto ini = dir_.write(
+        "pgbouncer.ini",
+        "[databases]\n* = host=" + address.substr(0, address.find(':')) +
+            " port=" + address.substr(address.find(':') + 1) + " user=" + user_ +
+            " password=" + password_ +
+            "\n[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = " + port_ +
+            "\nunix_socket_dir =\nauth_type = any\npool_mode = " + pool_mode +
+            "\nmax_client_conn = 200\ndefault_pool_size = 4\nlogfile = " +
+            (dir_.path() / "pgbouncer.log").string() + "\n");
+    std::filesystem::permissions(ini, std::filesystem::perms::all);
+    std::vector<std::string> argv = {"/usr/sbin/pgbouncer"};
+    if (geteuid() == 0) argv.insert(argv.end(), {"-u", "postgres"});  // it refuses root
+    argv.push_back(ini.string());
+    process_ = std::make_unique<Process>(argv);
+    for (int i = 0; i < 200 && !accepts(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  ~PgBouncer() { process_->kill_hard(); }
+
+  /// The URL of `database` through the pooler.
+  std::string url(const std::string& database) const {
+    return "postgresql://" + user_ + ":" + password_ + "@127.0.0.1:" + port_ + "/" + database;
+  }
+
+ private:
+  bool accepts() const {
+    try {
+      pqxx::connection probe(url("postgres"));
+      return true;
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
+
+  TempDir dir_;
+  std::string user_, password_, port_;
+  std::unique_ptr<Process> process_;
+};
+
+void race_through(const std::string& pool_mode) {
+  TestDatabase db;
+  PgBouncer pooler(pool_mode);
+  auto project = Project::example("library");
+  std::vector<std::unique_ptr<Process>> runners;
+  for (int i = 0; i < 16; ++i) {
+    runners.push_back(start_schemagate(*project, pooler.url(db.name()),
+                                       {"upgrade", "heads", "--lock-timeout", "120"}));
+  }
+  int pooler_noticed = 0;
+  for (auto& runner : runners) {
+    auto result = runner->wait();
+    expect_exit(result, 0);
+    if (result.err.find("connection pooler") != std::string::npos) ++pooler_noticed;
+  }
+  CHECK(pooler_noticed == 16);
+  CHECK(version_rows(db) == "a84e1c9b3d72");
+  CHECK(db.scalar("SELECT count(*) FROM schemagate_history") == "7");
+  CHECK(db.scalar("SELECT count(DISTINCT revision) FROM schemagate_history") == "7");
+  // Nothing leaked on the pooler's idle server connections.
+  CHECK(db.scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'") == "0");
+  expect_exit(run_cli(*project, pooler.url(db.name()), {"upgrade", "--lock-timeout", "5"}), 0);
+}
+
+}  // namespace
+
+TEST_CASE("16 runners through PgBouncer in transaction pooling apply exactly once",
+          "[lock][pgbouncer]") {
+  race_through("transaction");
+}
+
+TEST_CASE("16 runners through PgBouncer in session pooling apply exactly once",
+          "[lock][pgbouncer]") {
+  race_through("session");
+}
+
+TEST_CASE("a table-mode runner waits for an advisory holder, and the other way round",
+          "[lock][lock_modes]") {
+  TestDatabase db;
+  Project project;
+  project.add("aaaaaaaaaaa1", {}, "CREATE TABLE mixed (id int);\n");
+  expect_exit(run_cli(project, db.url(), {"current"}), 0);
+
+  {
+    // An advisory runner mid-migration.
+    pqxx::connection holder(db.url());
+    pqxx::nontransaction lock(holder);
+    lock.exec("SELECT pg_advisory_lock(" + advisory_key() + ")");
+    auto table =
+        run_cli(project, db.url(), {"upgrade", "--lock-mode", "table", "--lock-timeout", "1"});
+    expect_exit(table, 4);
+    CHECK_FALSE(db.table_exists("mixed"));
+  }
+  {
+    // A table-mode runner mid-migration: its lease is live.
+    db.scalar("CREATE TABLE IF NOT EXISTS schemagate_version_lease "
+              "(id int PRIMARY KEY CHECK (id = 1), holder text NOT NULL, "
+              "acquired_at timestamptz NOT NULL, expires_at timestamptz NOT NULL)");
+    db.scalar("INSERT INTO schemagate_version_lease VALUES (1, 'pod-x/1', now(), "
+              "now() + interval '1 hour')");
+    auto advisory = run_cli(project, db.url(), {"upgrade", "--lock-timeout", "1"});
+    expect_exit(advisory, 4);
+    CHECK_FALSE(db.table_exists("mixed"));
+    CHECK(db.scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'") == "0");
+  }
+  db.scalar("DELETE FROM schemagate_version_lease");
+  expect_exit(run_cli(project, db.url(), {"upgrade", "--lock-timeout", "5"}), 0);
+  CHECK(db.table_exists("mixed"));
+}
+
+TEST_CASE("32 runners of mixed lock modes apply every revision exactly once",
+          "[concurrency][lock_modes]") {
+  TestDatabase db;
+  auto project = Project::example("library");
+  std::vector<std::unique_ptr<Process>> runners;
+  for (int i = 0; i < 32; ++i) {
+    runners.push_back(start_schemagate(*project, db.url(),
+                                       {"upgrade", "heads", "--lock-timeout", "120", "--lock-mode",
+                                        i % 2 ? "table" : "advisory"}));
+  }
+  for (auto& runner : runners) expect_exit(runner->wait(), 0);
+  CHECK(version_rows(db) == "a84e1c9b3d72");
+  CHECK(db.scalar("SELECT count(*) FROM schemagate_history") == "7");
+  CHECK(db.scalar("SELECT count(DISTINCT revision) FROM schemagate_history") == "7");
+}
