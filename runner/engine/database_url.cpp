@@ -2,11 +2,13 @@
 
 #include <cctype>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
+
+#include "schemagate/common/files.h"
 
 namespace schemagate::engine {
 namespace {
+
+constexpr size_t kMaxUrlFileBytes = 64 * 1024;
 
 /// Bounds of the `user:password@` part of a postgres:// URL.
 struct Userinfo {
@@ -66,15 +68,13 @@ Result<std::string> resolve_database_url(const UrlSources& sources) {
   if (sources.option && !sources.option->empty()) return *sources.option;
   if (sources.environment && !sources.environment->empty()) return *sources.environment;
   if (sources.file) {
-    std::ifstream stream(*sources.file);
-    if (!stream) {
-      return Error(ErrorCode::kInvalid, "--database-url-file " + *sources.file +
-                                            ": cannot be read; check the path and the Secret "
-                                            "mount");
+    // A URL is short; the bound stops a wrong path such as /dev/zero at once.
+    Result<std::string> text = files::read_file(*sources.file, kMaxUrlFileBytes);
+    if (!text) {
+      return Error(ErrorCode::kInvalid, "--database-url-file " + text.error().message() +
+                                            " (check the path and the Secret mount)");
     }
-    std::ostringstream text;
-    text << stream.rdbuf();
-    std::string url = trim_newlines(text.str());
+    std::string url = trim_newlines(std::move(text).value());
     if (url.empty()) {
       return Error(ErrorCode::kInvalid, "--database-url-file " + *sources.file + " is empty");
     }
