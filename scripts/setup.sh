@@ -9,6 +9,7 @@ packages=(
   libspdlog-dev libssl-dev zlib1g-dev catch2 libpg-query-dev prometheus-cpp-dev
   postgresql postgresql-client postgresql-server-dev-15
   jq lua5.1 lua-cjson  # deploy/ tests: JSON, and Argo CD's Lua 5.1 for the health check
+  clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer and the sanitizers (bookworm's clang 14)
 )
 
 missing=()
