@@ -3,6 +3,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cmath>
 #include <sstream>
 
 #include "schemagate/common/json_text.h"
@@ -11,6 +12,21 @@ namespace schemagate::log {
 namespace {
 
 Format g_format = Format::kText;
+
+/// A message or value past this is cut: one runaway value (a whole migration
+/// body in an error, a server message) must not make a log line megabytes
+/// long, which log pipelines drop or split.
+constexpr size_t kMaxLoggedBytes = 8192;
+
+/// `text`, or its first kMaxLoggedBytes (not splitting a UTF-8 character)
+/// and a note of how much was cut.
+std::string cut(std::string_view text) {
+  if (text.size() <= kMaxLoggedBytes) return std::string(text);
+  size_t end = kMaxLoggedBytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return std::string(text.substr(0, end)) + "... (" + std::to_string(text.size() - end) +
+         " more bytes cut)";
+}
 
 bool needs_quotes(std::string_view value) {
   if (value.empty()) return true;
@@ -28,7 +44,8 @@ void emit(spdlog::level::level_enum level, std::string_view message, Fields fiel
 
 }  // namespace
 
-Field::Field(std::string key, double value) : key_(std::move(key)), raw_(true) {
+Field::Field(std::string key, double value) : key_(std::move(key)), raw_(std::isfinite(value)) {
+  // JSON has no NaN or infinity: those are logged as strings.
   std::ostringstream stream;
   stream << value;
   value_ = stream.str();
@@ -62,19 +79,20 @@ Status configure(Format format, const std::string& level) {
   return {};
 }
 
-std::string render(Format format, std::string_view message, Fields fields) {
+std::string render(Format format, std::string_view whole_message, Fields fields) {
+  std::string message = cut(whole_message);
   std::string out;
   if (format == Format::kJson) {
     out += "\"msg\":";
     append_json_string(out, message);
     for (const Field& field : fields) {
       out.push_back(',');
-      append_json_string(out, field.key());
+      append_json_string(out, cut(field.key()));
       out.push_back(':');
       if (field.raw()) {
         out += field.value();
       } else {
-        append_json_string(out, field.value());
+        append_json_string(out, cut(field.value()));
       }
     }
     return out;
@@ -82,12 +100,13 @@ std::string render(Format format, std::string_view message, Fields fields) {
   out.append(message);
   for (const Field& field : fields) {
     out.push_back(' ');
-    out += field.key();
+    out.append(cut(field.key()));
     out.push_back('=');
-    if (!field.raw() && needs_quotes(field.value())) {
-      append_json_string(out, field.value());
+    std::string value = cut(field.value());
+    if (!field.raw() && needs_quotes(value)) {
+      append_json_string(out, value);
     } else {
-      out += field.value();
+      out.append(value);
     }
   }
   return out;

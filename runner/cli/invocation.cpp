@@ -1,6 +1,6 @@
 #include "cli/invocation.h"
 
-#include <regex>
+#include <algorithm>
 
 namespace schemagate::cli {
 namespace po = boost::program_options;
@@ -74,10 +74,13 @@ bool takes_value(const po::options_description& options, const std::string& toke
 /// Rewrites `-N` tokens so that program_options reads them as values.
 std::vector<std::string> protect_negative_numbers(const std::vector<std::string>& args,
                                                   const po::options_description& options) {
-  static const std::regex kNegative(R"(^-\d+$)");
+  auto is_negative_number = [](const std::string& arg) {
+    return arg.size() > 1 && arg[0] == '-' &&
+           std::all_of(arg.begin() + 1, arg.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
   std::vector<std::string> out;
   for (size_t i = 0; i < args.size(); ++i) {
-    if (!std::regex_match(args[i], kNegative)) {
+    if (!is_negative_number(args[i])) {
       out.push_back(args[i]);
       continue;
     }

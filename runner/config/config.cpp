@@ -2,30 +2,35 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cmath>
 #include <functional>
 #include <map>
 
+#include "schemagate/common/files.h"
+
 namespace schemagate::config {
 namespace {
+
+// PostgreSQL's NAMEDATALEN - 1.
+constexpr size_t kMaxIdentifierBytes = 63;
+constexpr size_t kLeaseSuffixBytes = 6;  // "_lease", the version table's lease
 
 class Loader {
  public:
   explicit Loader(std::filesystem::path path) : path_(std::move(path)) {}
 
-  Result<Config> run() {
-    YAML::Node root;
+  Result<Config> run(const std::string& text) {
+    // yaml-cpp reports what it cannot read by exceptions, also while walking a
+    // document it accepted (a key that is itself a list); none may escape.
     try {
-      root = YAML::LoadFile(path_.string());
-    } catch (const YAML::BadFile&) {
-      return Error(ErrorCode::kInvalid, path_.string() + ": cannot be read; check the path given "
-                                                         "to --config");
-    } catch (const YAML::ParserException& e) {
+      YAML::Node root = YAML::Load(text);
+      if (root.IsNull()) return config_;
+      if (!root.IsMap()) return fail(root.Mark(), "the top level must be a mapping of settings");
+      Status status = walk(root, "");
+      if (!status) return status.error();
+    } catch (const YAML::Exception& e) {
       return fail(e.mark, std::string("not valid YAML: ") + e.msg);
     }
-    if (root.IsNull()) return config_;
-    if (!root.IsMap()) return fail(root.Mark(), "the top level must be a mapping of settings");
-    Status status = walk(root, "");
-    if (!status) return status.error();
     if (config_.directory.is_relative()) {
       config_.directory = path_.parent_path() / config_.directory;
     }
@@ -54,10 +59,36 @@ class Loader {
     };
   }
 
-  Setter identifier(std::string& field) {
-    return [this, &field](const YAML::Node& node, const std::string& key) -> Status {
+  /// A name that becomes a PostgreSQL identifier, at most `max_bytes` long:
+  /// the server would silently cut a longer one, and two settings could then
+  /// name one table.
+  Setter identifier(std::string& field, size_t max_bytes = kMaxIdentifierBytes) {
+    return [this, &field, max_bytes](const YAML::Node& node, const std::string& key) -> Status {
       Status status = scalar(field)(node, key);
       if (status && field.empty()) return fail(node.Mark(), "'" + key + "' must not be empty");
+      if (status && field.size() > max_bytes) {
+        return fail(node.Mark(), "'" + key + "' is " + std::to_string(field.size()) +
+                                     " bytes long; PostgreSQL names hold at most " +
+                                     std::to_string(max_bytes) +
+                                     (max_bytes < kMaxIdentifierBytes
+                                          ? " here (the lease table adds '_lease')"
+                                          : "") +
+                                     ": choose a shorter name");
+      }
+      if (status && field.find('\0') != std::string::npos) {
+        return fail(node.Mark(), "'" + key + "' holds a NUL character; remove it");
+      }
+      return status;
+    };
+  }
+
+  /// Seconds: finite and not negative.
+  Setter seconds(double& field) {
+    return [this, &field](const YAML::Node& node, const std::string& key) -> Status {
+      Status status = scalar(field)(node, key);
+      if (status && !(std::isfinite(field) && field >= 0)) {
+        return fail(node.Mark(), "'" + key + "' must be a number of seconds, 0 or more");
+      }
       return status;
     };
   }
@@ -72,7 +103,8 @@ class Loader {
              return status;
            }},
           {"version_table.schema", identifier(config_.version_schema)},
-          {"version_table.name", identifier(config_.version_table)},
+          {"version_table.name",
+           identifier(config_.version_table, kMaxIdentifierBytes - kLeaseSuffixBytes)},
           {"history_table", identifier(config_.history_table)},
           {"lock.mode", [this](const YAML::Node& node, const std::string& key) -> Status {
              Status status = scalar(config_.lock_mode)(node, key);
@@ -87,18 +119,31 @@ class Loader {
              if (status) config_.lock_key = value;
              return status;
            }},
-          {"lock.timeout", scalar(config_.lock_timeout_seconds)},
-          {"statement.lock_timeout", scalar(config_.statement_lock_timeout_seconds)},
-          {"statement.lock_retries", scalar(config_.lock_retries)},
-          {"wait_for_db", scalar(config_.wait_for_db_seconds)},
+          {"lock.timeout", seconds(config_.lock_timeout_seconds)},
+          {"statement.lock_timeout", seconds(config_.statement_lock_timeout_seconds)},
+          {"statement.lock_retries", [this](const YAML::Node& node, const std::string& key) {
+             Status status = scalar(config_.lock_retries)(node, key);
+             if (status && config_.lock_retries < 0) {
+               return Status(fail(node.Mark(), "'" + key + "' must be 0 or more"));
+             }
+             return status;
+           }},
+          {"wait_for_db", seconds(config_.wait_for_db_seconds)},
       };
     }
     return setters_;
   }
 
   Status walk(const YAML::Node& map, const std::string& prefix) {
+    std::map<std::string, int> lines;  // key -> line of its first appearance
     for (const auto& entry : map) {
+      if (!entry.first.IsScalar()) return fail(entry.first.Mark(), "a key must be a plain word");
       std::string key = prefix + entry.first.as<std::string>();
+      auto [first, inserted] = lines.emplace(key, entry.first.Mark().line + 1);
+      if (!inserted) {
+        return fail(entry.first.Mark(), "'" + key + "' is set twice (first on line " +
+                                            std::to_string(first->second) + "); keep one");
+      }
       const YAML::Node& value = entry.second;
       auto setter = setters().find(key);
       if (setter != setters().end()) {
@@ -128,7 +173,15 @@ class Loader {
 
 }  // namespace
 
-Result<Config> load(const std::filesystem::path& path) { return Loader(path).run(); }
+Result<Config> load(const std::filesystem::path& path) {
+  Result<std::string> text = files::read_file(path);
+  if (!text) return text.error().with_context("--config");
+  return parse(*text, path);
+}
+
+Result<Config> parse(const std::string& text, const std::filesystem::path& path) {
+  return Loader(path).run(text);
+}
 
 std::string default_file_text(const std::string& directory) {
   return "# schemagate settings; the database URL comes from --database-url,\n"

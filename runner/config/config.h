@@ -28,9 +28,14 @@ struct Config {
 inline constexpr const char* kDefaultFileName = "schemagate.yaml";
 
 /// Reads `path`. Relative directories in it are resolved against the file's
-/// own directory. Unknown keys and wrong types are errors naming file, line
-/// and key.
+/// own directory. Unknown or repeated keys, wrong types, negative or NaN
+/// durations and names longer than PostgreSQL's identifiers are errors naming
+/// file, line and key.
 Result<Config> load(const std::filesystem::path& path);
+
+/// `load` for text already read: `path` names the file in messages and
+/// anchors its relative directories.
+Result<Config> parse(const std::string& text, const std::filesystem::path& path);
 
 /// The `schemagate.yaml` that `schemagate init` writes.
 std::string default_file_text(const std::string& directory);

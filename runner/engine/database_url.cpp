@@ -4,12 +4,15 @@
 
 #include <cctype>
 #include <cstdio>
-#include <fstream>
 #include <memory>
-#include <sstream>
+
+#include "schemagate/common/files.h"
 
 namespace schemagate::engine {
 namespace {
+
+// A URL is short; the bound stops a wrong path such as /dev/zero at once.
+constexpr size_t kMaxUrlFileBytes = 64 * 1024;
 
 constexpr const char* kAcceptedSchemes[] = {"postgresql", "postgres", "postgresql+psycopg2",
                                             "postgresql+psycopg", "postgresql+asyncpg"};
@@ -248,14 +251,12 @@ Result<std::string> resolve_database_url(const UrlSources& sources) {
     source = "$DATABASE_URL";
   } else if (sources.file) {
     source = "--database-url-file " + *sources.file;
-    std::ifstream stream(*sources.file);
-    if (!stream) {
-      return Error(ErrorCode::kInvalid,
-                   source + ": cannot be read; check the path and the Secret mount");
+    Result<std::string> text = files::read_file(*sources.file, kMaxUrlFileBytes);
+    if (!text) {
+      return Error(ErrorCode::kInvalid, "--database-url-file " + text.error().message() +
+                                            " (check the path and the Secret mount)");
     }
-    std::ostringstream text;
-    text << stream.rdbuf();
-    url = text.str();
+    url = std::move(text).value();
     while (!url.empty() && (url.back() == '\n' || url.back() == '\r' || url.back() == ' ')) {
       url.pop_back();
     }

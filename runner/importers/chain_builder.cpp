@@ -1,6 +1,7 @@
 #include "importers/chain_builder.h"
 
-#include <regex>
+#include <algorithm>
+#include <string_view>
 
 #include "importers/transaction_mode.h"
 #include "schemagate/common/sha256.h"
@@ -12,14 +13,21 @@ namespace {
 /// A body line the migration parser would read as a directive (or section
 /// marker) and so cut the body short; the import cannot keep it byte for byte.
 Status refuse_directive_lines(const SourceBody& body) {
-  static const std::regex kDirective(R"((^|\n)[ \t]*--[ \t]*schemagate:)");
-  std::smatch match;
-  if (!std::regex_search(body.sql, match, kDirective)) return {};
+  std::string_view sql = body.sql;
   int line = body.first_line;
-  for (long i = 0; i < match.position(0) + (match[1].length()); ++i) line += body.sql[i] == '\n';
-  return Error(ErrorCode::kInvalid, body.path + ":" + std::to_string(line) +
-                                        ": a '-- schemagate:' comment line would be read as a "
-                                        "directive of the imported file; reword the comment");
+  for (size_t begin = 0; begin < sql.size(); ++line) {
+    size_t end = std::min(sql.find('\n', begin), sql.size());
+    std::string_view text = sql.substr(begin, end - begin);
+    begin = end + 1;
+    size_t at = text.find_first_not_of(" \t");
+    if (at == std::string_view::npos || text.substr(at, 2) != "--") continue;
+    at = text.find_first_not_of(" \t", at + 2);
+    if (at == std::string_view::npos || text.substr(at, 11) != "schemagate:") continue;
+    return Error(ErrorCode::kInvalid, body.path + ":" + std::to_string(line) +
+                                          ": a '-- schemagate:' comment line would be read as a "
+                                          "directive of the imported file; reword the comment");
+  }
+  return {};
 }
 
 script::Body body_of(const SourceBody& source) { return script::Body{source.sql, 0}; }

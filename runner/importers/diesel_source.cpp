@@ -3,9 +3,10 @@
 // its dashes (`2024-01-31-120000` is `20240131120000`). `metadata.toml` may
 // say `run_in_transaction = false`.
 #include <algorithm>
-#include <regex>
 
 #include "importers/source_history.h"
+#include "importers/source_text.h"
+#include "schemagate/common/files.h"
 
 namespace schemagate::importers {
 namespace fs = std::filesystem;
@@ -13,32 +14,28 @@ namespace fs = std::filesystem;
 namespace {
 
 bool runs_outside_transaction(const fs::path& metadata) {
-  static const std::regex kOutside(R"((^|\n)\s*run_in_transaction\s*=\s*false\s*(#[^\n]*)?(\r?\n|$))");
   std::error_code ec;
   if (!fs::is_regular_file(metadata, ec)) return false;
   Result<std::string> text = source::read_text(metadata);
-  return text && std::regex_search(*text, kOutside);
+  return text && diesel_runs_outside_transaction(*text);
 }
 
 }  // namespace
 
 Result<SourceHistory> read_diesel(const fs::path& directory) {
-  static const std::regex kName(R"(^([0-9][0-9-]*)_(.*)$)");
-  std::vector<fs::path> entries;
-  for (const fs::directory_entry& entry : fs::directory_iterator(directory)) {
-    entries.push_back(entry.path());
-  }
-  std::sort(entries.begin(), entries.end());
+  Result<std::vector<files::Entry>> entries = files::list_directory(directory);
+  if (!entries) return entries.error();
 
   std::vector<SourceMigration> migrations;
   std::vector<std::string> ignored;
   std::string problems;
   auto problem = [&](const std::string& text) { problems += (problems.empty() ? "" : "\n") + text; };
-  for (const fs::path& entry : entries) {
+  for (const files::Entry& listed : *entries) {
+    const fs::path& entry = listed.path;
     std::string name = entry.filename().string();
-    std::smatch match;
+    std::optional<NameParts> parts = parse_diesel_name(name);
     std::error_code ec;
-    if (!fs::is_directory(entry, ec) || !std::regex_match(name, match, kName)) {
+    if (listed.type != fs::file_type::directory || !parts) {
       ignored.push_back(name);
       continue;
     }
@@ -47,7 +44,7 @@ Result<SourceHistory> read_diesel(const fs::path& directory) {
                      "directory");
       continue;
     }
-    std::string digits = match[1];
+    std::string digits = parts->version;
     digits.erase(std::remove(digits.begin(), digits.end(), '-'), digits.end());
     Result<Version> version = Version::parse(digits);
     Result<std::string> up = source::read_text(entry / "up.sql");
@@ -55,7 +52,7 @@ Result<SourceHistory> read_diesel(const fs::path& directory) {
       problem(!up ? up.error().message() : name + ": " + version.error().message());
       continue;
     }
-    SourceMigration migration{*version, source::description_of(match[2]),
+    SourceMigration migration{*version, source::description_of(parts->description),
                               {std::move(up).value(), name + "/up.sql", 1}, std::nullopt,
                               runs_outside_transaction(entry / "metadata.toml")};
     if (fs::is_regular_file(entry / "down.sql", ec)) {

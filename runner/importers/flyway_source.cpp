@@ -3,23 +3,17 @@
 // Repeatable migrations (`R__<description>.sql`) are re-applied by Flyway
 // whenever they change; a linear chain of revisions cannot express that, so
 // they are refused by name rather than silently left out.
-#include <algorithm>
 #include <map>
-#include <regex>
 
 #include "importers/source_history.h"
+#include "importers/source_text.h"
 
 namespace schemagate::importers {
 namespace fs = std::filesystem;
 
 Result<SourceHistory> read_flyway(const fs::path& directory) {
-  static const std::regex kVersioned(R"(^([VU])([0-9]+(?:[._][0-9]+)*)__(.*)\.sql$)");
-  static const std::regex kRepeatable(R"(^R__.*\.sql$)");
-  std::vector<fs::path> files;
-  for (const fs::directory_entry& entry : fs::recursive_directory_iterator(directory)) {
-    if (entry.is_regular_file()) files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
+  Result<std::vector<fs::path>> files = source::regular_files(directory, true);
+  if (!files) return files.error();
 
   std::map<std::string, SourceMigration> versioned;  // canonical version -> migration
   std::map<std::string, SourceBody> undo;
@@ -27,19 +21,19 @@ Result<SourceHistory> read_flyway(const fs::path& directory) {
   std::vector<std::string> repeatable;
   std::string problems;
   auto problem = [&](const std::string& text) { problems += (problems.empty() ? "" : "\n") + text; };
-  for (const fs::path& file : files) {
-    std::string name = fs::relative(file, directory).generic_string();
+  for (const fs::path& file : *files) {
+    std::string name = file.lexically_relative(directory).generic_string();
     std::string base = file.filename().string();
-    std::smatch match;
-    if (std::regex_match(base, kRepeatable)) {
+    if (is_flyway_repeatable_name(base)) {
       repeatable.push_back(name);
       continue;
     }
-    if (!std::regex_match(base, match, kVersioned)) {
+    std::optional<NameParts> parts = parse_flyway_name(base);
+    if (!parts) {
       ignored.push_back(name);
       continue;
     }
-    Result<Version> version = Version::parse(match[2]);
+    Result<Version> version = Version::parse(parts->version);
     Result<std::string> text = source::read_text(file);
     if (!version || !text) {
       problem(!text ? text.error().message() : name + ": " + version.error().message());
@@ -47,10 +41,10 @@ Result<SourceHistory> read_flyway(const fs::path& directory) {
     }
     std::string key = version->to_string();
     SourceBody body{std::move(text).value(), name, 1};
-    if (match[1] == "V") {
+    if (parts->kind == "V") {
       auto [it, inserted] = versioned.emplace(
-          key, SourceMigration{*version, source::description_of(match[3]), body, std::nullopt,
-                               false});
+          key, SourceMigration{*version, source::description_of(parts->description), body,
+                               std::nullopt, false});
       if (!inserted) {
         problem(name + ": version " + key + " is also used by " + it->second.up.path +
                 "; every migration needs its own version");

@@ -2,20 +2,15 @@
 // side by side in one directory; the down is optional.
 #include <algorithm>
 #include <map>
-#include <regex>
-
 #include "importers/source_history.h"
+#include "importers/source_text.h"
 
 namespace schemagate::importers {
 namespace fs = std::filesystem;
 
 Result<SourceHistory> read_golang_migrate(const fs::path& directory) {
-  static const std::regex kName(R"(^([0-9]+)_(.*)\.(up|down)\.sql$)");
-  std::vector<fs::path> files;
-  for (const fs::directory_entry& entry : fs::directory_iterator(directory)) {
-    if (entry.is_regular_file()) files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
+  Result<std::vector<fs::path>> files = source::regular_files(directory, false);
+  if (!files) return files.error();
 
   struct Pair {
     std::optional<SourceMigration> up;
@@ -25,14 +20,14 @@ Result<SourceHistory> read_golang_migrate(const fs::path& directory) {
   std::vector<std::string> ignored;
   std::string problems;
   auto problem = [&](const std::string& text) { problems += (problems.empty() ? "" : "\n") + text; };
-  for (const fs::path& file : files) {
+  for (const fs::path& file : *files) {
     std::string name = file.filename().string();
-    std::smatch match;
-    if (!std::regex_match(name, match, kName)) {
+    std::optional<NameParts> parts = parse_golang_migrate_name(name);
+    if (!parts) {
       ignored.push_back(name);
       continue;
     }
-    Result<Version> version = Version::parse(match[1]);
+    Result<Version> version = Version::parse(parts->version);
     Result<std::string> text = source::read_text(file);
     if (!version || !text) {
       problem(!text ? text.error().message() : name + ": " + version.error().message());
@@ -40,14 +35,14 @@ Result<SourceHistory> read_golang_migrate(const fs::path& directory) {
     }
     Pair& pair = by_version[version->to_string()];
     SourceBody body{std::move(text).value(), name, 1};
-    if (match[3] == "up") {
+    if (parts->kind == "up") {
       if (pair.up) {
         problem(name + ": version " + version->to_string() + " has a second up file besides " +
                 pair.up->up.path + "; every migration needs its own version");
         continue;
       }
-      pair.up = SourceMigration{*version, source::description_of(match[2]), std::move(body),
-                                std::nullopt, false};
+      pair.up = SourceMigration{*version, source::description_of(parts->description),
+                                std::move(body), std::nullopt, false};
     } else {
       if (pair.down) {
         problem(name + ": version " + version->to_string() + " has a second down file besides " +

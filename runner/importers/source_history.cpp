@@ -1,9 +1,8 @@
 #include "importers/source_history.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
+#include "schemagate/common/files.h"
 #include "schemagate/common/logging.h"
 
 namespace schemagate::importers {
@@ -26,14 +25,17 @@ Result<SourceHistory> read_history(Format format, const std::filesystem::path& d
 
 namespace source {
 
-Result<std::string> read_text(const std::filesystem::path& path) {
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream) {
-    return Error(ErrorCode::kInvalid, path.string() + ": cannot be read; check its permissions");
+Result<std::string> read_text(const std::filesystem::path& path) { return files::read_file(path); }
+
+Result<std::vector<std::filesystem::path>> regular_files(const std::filesystem::path& directory,
+                                                         bool recursive) {
+  Result<std::vector<files::Entry>> entries = files::list_directory(directory, recursive);
+  if (!entries) return entries.error();
+  std::vector<std::filesystem::path> regular;
+  for (const files::Entry& entry : *entries) {
+    if (entry.type == std::filesystem::file_type::regular) regular.push_back(entry.path);
   }
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return text.str();
+  return regular;
 }
 
 std::string description_of(const std::string& name_part) {

@@ -50,8 +50,12 @@ Result<SourceHistory> read_diesel(const std::filesystem::path& directory);
 /// Helpers shared by the readers.
 namespace source {
 
-/// The whole file, or an error naming it.
+/// The whole file, or an error naming it (see files::read_file).
 Result<std::string> read_text(const std::filesystem::path& path);
+/// The regular files in `directory` (with `recursive`, in its whole tree),
+/// sorted; an error naming an entry that cannot be examined.
+Result<std::vector<std::filesystem::path>> regular_files(const std::filesystem::path& directory,
+                                                         bool recursive);
 /// `add_users_table` -> `add users table`.
 std::string description_of(const std::string& name_part);
 /// Sorts by version and refuses two migrations with one version; `problems`

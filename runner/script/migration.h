@@ -18,6 +18,7 @@ struct Body {
 /// A parsed migration file (DESIGN §1).
 struct Migration {
   Revision revision;
+  DirectiveLines lines;  ///< where the header declares the revision, for graph errors
   std::string path;  ///< the file, as given to the parser; used in every message
   bool transactional = true;
   /// The bodies may open with BEGIN and close with COMMIT of their own (files

@@ -9,6 +9,7 @@ namespace schemagate::script {
 namespace {
 
 constexpr std::string_view kDirectivePrefix = "schemagate:";
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
 std::string trim(std::string_view text) {
   size_t begin = text.find_first_not_of(" \t\r");
@@ -65,6 +66,15 @@ class Parser {
 
   Result<Migration> run() {
     migration_.path = path_;
+    // Editors on Windows may open a UTF-8 file with a byte order mark; it is
+    // not part of the text.
+    if (text_.substr(0, kUtf8Bom.size()) == kUtf8Bom) text_.remove_prefix(kUtf8Bom.size());
+    size_t nul = text_.find('\0');
+    if (nul != std::string_view::npos) {
+      return fail(line_at(nul),
+                  "a NUL byte; PostgreSQL cannot receive one and it would cut the SQL short "
+                  "there. Remove it (a file full of them is UTF-16: save it as UTF-8)");
+    }
     int line_number = 0;
     size_t start = 0;
     while (start < text_.size()) {
@@ -82,6 +92,10 @@ class Parser {
 
  private:
   enum class Section { kHeader, kUp, kDown };
+
+  int line_at(size_t offset) const {
+    return 1 + static_cast<int>(std::count(text_.begin(), text_.begin() + offset, '\n'));
+  }
 
   Error fail(int line, const std::string& message) const {
     return Error(ErrorCode::kInvalid, path_ + ":" + std::to_string(line) + ": " + message);
@@ -146,8 +160,10 @@ class Parser {
                                 "' is not 12 lowercase hex characters (e.g. 3f2a9c1b7d4e)");
       }
       migration_.revision.id = directive.value;
+      migration_.lines.revision = number;
       revision_line_ = number;
     } else if (directive.key == "parents") {
+      migration_.lines.parents = number;
       for (const std::string& parent : split_list(directive.value)) {
         if (!is_revision_id(parent)) {
           return fail(number, "parent '" + parent +
@@ -158,6 +174,7 @@ class Parser {
     } else if (directive.key == "message") {
       migration_.revision.message = directive.value;
     } else if (directive.key == "branch-labels") {
+      migration_.lines.branch_labels = number;
       for (const std::string& label : split_list(directive.value)) {
         if (!is_label(label)) {
           return fail(number, "branch label '" + label +

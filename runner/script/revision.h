@@ -14,6 +14,14 @@ struct Revision {
   std::string message;
 };
 
+/// File lines of a revision's header directives, for messages; 0 when the
+/// revision does not come from a file, or the file lacks the directive.
+struct DirectiveLines {
+  int revision = 0;
+  int parents = 0;
+  int branch_labels = 0;
+};
+
 /// True for a well-formed revision id: 12 lowercase hex characters.
 bool is_revision_id(const std::string& text);
 

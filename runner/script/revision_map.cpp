@@ -12,13 +12,15 @@ const char* const kReservedLabels[] = {"head", "heads", "base"};
 }  // namespace
 
 Result<RevisionMap> RevisionMap::build(std::vector<Revision> revisions,
-                                       std::vector<std::string> sources) {
+                                       std::vector<std::string> sources,
+                                       std::vector<DirectiveLines> lines) {
   RevisionMap map;
   map.nodes_.resize(revisions.size());
   for (size_t i = 0; i < revisions.size(); ++i) {
     map.nodes_[i].revision = std::move(revisions[i]);
     map.nodes_[i].source = i < sources.size() ? std::move(sources[i])
                                               : "revision " + map.nodes_[i].revision.id;
+    if (i < lines.size()) map.nodes_[i].lines = lines[i];
   }
   Problems problems;
   map.index_nodes(problems);
@@ -34,13 +36,19 @@ Result<RevisionMap> RevisionMap::build(std::vector<Revision> revisions,
   return map;
 }
 
+std::string RevisionMap::where(Index index, int line) const {
+  const std::string& file = nodes_[index].source;
+  return line > 0 ? file + ":" + std::to_string(line) : file;
+}
+
 void RevisionMap::index_nodes(Problems& problems) {
   by_id_.reserve(nodes_.size());
   for (Index i = 0; i < static_cast<Index>(nodes_.size()); ++i) {
     auto [it, inserted] = by_id_.emplace(nodes_[i].revision.id, i);
     if (!inserted) {
       problems.push_back("duplicate revision id " + nodes_[i].revision.id + " in " +
-                         nodes_[it->second].source + " and " + nodes_[i].source +
+                         where(it->second, nodes_[it->second].lines.revision) +
+                         " and " + where(i, nodes_[i].lines.revision) +
                          "; give one of them a new id");
     }
   }
@@ -55,13 +63,15 @@ void RevisionMap::link_parents(Problems& problems) {
     for (const std::string& parent : nodes_[i].revision.parents) {
       auto it = by_id_.find(parent);
       if (it == by_id_.end()) {
-        problems.push_back(nodes_[i].source + ": parent " + parent + " of revision " + id(i) +
+        problems.push_back(where(i, nodes_[i].lines.parents) + ": parent " + parent +
+                           " of revision " + id(i) +
                            " does not exist; fix '-- schemagate:parents' or restore the missing "
                            "file");
         continue;
       }
       if (it->second == i) {
-        problems.push_back(nodes_[i].source + ": revision " + id(i) + " lists itself as parent");
+        problems.push_back(where(i, nodes_[i].lines.parents) + ": revision " + id(i) +
+                           " lists itself as parent");
         continue;
       }
       nodes_[i].parents.push_back(it->second);
@@ -80,15 +90,16 @@ void RevisionMap::index_labels(Problems& problems) {
       bool reserved = std::find(std::begin(kReservedLabels), std::end(kReservedLabels), label) !=
                       std::end(kReservedLabels);
       if (reserved || is_revision_id(label)) {
-        problems.push_back(nodes_[i].source + ": branch label '" + label +
-                           "' would be read as a revision target; choose another name");
+        problems.push_back(where(i, nodes_[i].lines.branch_labels) + ": branch label '" +
+                           label + "' would be read as a revision target; choose another name");
         continue;
       }
       auto [it, inserted] = label_owner_.emplace(label, i);
       if (!inserted) {
-        problems.push_back(nodes_[i].source + ": branch label '" + label +
-                           "' is already declared by revision " + id(it->second) + " (" +
-                           nodes_[it->second].source + "); labels name one branch each");
+        problems.push_back(where(i, nodes_[i].lines.branch_labels) + ": branch label '" +
+                           label + "' is already declared by revision " + id(it->second) + " (" +
+                           where(it->second, nodes_[it->second].lines.branch_labels) +
+                           "); labels name one branch each");
       }
     }
   }
@@ -139,7 +150,7 @@ std::string RevisionMap::cycle_description(const std::vector<int>& remaining_in_
   }
   std::string text;
   for (size_t i = seen_at[current]; i < path.size(); ++i) {
-    text += id(path[i]) + " (" + source(path[i]) + ") -> ";
+    text += id(path[i]) + " (" + where(path[i], nodes_[path[i]].lines.parents) + ") -> ";
   }
   return text + id(current);
 }

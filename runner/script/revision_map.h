@@ -22,11 +22,13 @@ class RevisionMap {
   using Set = std::vector<char>;
 
   /// Validates and indexes `revisions`. `sources[i]`, when given, names where
-  /// revision i came from (its file) in error messages. Every problem found is
-  /// reported, one per line: duplicate ids, unknown parents, cycles, clashing
-  /// branch labels.
+  /// revision i came from (its file) in error messages, and `lines[i]` where
+  /// in it. Every problem found is reported, one per line: duplicate ids,
+  /// unknown parents, cycles, clashing branch labels; each names the source
+  /// and, when known, the line of the directive at fault.
   static Result<RevisionMap> build(std::vector<Revision> revisions,
-                                   std::vector<std::string> sources = {});
+                                   std::vector<std::string> sources = {},
+                                   std::vector<DirectiveLines> lines = {});
 
   size_t size() const { return nodes_.size(); }
   std::optional<Index> find(const std::string& id) const;
@@ -72,6 +74,7 @@ class RevisionMap {
   struct Node {
     Revision revision;
     std::string source;
+    DirectiveLines lines;
     std::vector<Index> parents;
     std::vector<Index> children;
     std::vector<std::string> labels;
@@ -84,6 +87,8 @@ class RevisionMap {
   void index_labels(Problems& problems);
   void sort_topologically(Problems& problems);
   void propagate_labels();
+  /// `source:line` of a revision's directive, for messages.
+  std::string where(Index index, int line) const;
   std::string cycle_description(const std::vector<int>& remaining_in_degree) const;
   /// `from` and everything reachable from them along `edges`.
   Set reachable(const std::vector<Index>& from, std::vector<Index> Node::*edges) const;

@@ -1,25 +1,12 @@
 #include "script/script_directory.h"
 
-#include <algorithm>
-#include <fstream>
-#include <sstream>
-
+#include "schemagate/common/files.h"
 #include "script/migration_parser.h"
 
 namespace schemagate::script {
 namespace fs = std::filesystem;
 
 namespace {
-
-Result<std::string> read_file(const fs::path& path) {
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream) {
-    return Error(ErrorCode::kInvalid, path.string() + ": cannot be read; check its permissions");
-  }
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return text.str();
-}
 
 Status check_file_name(const fs::path& path, const Migration& migration) {
   std::string name = path.filename().string();
@@ -40,18 +27,25 @@ Result<ScriptDirectory> ScriptDirectory::load(const fs::path& root) {
                  "migration directory " + versions.string() +
                      " does not exist; run `schemagate init` or point --dir at your migrations");
   }
-  std::vector<fs::path> files;
-  for (const fs::directory_entry& entry : fs::directory_iterator(versions, ec)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".sql") files.push_back(entry.path());
+  Result<std::vector<files::Entry>> entries = files::list_directory(versions);
+  if (!entries) return entries.error();
+  std::vector<fs::path> sql_files;
+  for (const files::Entry& entry : *entries) {
+    if (entry.path.extension() != ".sql") continue;
+    if (entry.type == fs::file_type::regular) {
+      sql_files.push_back(entry.path);
+    } else if (entry.type == fs::file_type::not_found) {
+      return Error(ErrorCode::kInvalid, entry.path.string() +
+                                            ": a link to a file that does not exist; restore "
+                                            "its target or remove the link");
+    }
   }
-  if (ec) return Error(ErrorCode::kInvalid, versions.string() + ": " + ec.message());
-  std::sort(files.begin(), files.end());
 
   std::vector<Migration> migrations;
   std::vector<std::string> sources;
   std::string problems;
-  for (const fs::path& file : files) {
-    Result<std::string> text = read_file(file);
+  for (const fs::path& file : sql_files) {
+    Result<std::string> text = files::read_file(file);
     Result<Migration> migration =
         text ? parse_migration(file.string(), *text) : Result<Migration>(text.error());
     Status name_ok = migration ? check_file_name(file, *migration) : Status(migration.error());
@@ -65,9 +59,14 @@ Result<ScriptDirectory> ScriptDirectory::load(const fs::path& root) {
   if (!problems.empty()) return Error(ErrorCode::kInvalid, problems);
 
   std::vector<Revision> revisions;
+  std::vector<DirectiveLines> lines;
   revisions.reserve(migrations.size());
-  for (const Migration& migration : migrations) revisions.push_back(migration.revision);
-  Result<RevisionMap> map = RevisionMap::build(std::move(revisions), std::move(sources));
+  for (const Migration& migration : migrations) {
+    revisions.push_back(migration.revision);
+    lines.push_back(migration.lines);
+  }
+  Result<RevisionMap> map =
+      RevisionMap::build(std::move(revisions), std::move(sources), std::move(lines));
   if (!map) return map.error();
   return ScriptDirectory(root, std::move(migrations), std::move(map).value());
 }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 
 namespace schemagate::script {
 namespace {
@@ -27,12 +26,19 @@ struct Walk {
   int steps = 0;
 };
 
+/// `[anchor](+|-)<1 to 6 digits>`, scanned from the end.
 std::optional<Walk> parse_walk(const std::string& spec) {
-  static const std::regex kPattern(R"(^(.*?)([+-])(\d{1,6})$)");
-  std::smatch match;
-  if (!std::regex_match(spec, match, kPattern)) return std::nullopt;
-  int count = std::stoi(match[3].str());
-  return Walk{match[1].str(), match[2].str() == "-" ? -count : count};
+  size_t digits = spec.size();
+  while (digits > 0 && std::isdigit(static_cast<unsigned char>(spec[digits - 1]))) --digits;
+  size_t count = spec.size() - digits;
+  if (count == 0 || count > 6 || digits == 0) return std::nullopt;
+  char sign = spec[digits - 1];
+  std::string anchor = spec.substr(0, digits - 1);
+  if ((sign != '+' && sign != '-') || anchor.find_first_of("\r\n") != std::string::npos) {
+    return std::nullopt;
+  }
+  int steps = std::stoi(spec.substr(digits));
+  return Walk{anchor, sign == '-' ? -steps : steps};
 }
 
 class Resolver {

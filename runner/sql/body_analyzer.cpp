@@ -70,6 +70,13 @@ Status unwrap(const std::string& path, std::vector<Classified>& classified,
 
 Result<Analysis> analyze_body(const std::string& path, const std::string& body, int first_line,
                               bool transactional, bool wrapped_transaction) {
+  // The body reaches libpg_query and libpq as a C string: a NUL would end it
+  // there, and the rest would silently not run.
+  size_t nul = body.find('\0');
+  if (nul != std::string::npos) {
+    return invalid(path, line_of_offset(body, nul, first_line),
+                   "a NUL byte in the SQL; it would cut the statement short. Remove it");
+  }
   if (auto command = find_meta_command(body)) {
     return invalid(path, line_of_offset(body, command->offset, first_line),
                    "psql meta-command '" + command->name +

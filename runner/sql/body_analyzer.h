@@ -29,6 +29,7 @@ struct Analysis {
 /// Splits and checks one body (the up or down section of `path`, whose first
 /// line is file line `first_line`) without a database. Refused, with
 /// ErrorCode::kInvalid and `path:line: ...` naming the first offence:
+/// - a NUL byte, which would silently cut the SQL short where it stands;
 /// - a psql meta-command (`\set`, `\i`): schemagate runs plain SQL;
 /// - transaction control (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, ...), in any
 ///   migration: it would break the atomicity schemagate promises;

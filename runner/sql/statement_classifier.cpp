@@ -2,8 +2,11 @@
 
 #include <pg_query.h>
 
+#include <algorithm>
+#include <cctype>
 #include <optional>
 
+#include "schemagate/common/large_stack.h"
 #include "sql/json_value.h"
 
 namespace schemagate::sql {
@@ -100,17 +103,48 @@ Classification classify_node(const std::string& type, const JsonValue& node) {
   return flagged(kNoTx, command_for(kNoTransactionNodes, type));
 }
 
+// The first keyword of every statement classify_node can flag. Statements
+// that start with another word (SELECT, INSERT, UPDATE, WITH: the huge seed
+// inserts and generated queries) are ordinary without a parse.
+constexpr const char* kFlaggableKeywords[] = {
+    "ABORT", "ALTER",   "BEGIN",    "COMMIT",    "CREATE", "DROP",  "END",
+    "PREPARE", "REINDEX", "RELEASE", "ROLLBACK", "SAVEPOINT", "START", "VACUUM",
+};
+
+bool may_be_flagged(const std::string& statement) {
+  if (statement.empty() || !std::isalpha(static_cast<unsigned char>(statement[0]))) return true;
+  std::string word;
+  for (char c : statement) {
+    if (!std::isalpha(static_cast<unsigned char>(c)) || word.size() > 9) break;
+    word.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  return std::find(std::begin(kFlaggableKeywords), std::end(kFlaggableKeywords), word) !=
+         std::end(kFlaggableKeywords);
+}
+
+// libpg_query prints the tree with one C frame (~300 bytes) per nesting level,
+// and a level takes two bytes of SQL at least (`1+1+...`): the stack is sized
+// from the length. Longer statements are left to the server, which is the
+// judge of what runs in a transaction anyway.
+constexpr size_t kMaxParsedBytes = size_t{3} << 20;
+constexpr size_t kBaseStackBytes = size_t{16} << 20;
+constexpr size_t kStackBytesPerByte = 256;
+
 std::optional<JsonValue> parse_tree_of(const std::string& statement) {
-  PgQueryParseResult result = pg_query_parse(statement.c_str());
   std::optional<JsonValue> tree;
-  if (result.error == nullptr) tree = JsonValue::parse(result.parse_tree);
-  pg_query_free_parse_result(result);
+  if (statement.size() > kMaxParsedBytes) return tree;
+  run_with_stack(kBaseStackBytes + kStackBytesPerByte * statement.size(), [&] {
+    PgQueryParseResult result = pg_query_parse(statement.c_str());
+    if (result.error == nullptr) tree = JsonValue::parse(result.parse_tree);
+    pg_query_free_parse_result(result);
+  });
   return tree;
 }
 
 }  // namespace
 
 Classification classify_statement(const std::string& statement) {
+  if (!may_be_flagged(statement)) return {};
   std::optional<JsonValue> tree = parse_tree_of(statement);
   // {"version": ..., "stmts": [{"stmt": {"<NodeType>": {...}}, ...}, ...]}
   const JsonValue* stmts = tree ? tree->find("stmts") : nullptr;

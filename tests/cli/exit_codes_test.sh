@@ -31,7 +31,7 @@ mkdir -p "$work/bad/versions"
 printf -- '-- schemagate:revision 0123456789ab\n-- schemagate:parents ba9876543210\n-- schemagate:up\n' \
   >"$work/bad/versions/0123456789ab_orphan.sql"
 expect 2 "unknown parent exits 2" -- "$schemagate" --dir "$work/bad" heads
-grep -q '0123456789ab_orphan.sql: parent ba9876543210' "$work/err" || { echo "FAIL: message: $(cat "$work/err")"; failures=$((failures + 1)); }
+grep -q '0123456789ab_orphan.sql:2: parent ba9876543210' "$work/err" || { echo "FAIL: message: $(cat "$work/err")"; failures=$((failures + 1)); }
 
 expect 2 "unknown command exits 2" -- "$schemagate" frobnicate
 expect 2 "JSON logs for errors" -- "$schemagate" --log-format json --dir "$work/nowhere" heads

@@ -50,3 +50,57 @@ TEST_CASE("bad settings name the file, line and key", "[config]") {
   check("directory: [a, b\n", "not valid YAML");
   check("- a\n- b\n", "the top level must be a mapping");
 }
+
+TEST_CASE("negative, NaN and infinite timeouts are refused at their line", "[config][hostile]") {
+  std::vector<std::string> texts = {"lock:\n  timeout: -1\n", "lock:\n  timeout: .nan\n",
+                                    "statement:\n  lock_timeout: .inf\n", "wait_for_db: -0.5\n",
+                                    "statement:\n  lock_retries: -3\n"};
+  for (const std::string& text : texts) {
+    TempDir dir;
+    auto config = config::load(dir.write("schemagate.yaml", "directory: m\n" + text));
+    REQUIRE_FALSE(config.ok());
+    CHECK(config.error().exit_code() == 2);
+    CHECK_THAT(config.error().message(), Catch::Contains("schemagate.yaml:"));
+    CHECK_THAT(config.error().message(), Catch::Contains("0 or more"));
+  }
+}
+
+TEST_CASE("a key set twice is refused at its second line", "[config][hostile]") {
+  TempDir dir;
+  auto top = config::load(dir.write("a.yaml", "directory: a\nhistory_table: h\ndirectory: b\n"));
+  REQUIRE_FALSE(top.ok());
+  CHECK_THAT(top.error().message(), Catch::Contains("a.yaml:3: 'directory' is set twice (first on "
+                                                    "line 1)"));
+  auto nested = config::load(dir.write("b.yaml", "lock:\n  mode: table\n  mode: advisory\n"));
+  REQUIRE_FALSE(nested.ok());
+  CHECK_THAT(nested.error().message(), Catch::Contains("b.yaml:3: 'lock.mode' is set twice"));
+}
+
+TEST_CASE("names longer than PostgreSQL's identifiers are refused", "[config][hostile]") {
+  TempDir dir;
+  std::string long_name(64, 's');
+  std::vector<std::string> texts = {"version_table:\n  schema: " + long_name + "\n",
+                                    "history_table: " + long_name + "\n",
+                                    "version_table:\n  name: " + std::string(58, 'v') + "\n"};
+  for (const std::string& text : texts) {
+    auto config = config::load(dir.write("schemagate.yaml", text));
+    REQUIRE_FALSE(config.ok());
+    CHECK_THAT(config.error().message(), Catch::Contains("schemagate.yaml:"));
+    CHECK_THAT(config.error().message(), Catch::Contains("choose a shorter name"));
+  }
+  auto longest = config::load(dir.write("ok.yaml", "version_table:\n  schema: " +
+                                                       std::string(63, 's') + "\n  name: " +
+                                                       std::string(57, 'v') + "\n"));
+  CHECK(longest.ok());
+}
+
+TEST_CASE("odd YAML is a typed error, never an exception", "[config][hostile]") {
+  TempDir dir;
+  std::vector<std::string> texts = {"? [a, b]\n: 1\n", "[[[[[[[[[[", "directory: *x\n",
+                                    std::string(5000, '[') + std::string(5000, ']')};
+  for (const std::string& text : texts) {
+    auto config = config::load(dir.write("schemagate.yaml", text));
+    REQUIRE_FALSE(config.ok());
+    CHECK(config.error().exit_code() == 2);
+  }
+}

@@ -53,6 +53,6 @@ TEST_CASE("graph errors name the files involved", "[script_directory]") {
   testing::write_migration(dir, "aaaaaaaaaaa1", {"ddddddddddd4"});
   auto scripts = ScriptDirectory::load(dir.path());
   REQUIRE_FALSE(scripts.ok());
-  CHECK_THAT(scripts.error().message(), Catch::Contains("aaaaaaaaaaa1_test.sql: parent "
+  CHECK_THAT(scripts.error().message(), Catch::Contains("aaaaaaaaaaa1_test.sql:2: parent "
                                                         "ddddddddddd4"));
 }

@@ -49,7 +49,8 @@ Result<Format> parse_format(const std::string& name);
 Status configure(Format format, const std::string& level);
 
 /// Renders the payload of one line (message and fields) in `format`. Exposed
-/// so the escaping rules are unit tested.
+/// so the escaping rules are unit tested. Messages and values longer than
+/// 8 KiB are cut, with a note of how much.
 std::string render(Format format, std::string_view message, Fields fields);
 
 void debug(std::string_view message, Fields fields = {});

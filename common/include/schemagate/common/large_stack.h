@@ -1,0 +1,17 @@
+#pragma once
+
+#include <cstddef>
+#include <functional>
+
+namespace schemagate {
+
+/// Runs `work` on a thread of its own whose stack holds `stack_bytes`, and
+/// waits for it. For recursive code in libraries we cannot bound otherwise
+/// (libpg_query prints a parse tree with one C frame per nesting level, so a
+/// 100,000-term expression needs about 30 MB, four times a main thread's
+/// stack). The memory is only reserved: pages are touched as the stack grows.
+/// False, without running `work`, when no such thread can be made (the
+/// address space or the thread limit is exhausted).
+bool run_with_stack(size_t stack_bytes, const std::function<void()>& work);
+
+}  // namespace schemagate
