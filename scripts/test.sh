@@ -1,10 +1,21 @@
 #!/usr/bin/env bash
 # The whole test suite, from nothing: installs what is missing, builds once,
-# starts a throwaway PostgreSQL and runs every test through ctest in parallel.
+# starts a throwaway PostgreSQL and runs every test through ctest in parallel
+# (its Kubernetes tests on the control plane that ctest's fixture starts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+# The control plane (cached under .tools/ after the first run) builds beside
+# the C++ build, so that its module downloads overlap the compiling.
+kube_log=$(mktemp /tmp/schemagate-kube-build.XXXXXX)
+scripts/kube.sh build >"$kube_log" 2>&1 &
+kube_build=$!
 scripts/build.sh
+if ! wait "$kube_build"; then
+  cat "$kube_log" >&2
+  exit 1
+fi
+rm -f "$kube_log"
 
 pgdir=$(mktemp -d /tmp/schemagate-pg.XXXXXX)
 trap 'scripts/pg.sh stop "$pgdir"' EXIT

@@ -55,9 +55,12 @@ abort() {  # abort WHY: the steps left need what a failed check did not deliver
   failed=$((failed + 1))
   finish || exit
 }
-operator_log() {
-  echo "  operator logs (last lines):"
-  tail -n 15 "$cluster"/node/logs/schemagate-system_schemagate-operator-*.log 2>/dev/null | sed 's/^/    /'
+operator_log() {  # the newest operator container's log (the node agent keeps them)
+  local newest
+  newest=$(ls -t "$cluster"/node/logs/schemagate-system_schemagate-operator-*.log 2>/dev/null | head -1)
+  [[ -n $newest ]] || return 0
+  echo "  $(basename "$newest") (last lines):"
+  tail -n 15 "$newest" | sed 's/^/    /'
 }
 becomes() {  # becomes EXPECTED COMMAND...: polls COMMAND's output until it is EXPECTED (120 s)
   local want=$1 got deadline=$((SECONDS + 120))
@@ -192,51 +195,61 @@ done
 check "no Warning Event" equals \
   "$(event_reasons shop-migrate Warning)$(event_reasons shop-migrate-gated Warning)$(event_reasons shop-worker-migrate Warning)" ""
 
-# A release: the new migrations image and the new app version together. The
-# migration waits until the test inserts into e2e_release.
-quiet "$kubectl" patch mj shop-migrate-gated "${shop[@]}" --type merge \
-  -p '{"spec":{"image":"registry.example/shop-migrations:held"}}'
-check "the new generation holds shop-api before its Job runs" becomes \
-  '[true,["shop/shop-migrate-gated","spec.paused",null]]' gate
-check "and its Job's pod runs the migration" becomes Running \
-  bash -c "'$kubectl' get pods -n shop -l job-name=$(job_of shop-migrate-gated 2 || true) -o jsonpath='{.items[0].status.phase}'"
-quiet "$kubectl" set image deployment/shop-api "${shop[@]}" api=registry.example/shop-api:2.0.0
-check "while the migration runs, shop-api 2.0.0 is not rolled out" becomes \
-  '["registry.example/shop-api:1.4.0"]' serving
-check "no ReplicaSet of 2.0.0 was made" equals \
-  "$("$kubectl" get rs "${shop[@]}" -l app=shop-api -o json | jq '[.items[] | select(.spec.template.spec.containers[0].image | endswith("2.0.0"))] | length')" 0
-psql -d "$url" -c 'INSERT INTO e2e_release VALUES (true)'
-check "once migrated, the MigrationJob is Ready at the new revision" becomes \
-  '["Succeeded",true,"Ready=True","Stalled=False","f00d0b10cced"]' outcome shop-migrate-gated
-check "and shop-api 2.0.0 is rolled out" becomes '["registry.example/shop-api:2.0.0"]' serving
-
-# A release whose migration fails: the rollout stays held.
+# A release whose migration fails, with a new app version: the rollout stays held.
 quiet "$kubectl" patch mj shop-migrate-gated "${shop[@]}" --type merge \
   -p '{"spec":{"image":"registry.example/shop-migrations:failing","backoffLimit":0}}'
 check "the failing generation holds shop-api" becomes '[true,["shop/shop-migrate-gated","spec.paused",null]]' gate
+quiet "$kubectl" set image deployment/shop-api "${shop[@]}" api=registry.example/shop-api:2.0.0
 check "its migration fails: Failed, Stalled, the database where it was" becomes \
-  '["Failed",true,"Ready=False","Stalled=True","f00d0b10cced"]' outcome shop-migrate-gated
+  "[\"Failed\",true,\"Ready=False\",\"Stalled=True\",\"$revision\"]" outcome shop-migrate-gated
 stalled_message() { mj shop-migrate-gated '.status.conditions[] | select(.type == "Stalled") | .message' | jq -r .; }
-check "Stalled says the runner's error: division by zero, in which file" \
-  grep -q 'division by zero' <<<"$(stalled_message)"
-quiet "$kubectl" set image deployment/shop-api "${shop[@]}" api=registry.example/shop-api:1.4.0
-check "a new app version is not rolled out over the failed migration" becomes \
-  '["registry.example/shop-api:2.0.0"]' serving
+says_runner_error() {  # the runner's own words: the file and line, and the server's error
+  local message
+  message=$(stalled_message)
+  [[ $message == *"versions/f00dfa11ed01_failing.sql:6"*"division by zero"* ]] || { echo "  got: $message"; return 1; }
+}
+check "Stalled says the runner's error: the file and line, and division by zero" says_runner_error
+check "shop-api 2.0.0 is not rolled out over the failed migration" becomes \
+  '["registry.example/shop-api:1.4.0"]' serving
 check "a Warning Event Failed" becomes "Failed" event_reasons shop-migrate-gated Warning
 quiet "$kubectl" delete mj shop-migrate-gated "${shop[@]}" --wait
 check "deleting the MigrationJob releases shop-api" becomes '[null,null]' gate
-check "which then rolls out" becomes '["registry.example/shop-api:1.4.0"]' serving
+check "which then rolls out 2.0.0" becomes '["registry.example/shop-api:2.0.0"]' serving
+
+# A release whose migration runs while the test looks: it waits until the
+# test inserts into e2e_release.
+held_example() {  # the gated example, with the image whose last migration waits
+  sed 's|shop-migrations:1.4.0|shop-migrations:held|' "$source_dir/deploy/examples/migrationjob-with-rollout-gate.yaml"
+}
+held_example | quiet "$kubectl" apply "${shop[@]}" -f -
+check "the new MigrationJob holds shop-api before its Job runs" becomes \
+  '[true,["shop/shop-migrate-gated","spec.paused",null]]' gate
+held_pod_phase() {
+  "$kubectl" get pods "${shop[@]}" -l "job-name=$(job_of shop-migrate-gated 1)" -o jsonpath='{.items[0].status.phase}'
+}
+check "and its Job's pod runs the migration" becomes Running held_pod_phase
+quiet "$kubectl" set image deployment/shop-api "${shop[@]}" api=registry.example/shop-api:1.4.0
+check "while the migration runs, shop-api's new template is not rolled out" becomes \
+  '["registry.example/shop-api:2.0.0"]' serving
+check "its ReplicaSet is not scaled up" equals \
+  "$("$kubectl" get rs "${shop[@]}" -l app=shop-api -o json | jq '[.items[] | select(.spec.template.spec.containers[0].image | endswith("1.4.0")) | .spec.replicas] | add')" 0
+psql -d "$url" -c 'INSERT INTO e2e_release VALUES (true)'
+check "once migrated, the MigrationJob is Ready at the new revision" becomes \
+  '["Succeeded",true,"Ready=True","Stalled=False","f00d0b10cced"]' outcome shop-migrate-gated
+check "and shop-api's new template is rolled out" becomes '["registry.example/shop-api:1.4.0"]' serving
 
 # The operator pod replaced: no second Job for what is done.
 old_pod=$("$kubectl" get pods "${system[@]}" -l app.kubernetes.io/name=schemagate-operator -o jsonpath='{.items[0].metadata.name}')
 quiet "$kubectl" delete pod "$old_pod" "${system[@]}" --wait
 check "the replaced operator pod becomes ready" \
   quiet "$kubectl" rollout status deployment/schemagate-operator "${system[@]}" --timeout 180s
-quiet "$kubectl" patch mj shop-migrate "${shop[@]}" --type merge -p "{\"spec\":{\"target\":\"$revision\"}}"
+# The image of the release above: the database already has its head.
+quiet "$kubectl" patch mj shop-migrate "${shop[@]}" --type merge \
+  -p '{"spec":{"image":"registry.example/shop-migrations:held"}}'
 check "the new pod runs shop-migrate's new generation" becomes \
-  "[\"Succeeded\",true,\"Ready=True\",\"Stalled=False\",\"$revision\"]" outcome shop-migrate
-check "and made no second Job for a finished generation" equals "$(jobs_per_owner)" \
-  '{"shop-migrate":2,"shop-worker-migrate":1}'
+  '["Succeeded",true,"Ready=True","Stalled=False","f00d0b10cced"]' outcome shop-migrate
+check "and made no second Job for a finished generation (the deleted one's are collected)" becomes \
+  '{"shop-migrate":2,"shop-migrate-gated":1,"shop-worker-migrate":1}' jobs_per_owner
 
 # Two operator pods: the second as a copy of the Deployment whose listeners
 # move (pods share the host's network here, see tests/kube/cmd/node-agent).
@@ -260,11 +273,9 @@ quiet "$kubectl" delete deployment schemagate-operator "${system[@]}" --wait
 quiet "$kubectl" wait --for=delete "pod/$first_pod" "${system[@]}" --timeout 60s
 changed_holder() { [[ -n $(lease_holder) && $(lease_holder) != "$first_holder" ]] && echo changed; }
 check "when the leader's pod goes, the second takes the Lease" becomes changed changed_holder
-quiet "$kubectl" apply "${shop[@]}" -f "$source_dir/deploy/examples/migrationjob-with-rollout-gate.yaml"
-quiet "$kubectl" patch mj shop-migrate-gated "${shop[@]}" --type merge \
-  -p '{"spec":{"image":"registry.example/shop-migrations:held"}}'
+held_example | sed 's/name: shop-migrate-gated/name: shop-migrate-second/' | quiet "$kubectl" apply "${shop[@]}" -f -
 check "and reconciles: a new MigrationJob gets its Job and is Ready" becomes \
-  '["Succeeded",true,"Ready=True","Stalled=False","f00d0b10cced"]' outcome shop-migrate-gated
+  '["Succeeded",true,"Ready=True","Stalled=False","f00d0b10cced"]' outcome shop-migrate-second
 quiet "$kubectl" delete deployment schemagate-operator-second "${system[@]}" --wait
 
 # Every request of the operator's ServiceAccount, from the audit log, as
