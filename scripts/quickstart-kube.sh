@@ -26,26 +26,20 @@ scripts/kube.sh start "$kubedir"
 bash tests/kube/images.sh "$kubedir" "$build/runner/schemagate" "$build/operator/schemagate-operator" "$root"
 export KUBECONFIG=$kubedir/kubeconfig
 
-step() { printf '\n$ %s\n' "$*"; "$@"; }
-step kubectl apply -k deploy/ >/dev/null
-"$kubectl" apply -k deploy/
-step kubectl rollout status deployment/schemagate-operator -n schemagate-system
-"$kubectl" rollout status deployment/schemagate-operator -n schemagate-system --timeout 180s
+# step ARGS...: shows `kubectl ARGS` and runs it with the kubectl of .tools/
+step() { printf '\n$ kubectl %s\n' "$*"; "$kubectl" "$@"; }
+step apply -k deploy/
+step rollout status deployment/schemagate-operator -n schemagate-system --timeout 180s
 
 "$kubectl" create namespace shop >/dev/null
 # The example Secret names an example host; this one the local PostgreSQL.
 "$kubectl" create secret generic shop-db -n shop --from-literal "url=$database_url" >/dev/null
 "$kubectl" create deployment shop-api -n shop --image registry.example/shop-api:1.4.0 --replicas 2 >/dev/null
-printf '\n$ kubectl apply -n shop -f deploy/examples/migrationjob-with-rollout-gate.yaml\n'
-"$kubectl" apply -n shop -f deploy/examples/migrationjob-with-rollout-gate.yaml
-printf '\n$ kubectl wait -n shop --for=condition=Ready migrationjob/shop-migrate-gated\n'
-"$kubectl" wait -n shop --for=condition=Ready migrationjob/shop-migrate-gated --timeout 180s
-printf '\n$ kubectl rollout status -n shop deployment/shop-api\n'
-"$kubectl" rollout status -n shop deployment/shop-api --timeout 180s
-printf '\n$ kubectl get -n shop migrationjobs,jobs,deployments,pods\n'
-"$kubectl" get -n shop migrationjobs,jobs,deployments,pods
-printf '\n$ kubectl get events -n shop --field-selector involvedObject.kind=MigrationJob\n'
-"$kubectl" get events -n shop --field-selector involvedObject.kind=MigrationJob
+step apply -n shop -f deploy/examples/migrationjob-with-rollout-gate.yaml
+step wait -n shop --for=condition=Ready migrationjob/shop-migrate-gated --timeout 180s
+step rollout status -n shop deployment/shop-api --timeout 180s
+step get -n shop migrationjobs,jobs,deployments,pods
+step get events -n shop --field-selector involvedObject.kind=MigrationJob
 
 if $keep; then
   printf '\nThe cluster keeps running: export KUBECONFIG=%s\n' "$KUBECONFIG"
