@@ -3,10 +3,11 @@
 # API server's request log must be allowed by the RBAC rules, and every verb on
 # every resource the rules grant must have been used at least once.
 #
-# REQUEST_LOG is the JSON array of "METHOD /path?query" strings that the test
-# API server's GET /_test/requests returns; it must hold only the operator's
-# requests. RBAC_JSON holds the Roles, ClusterRoles and their bindings as JSON
-# objects: one after another, in an array, or in a kubectl List; other kinds
+# REQUEST_LOG is a JSON array of "METHOD /path?query" strings, the operator's
+# requests and nothing else (the end-to-end test makes it from the API server's
+# audit log, by the operator's ServiceAccount). RBAC_JSON holds the Roles,
+# ClusterRoles and their bindings as JSON objects: one after another, in an
+# array, or in a kubectl List; other kinds
 # are skipped, so a whole rendering can be passed. A Role and a RoleBinding
 # grant in their namespace only; a ClusterRoleBinding grants everywhere.
 # Discovery (/api, /apis/G/V, /version, ...) is not checked: Kubernetes lets
