@@ -81,9 +81,10 @@ build() {
   build_into "$control_plane" "$(version_stamp)" ./cmd/etcd k8s.io/kubernetes/cmd/kube-apiserver \
     k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler
   build_into "$programs" "" ./cmd/node-agent ./cmd/fault-proxy
-  # Older builds of either kind are of no further use.
-  find "$source_dir/.tools" -maxdepth 1 \( -name "kube-v*" -o -name "kube-test-programs-*" \) \
-    ! -path "$control_plane" ! -path "$programs" -exec rm -rf {} +
+  # Control planes of other releases are of no further use (a few hundred
+  # MB each). Older test programs are kept: a cluster started before their
+  # sources changed still runs them.
+  find "$source_dir/.tools" -maxdepth 1 -name "kube-v*" ! -path "$control_plane" -exec rm -rf {} +
 }
 
 # wait_for WHAT SECONDS COMMAND...: polls COMMAND until it succeeds.
@@ -139,7 +140,22 @@ healthy() {  # healthy URL: the component's health endpoint answers ok
   [[ $(curl -sk --max-time 2 --cacert "$pki/ca.crt" --cert "$pki/admin.crt" --key "$pki/admin.key" "$1") == ok ]]
 }
 
+# A start that fails stops what it started, after showing the end of each
+# component's log (the directory goes with the stop).
+stop_after_failure() {
+  local log
+  trap - ERR
+  for log in "$dir"/logs/*.log; do
+    [[ -f $log ]] || continue
+    echo "--- $(basename "$log"), last lines:" >&2
+    tail -n 15 "$log" >&2
+  done
+  stop
+}
+
 start() {
+  set -E
+  trap stop_after_failure ERR
   build
   bin=$(control_plane_dir)
   programs=$(test_programs_dir)
@@ -168,7 +184,7 @@ start() {
     --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
     --listen-peer-urls "http://127.0.0.1:$peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \
     --initial-cluster "local=http://127.0.0.1:$peer_port" --listen-metrics-urls "" --log-level warn
-  wait_for etcd 30 curl -sf "http://127.0.0.1:$etcd_port/health"
+  wait_for etcd 60 curl -sf "http://127.0.0.1:$etcd_port/health"
 
   # The audit log records what every workload's service account asked, so
   # tests can hold an operator's requests against its RBAC rules; the
@@ -196,9 +212,8 @@ POLICY
     --service-account-signing-key-file "$pki/service-account.key" \
     --service-cluster-ip-range 10.0.0.0/24 --allow-privileged \
     --enable-admission-plugins NodeRestriction \
-    --etcd-compaction-interval "${KUBE_ETCD_COMPACTION_INTERVAL:-5m}" \
     --endpoint-reconciler-type none --v 1
-  wait_for kube-apiserver 120 healthy "https://127.0.0.1:$api_port/readyz"
+  wait_for kube-apiserver 300 healthy "https://127.0.0.1:$api_port/readyz"
 
   start_process kube-controller-manager "$bin/kube-controller-manager" \
     --kubeconfig "$dir/controller-manager.kubeconfig" \
@@ -227,10 +242,11 @@ KUBE_AUDIT_LOG=$dir/audit.log
 ENV
   # Ready when the node is, and the default namespace has its service account
   # and root CA (the controllers that pods need are running).
-  wait_for "the node agent" 60 "$source_dir/.tools/bin/kubectl" --kubeconfig "$dir/kubeconfig" \
+  wait_for "the node agent" 180 "$source_dir/.tools/bin/kubectl" --kubeconfig "$dir/kubeconfig" \
     wait --for=condition=Ready node/schemagate-node --timeout 2s
-  wait_for "kube-controller-manager" 60 "$source_dir/.tools/bin/kubectl" --kubeconfig "$dir/kubeconfig" \
+  wait_for "kube-controller-manager" 180 "$source_dir/.tools/bin/kubectl" --kubeconfig "$dir/kubeconfig" \
     get serviceaccount/default configmap/kube-root-ca.crt --namespace default
+  trap - ERR
 }
 
 stop() {

@@ -52,8 +52,8 @@ TEST_CASE("a CREATE INDEX CONCURRENTLY that hit lock_timeout is rebuilt, not a 4
   REQUIRE(wait_until(db, invalid_index_exists("busy_id")));
   // The build timed out and the retry is dropping its leftover (it waits
   // for the writer too).
-  REQUIRE(wait_until(db, "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE query LIKE "
-                         "'DROP INDEX CONCURRENTLY IF EXISTS%')"));
+  REQUIRE(wait_until(db, "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
+                         "AND query LIKE 'DROP INDEX CONCURRENTLY IF EXISTS%')"));
   writing.commit();
   auto result = runner->wait();
   expect_exit(result, 0);
@@ -81,8 +81,8 @@ TEST_CASE("a runner killed during CREATE INDEX CONCURRENTLY: the next run report
   runner->kill_hard();
   runner->wait();
   writing.commit();
-  REQUIRE(wait_until(db, "SELECT count(*) = 0 FROM pg_stat_activity WHERE query LIKE "
-                         "'CREATE INDEX CONCURRENTLY%' AND pid <> pg_backend_pid()"));
+  REQUIRE(wait_until(db, "SELECT count(*) = 0 FROM pg_stat_activity WHERE datname = current_database() "
+                         "AND query LIKE 'CREATE INDEX CONCURRENTLY%' AND pid <> pg_backend_pid()"));
   CHECK_THAT(db.scalar("SELECT error FROM schemagate_history WHERE blocking"),
              Catch::Contains("interrupted: started at"));
 
@@ -128,8 +128,8 @@ TEST_CASE("a non-repeatable revision killed midway is reported with its progress
                           "CREATE TABLE step_three (id int);\n",
                           "", kNoTransaction);
   auto runner = start_schemagate(project, db.url(), {"upgrade"});
-  REQUIRE(wait_until(db, "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE query = "
-                         "'SELECT pg_sleep(60)')"));
+  REQUIRE(wait_until(db, "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
+                         "AND query = 'SELECT pg_sleep(60)')"));
   runner->kill_hard();
   runner->wait();
   auto blocked = run_cli(project, db.url(), {"upgrade"});

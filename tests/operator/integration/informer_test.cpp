@@ -8,7 +8,7 @@
 
 #include "kube/update_with_retry.h"
 #include "migration/resources.h"
-#include "operator/integration/api_server_fixture.h"
+#include "operator/integration/control_plane_fixture.h"
 #include "watch/informer.h"
 
 using namespace std::chrono_literals;
@@ -19,7 +19,7 @@ using schemagate::kube::ApiStatus;
 using schemagate::kube::Json;
 using schemagate::kube::ObjectList;
 using schemagate::kube::WatchEvent;
-using schemagate::testing::ApiServerFixture;
+using schemagate::testing::ControlPlaneFixture;
 using schemagate::testing::eventually;
 using schemagate::testing::migration_job;
 using schemagate::watch::ClientListWatcher;
@@ -29,27 +29,29 @@ using schemagate::watch::InformerOptions;
 
 namespace {
 
-// The real list/watch, with a gate the test can close so that the next watch
-// waits: the test then changes the world and compacts the history before the
-// informer can resume, which forces the 410 path deterministically.
+// The real list/watch, with a gate the test can close so that the next list
+// waits: the test expires the informer's watch (410, as after an etcd
+// compaction) and changes the world before the informer can list again, so
+// only that list can tell it what happened in the gap.
 class GatedListWatcher final : public schemagate::watch::ListWatcher {
  public:
   explicit GatedListWatcher(schemagate::watch::ListWatcher& inner) : inner_(inner) {}
 
-  ApiResult<ObjectList> list() override { return inner_.list(); }
-  ApiStatus watch(const std::string& version,
-                  const std::function<bool(const WatchEvent&)>& on_event,
-                  StopSignal& stop) override {
-    // Stopping must release a watch held at the gate.
-    StopSignal::CallbackId wake_on_stop = stop.on_stop([this] { wake(); });
+  ApiResult<ObjectList> list() override {
     {
       std::unique_lock<std::mutex> lock(mutex_);
       waiting_ = closed_;
       changed_.notify_all();
-      changed_.wait(lock, [&] { return !closed_ || stop.stop_requested(); });
+      // Bounded, so that a test failing while the gate is closed can still
+      // stop its informer (list() has no stop signal).
+      changed_.wait_for(lock, 120s, [&] { return !closed_; });
       waiting_ = false;
     }
-    stop.remove(wake_on_stop);
+    return inner_.list();
+  }
+  ApiStatus watch(const std::string& version,
+                  const std::function<bool(const WatchEvent&)>& on_event,
+                  StopSignal& stop) override {
     return inner_.watch(version, on_event, stop);
   }
   std::string describe() const override { return inner_.describe(); }
@@ -63,14 +65,10 @@ class GatedListWatcher final : public schemagate::watch::ListWatcher {
     closed_ = false;
     changed_.notify_all();
   }
-  /// Waits until a watch call is held at the closed gate.
+  /// Waits until a list call is held at the closed gate.
   bool wait_until_held() {
     std::unique_lock<std::mutex> lock(mutex_);
-    return changed_.wait_for(lock, 10s, [&] { return waiting_; });
-  }
-  void wake() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    changed_.notify_all();
+    return changed_.wait_for(lock, 60s, [&] { return waiting_; });
   }
 
  private:
@@ -138,9 +136,10 @@ struct RunningInformer {
   std::thread thread;
 };
 
-// The server's final state: key -> resourceVersion.
-std::map<std::string, std::string> server_state(schemagate::kube::Client& client) {
-  auto list = client.list_all(kMigrationJobs, "");
+// The server's final state in the test's namespace: key -> resourceVersion.
+std::map<std::string, std::string> server_state(schemagate::kube::Client& client,
+                                                const std::string& ns) {
+  auto list = client.list_all(kMigrationJobs, ns);
   REQUIRE(list.ok());
   std::map<std::string, std::string> state;
   for (const auto& item : list->items) {
@@ -200,71 +199,74 @@ Json with_image(Json job, const std::string& image) {
 
 }  // namespace
 
-TEST_CASE("api server: the informer survives forced watch closes and a compaction (410)",
+TEST_CASE("control plane: the informer survives forced watch closes and an expired watch (410)",
           "[integration][informer]") {
-  ApiServerFixture fixture;
+  ControlPlaneFixture fixture;
   auto& client = *fixture.client;
+  const std::string& ns = fixture.ns;
   for (const char* name : {"a", "b", "c"}) {
-    REQUIRE(client.create(kMigrationJobs, "default", migration_job("default", name)).ok());
+    REQUIRE(client.create(kMigrationJobs, ns, migration_job(ns, name)).ok());
   }
-  ClientListWatcher real(client, kMigrationJobs, "", "", 2);
+  // Pages of 2: the lists page through continue tokens.
+  ClientListWatcher real(client, kMigrationJobs, ns, "", 2);
   GatedListWatcher gated(real);
   RestartCounter restarts;
   RunningInformer running(gated, restarts);
   REQUIRE(eventually([&] { return running.informer.has_synced(); }));
-  REQUIRE(eventually([&] { return cache_state(running.informer) == server_state(client); }));
+  REQUIRE(eventually([&] { return cache_state(running.informer) == server_state(client, ns); }));
 
   // A forced close: the informer resumes from its resourceVersion.
-  REQUIRE(eventually([&] { return fixture.server->open_watch_count() == 1; }));
-  fixture.server->close_all_watches();
-  auto a = client.get(kMigrationJobs, "default", "a");
+  REQUIRE(eventually([&] { return fixture.open_watch_count() == 1; }));
+  REQUIRE(fixture.close_all_watches() == 1);
+  auto a = client.get(kMigrationJobs, ns, "a");
   REQUIRE(a.ok());
   REQUIRE(client.update(kMigrationJobs, with_image(*a, "img:2")).ok());
-  REQUIRE(eventually([&] { return cache_state(running.informer) == server_state(client); }));
+  REQUIRE(eventually([&] { return cache_state(running.informer) == server_state(client, ns); }));
   // A closed stream ends cleanly or breaks, depending on timing.
   CHECK(eventually([&] { return restarts.count("closed") + restarts.count("error") >= 1; }));
+  CHECK(restarts.count("gone") == 0);
 
-
-  // A gap with compaction: b deleted, d created, c changed while the
-  // informer cannot watch; its old resourceVersion is then gone.
+  // A gap ended by 410 Expired: b deleted, d created, c changed while the
+  // informer cannot list; it learns of them only by listing again.
   gated.close();
-  fixture.server->close_all_watches();
+  REQUIRE(eventually([&] { return fixture.open_watch_count() == 1; }));
+  REQUIRE(fixture.expire_watches() == 1);
   REQUIRE(gated.wait_until_held());
-  REQUIRE(client.remove(kMigrationJobs, "default", "b").ok());
-  REQUIRE(client.create(kMigrationJobs, "default", migration_job("default", "d")).ok());
-  auto c = client.get(kMigrationJobs, "default", "c");
+  REQUIRE(client.remove(kMigrationJobs, ns, "b").ok());
+  REQUIRE(client.create(kMigrationJobs, ns, migration_job(ns, "d")).ok());
+  auto c = client.get(kMigrationJobs, ns, "c");
   REQUIRE(c.ok());
   REQUIRE(client.update(kMigrationJobs, with_image(*c, "img:3")).ok());
-  fixture.server->compact();
   gated.open();
 
-  REQUIRE(eventually([&] { return cache_state(running.informer) == server_state(client); }));
-  CHECK(restarts.count("gone") >= 1);
-  check_no_final_state_lost_or_duplicated(running.recorder, server_state(client), {"default/b"});
+  REQUIRE(eventually([&] { return cache_state(running.informer) == server_state(client, ns); }));
+  CHECK(restarts.count("gone") == 1);
+  check_no_final_state_lost_or_duplicated(running.recorder, server_state(client, ns), {ns + "/b"});
 }
 
-TEST_CASE("api server: the informer rides out bursts of 500 and 429",
+TEST_CASE("control plane: the informer rides out bursts of 500 and 429",
           "[integration][informer]") {
-  ApiServerFixture fixture;
+  ControlPlaneFixture fixture;
   auto& client = *fixture.client;
-  REQUIRE(client.create(kMigrationJobs, "default", migration_job("default", "a")).ok());
-  ClientListWatcher real(client, kMigrationJobs, "default");
+  const std::string& ns = fixture.ns;
+  REQUIRE(client.create(kMigrationJobs, ns, migration_job(ns, "a")).ok());
+  ClientListWatcher real(client, kMigrationJobs, ns);
   RestartCounter restarts;
   RunningInformer running(real, restarts);
-  REQUIRE(eventually([&] { return cache_state(running.informer) == server_state(client); }));
+  REQUIRE(eventually([&] { return cache_state(running.informer) == server_state(client, ns); }));
 
   for (int round = 0; round < 2; ++round) {
-    REQUIRE(eventually([&] { return fixture.server->open_watch_count() == 1; }));
+    REQUIRE(eventually([&] { return fixture.open_watch_count() == 1; }));
     // The failures hit the reopened watch (and possibly a relist); our own
     // writes below retry through them too.
-    fixture.server->fail_next(4, round == 0 ? 500 : 429, 1);
-    fixture.server->close_all_watches();
+    fixture.fail_next(4, round == 0 ? 500 : 429, 1);
+    fixture.close_all_watches();
     REQUIRE(write_through_faults([&] {
-      return client.create(kMigrationJobs, "default",
-                           migration_job("default", "burst-" + std::to_string(round)));
+      return client.create(kMigrationJobs, ns,
+                           migration_job(ns, "burst-" + std::to_string(round)));
     }));
     REQUIRE(write_through_faults([&] {
-      return schemagate::kube::update_with_retry(client, kMigrationJobs, "default", "a",
+      return schemagate::kube::update_with_retry(client, kMigrationJobs, ns, "a",
                                                  [&](Json& job) {
                                                    job = with_image(job, "img:" +
                                                                              std::to_string(round));
@@ -272,9 +274,12 @@ TEST_CASE("api server: the informer rides out bursts of 500 and 429",
                                                  });
     }));
   }
-  REQUIRE(client.remove(kMigrationJobs, "default", "burst-0").ok());
-  REQUIRE(eventually([&] { return cache_state(running.informer) == server_state(client); }));
+  REQUIRE(client.remove(kMigrationJobs, ns, "burst-0").ok());
+  REQUIRE(eventually([&] { return cache_state(running.informer) == server_state(client, ns); }));
   CHECK(restarts.count("error") + restarts.count("closed") >= 2);
-  check_no_final_state_lost_or_duplicated(running.recorder, server_state(client),
-                                          {"default/burst-0"});
+  check_no_final_state_lost_or_duplicated(running.recorder, server_state(client, ns),
+                                          {ns + "/burst-0"});
+  // Every injected failure was met: the writes above succeed only once the
+  // proxy has no failure left to give.
+  CHECK(fixture.injected_count() == 8);
 }

@@ -8,67 +8,91 @@
 #include "kube/update_with_retry.h"
 #include "migration/job_builder.h"
 #include "migration/resources.h"
-#include "operator/integration/api_server_fixture.h"
+#include "operator/integration/control_plane_fixture.h"
 #include "support/process.h"
+#include "support/test_database.h"
 
 using namespace std::chrono_literals;
 using namespace schemagate;
 using namespace schemagate::migration;
 using kube::Json;
 using testing::eventually;
+using testing::holds_for;
 
 namespace {
 
-constexpr const char* kNs = "default";
-constexpr const char* kSucceeded = R"({"outcome":"succeeded","revisions":["a84e1c9b3d72"]})";
+// The images of tests/kube/images.sh: the runner with the example library's
+// migrations, plus one more that waits for the test (held) or fails.
+constexpr const char* kRunner = "registry.example/shop-migrations:1.4.0";
+constexpr const char* kHeld = "registry.example/shop-migrations:held";
+constexpr const char* kFailing = "registry.example/shop-migrations:failing";
+constexpr const char* kRunnerHead = "a84e1c9b3d72";
+constexpr const char* kHeldHead = "f00d0b10cced";
+// A Job really runs here: the Job controller makes its pod, the scheduler
+// places it and the node agent runs the runner against PostgreSQL.
+constexpr auto kJobDeadline = 180s;
 
-// The operator binary against the fixture's server, and the parts of a
-// cluster it meets: the database Secret, the app's Deployment, and the
-// kubelet and Job controller, played by the test through the API.
-class Cluster : public testing::ApiServerFixture {
+// The operator binary against the real control plane, through the fixture's
+// fault proxy, and what it meets there: a database of its own for the test
+// case, the Secret with its URL and the app's Deployment.
+class Cluster : public testing::ControlPlaneFixture {
  public:
   Cluster() {
-    create(kSecrets, R"({"apiVersion": "v1", "kind": "Secret",
-        "metadata": {"name": "db", "namespace": "default"},
-        "data": {"url": "cG9zdGdyZXNxbDovL3g="}})");
-    create(kDeployments, R"({"apiVersion": "apps/v1", "kind": "Deployment",
-        "metadata": {"name": "shop-api", "namespace": "default"},
+    // The held migration loops until a row appears here.
+    database.scalar("CREATE TABLE public.e2e_release (released boolean)");
+    Json secret = Json::parse(R"({"apiVersion": "v1", "kind": "Secret",
+        "metadata": {"name": "db"}, "stringData": {}})");
+    secret["stringData"]["url"] = Json::string(database.url());
+    create(kSecrets, secret);
+    create(kDeployments, Json::parse(R"({"apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "shop-api"},
         "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "shop"}},
                  "template": {"metadata": {"labels": {"app": "shop"}},
-                              "spec": {"containers": [{"name": "api", "image": "shop:1"}]}}}})");
+                              "spec": {"terminationGracePeriodSeconds": 2,
+                                       "containers": [{"name": "api",
+                                                       "image": "registry.example/shop-api:1.4.0"}]}}}})"));
   }
 
   std::unique_ptr<testing::Process> start_operator() {
     return std::make_unique<testing::Process>(std::vector<std::string>{
-        SCHEMAGATE_OPERATOR_BINARY, "--kubeconfig", server->kubeconfig().string(),
+        SCHEMAGATE_OPERATOR_BINARY, "--kubeconfig", kubeconfig.string(), "--namespace", ns,
         "--metrics-bind-address", "0", "--health-probe-bind-address", "0"});
   }
 
-  Json create(const kube::ResourceRef& ref, const std::string& text) {
-    auto created = client->create(ref, kNs, Json::parse(text));
+  Json create(const kube::ResourceRef& ref, Json object) {
+    object["metadata"]["namespace"] = Json::string(ns);
+    auto created = direct->create(ref, ns, object);
     INFO((created ? std::string() : created.error().message()));
     REQUIRE(created.ok());
     return *created;
   }
 
   /// A MigrationJob named `name` using Secret db, gated on shop-api when `gated`.
-  void create_migration_job(const std::string& name, bool gated) {
-    Json object = testing::migration_job(kNs, name);
+  void create_migration_job(const std::string& name, bool gated, const std::string& image) {
+    Json object = testing::migration_job(ns, name, image);
     if (gated) object["spec"]["rollout"] = Json::parse(R"({"targetRef": {"kind": "Deployment", "name": "shop-api"}})");
-    REQUIRE(client->create(kMigrationJobs, kNs, object).ok());
+    if (image == kFailing) object["spec"]["backoffLimit"] = Json::number(int64_t{0});
+    create(kMigrationJobs, object);
   }
 
   /// Creates the MigrationJob and waits until its Job exists (and, when
   /// gated, shop-api is held); returns the Job's name.
-  std::string created_with_job(const std::string& name, bool gated) {
-    create_migration_job(name, gated);
+  std::string created_with_job(const std::string& name, bool gated, const std::string& image) {
+    create_migration_job(name, gated, image);
     const std::string job = current_job(name);
     REQUIRE(eventually([&] { return job_names().size() == 1 && (!gated || paused()); }));
     return job;
   }
 
+  /// Lets the held migration finish.
+  void release() { database.scalar("INSERT INTO public.e2e_release VALUES (true)"); }
+  /// The revisions the runner recorded in the database.
+  std::string revisions() {
+    return database.scalar("SELECT string_agg(version_num, ' ' ORDER BY version_num) FROM schemagate_version");
+  }
+
   Json get(const kube::ResourceRef& ref, const std::string& name) {
-    auto found = client->get(ref, kNs, name);
+    auto found = direct->get(ref, ns, name);
     return found ? *found : Json::null();
   }
   std::string status(const std::string& name, const char* field) {
@@ -85,11 +109,21 @@ class Cluster : public testing::ApiServerFixture {
   }
   std::vector<std::string> job_names() {
     std::vector<std::string> names;
-    auto listed = client->list(kJobs, kNs);
+    auto listed = direct->list(kJobs, ns);
     if (listed) {
       for (const Json& job : listed->items) names.push_back(kube::name_of(job));
     }
     return names;
+  }
+  /// The node agent runs a pod of `job`.
+  bool job_pod_running(const std::string& job) {
+    kube::ListOptions options;
+    options.label_selector = "job-name=" + job;
+    auto listed = direct->list(kPods, ns, options);
+    if (!listed) return false;
+    return std::any_of(listed->items.begin(), listed->items.end(), [](const Json& pod) {
+      return kube::string_at(pod, {"status", "phase"}) == "Running";
+    });
   }
   std::string current_job(const std::string& name) {
     Json object = get(kMigrationJobs, name);
@@ -101,11 +135,14 @@ class Cluster : public testing::ApiServerFixture {
     return kube::find_path(get(kDeployments, "shop-api"),
                            {"metadata", "annotations", kGateAnnotation}) != nullptr;
   }
+  /// The operator's Events: those about MigrationJobs (the cluster's
+  /// controllers record their own about Jobs, pods and ReplicaSets).
   std::vector<std::string> events() {
     std::vector<std::string> reasons;
-    auto listed = client->list(kEvents, kNs);
+    auto listed = direct->list(kEvents, ns);
     if (listed) {
       for (const Json& event : listed->items) {
+        if (kube::string_at(event, {"involvedObject", "kind"}) != "MigrationJob") continue;
         reasons.push_back(kube::string_at(event, {"type"}) + "/" +
                           kube::string_at(event, {"reason"}));
       }
@@ -118,38 +155,7 @@ class Cluster : public testing::ApiServerFixture {
     return std::count(reasons.begin(), reasons.end(), type_and_reason);
   }
 
-  void job_runs(const std::string& job) {
-    REQUIRE(server->set_job_status(kNs, job, Json::parse(
-        R"({"startTime": "2026-11-22T05:00:00Z", "active": 1})")).ok());
-  }
-  /// The pod of `job` ends with `message` as its termination message, and
-  /// the Job controller marks the Job Complete or Failed.
-  void job_ends(const std::string& job, bool success, const std::string& message) {
-    Json pod = Json::parse(R"({"apiVersion": "v1", "kind": "Pod",
-        "metadata": {"namespace": "default"},
-        "spec": {"containers": [{"name": "migrate", "image": "m:1"}]}})");
-    pod["metadata"]["name"] = Json::string(job + "-pod");
-    pod["metadata"]["labels"]["job-name"] = Json::string(job);
-    REQUIRE(client->create(kPods, kNs, pod).ok());
-    Json terminated = Json::object();
-    terminated["exitCode"] = Json::number(success ? 0 : 1);
-    terminated["finishedAt"] = Json::string("2026-11-22T05:01:00Z");
-    terminated["message"] = Json::string(message);
-    Json container = Json::object();
-    container["name"] = Json::string("migrate");
-    container["state"]["terminated"] = terminated;
-    Json patch = Json::object();
-    patch["status"]["containerStatuses"] = Json::array({container});
-    REQUIRE(client->merge_patch_status(kPods, kNs, job + "-pod", patch).ok());
-    const char* status =
-        success ? R"({"startTime": "2026-11-22T05:00:00Z", "completionTime": "2026-11-22T05:01:00Z",
-                     "succeeded": 1, "conditions": [{"type": "Complete", "status": "True"}]})"
-                : R"({"startTime": "2026-11-22T05:00:00Z", "failed": 3,
-                     "conditions": [{"type": "Failed", "status": "True",
-                                     "reason": "BackoffLimitExceeded",
-                                     "message": "Job has reached the specified backoff limit"}]})";
-    REQUIRE(server->set_job_status(kNs, job, Json::parse(status)).ok());
-  }
+  testing::TestDatabase database;
 };
 
 }  // namespace
@@ -158,7 +164,7 @@ TEST_CASE("migration controller: a gated MigrationJob runs its Job and releases 
           "[integration][migration]") {
   Cluster cluster;
   auto running = cluster.start_operator();
-  cluster.create_migration_job("shop", true);
+  cluster.create_migration_job("shop", true, kHeld);
   const std::string job = cluster.current_job("shop");
   REQUIRE(eventually([&] { return cluster.job_names() == std::vector<std::string>{job}; }));
   REQUIRE(eventually([&] { return cluster.paused() && cluster.gate_annotation(); }));
@@ -168,17 +174,19 @@ TEST_CASE("migration controller: a gated MigrationJob runs its Job and releases 
   auto finalizers = cluster.get(kMigrationJobs, "shop").at("metadata").at("finalizers");
   CHECK(finalizers.serialize() == R"(["schemagate.io/rollout-gate"])");
 
-  cluster.job_runs(job);
+  // The runner's pod runs the held migration: Running, and still held.
+  REQUIRE(eventually([&] { return cluster.job_pod_running(job); }, kJobDeadline));
   REQUIRE(eventually([&] { return cluster.status("shop", "phase") == "Running"; }));
-  cluster.job_ends(job, true, kSucceeded);
-  REQUIRE(eventually([&] { return cluster.status("shop", "phase") == "Succeeded"; }));
+  CHECK(cluster.paused());
+  cluster.release();
+  REQUIRE(eventually([&] { return cluster.status("shop", "phase") == "Succeeded"; }, kJobDeadline));
   CHECK(cluster.condition("shop", "Ready") == "True");
   CHECK(cluster.condition("shop", "Stalled") == "False");
-  CHECK(cluster.status("shop", "appliedRevision") == "a84e1c9b3d72");
-  CHECK(cluster.status("shop", "completionTime") == "2026-11-22T05:01:00Z");
+  CHECK(cluster.status("shop", "appliedRevision") == kHeldHead);
+  CHECK(cluster.revisions() == kHeldHead);
+  CHECK(cluster.status("shop", "completionTime") ==
+        kube::string_at(cluster.get(kJobs, job), {"status", "completionTime"}));
   REQUIRE(eventually([&] { return !cluster.paused() && !cluster.gate_annotation(); }));
-  // The Deployment never had spec.paused: it is removed, not set to false.
-  CHECK(kube::find_path(cluster.get(kDeployments, "shop-api"), {"spec", "paused"}) == nullptr);
   REQUIRE(eventually([&] {
     return cluster.events() == std::vector<std::string>{"Normal/RolloutHeld", "Normal/RolloutReleased",
                                                         "Normal/Started", "Normal/Succeeded"};
@@ -190,28 +198,27 @@ TEST_CASE("migration controller: a failed Job stalls and keeps the Deployment he
           "[integration][migration]") {
   Cluster cluster;
   auto running = cluster.start_operator();
-  const std::string job = cluster.created_with_job("shop", true);
-  cluster.job_ends(job, false,
-                   R"({"outcome":"failed","exitCode":1,"kind":"migration-failed","error":"versions/b2.sql:7: syntax error"})");
-  REQUIRE(eventually([&] { return cluster.status("shop", "phase") == "Failed"; }));
+  const std::string job = cluster.created_with_job("shop", true, kFailing);
+  REQUIRE(eventually([&] { return cluster.status("shop", "phase") == "Failed"; }, kJobDeadline));
   CHECK(cluster.condition("shop", "Stalled") == "True");
   CHECK(cluster.condition("shop", "Ready") == "False");
+  // The runner's own report, through its termination message.
   CHECK_THAT(cluster.status("shop", "message"),
-             Catch::Contains("versions/b2.sql:7: syntax error") && Catch::Contains("stays held"));
+             Catch::Contains("division by zero") && Catch::Contains("stays held"));
+  CHECK(cluster.revisions() == kRunnerHead);
   REQUIRE(eventually([&] { return cluster.count_events("Warning/Failed") == 1; }));
-  std::this_thread::sleep_for(300ms);
-  CHECK(cluster.paused());
-  CHECK(cluster.job_names().size() == 1);
+  CHECK(holds_for([&] { return cluster.paused() && cluster.job_names().size() == 1; }, 3s));
 }
 
 TEST_CASE("migration controller: a new generation waits for the running Job, then gets its own",
           "[integration][migration]") {
   Cluster cluster;
   auto running = cluster.start_operator();
-  const std::string first = cluster.created_with_job("shop", false);
-  cluster.job_runs(first);
-  REQUIRE(kube::update_with_retry(*cluster.client, kMigrationJobs, kNs, "shop", [](Json& object) {
-            object["spec"]["target"] = Json::string("a84e1c9b3d72");
+  const std::string first = cluster.created_with_job("shop", false, kHeld);
+  REQUIRE(eventually([&] { return cluster.job_pod_running(first); }, kJobDeadline));
+  REQUIRE(eventually([&] { return cluster.status("shop", "phase") == "Running"; }));
+  REQUIRE(kube::update_with_retry(*cluster.direct, kMigrationJobs, cluster.ns, "shop", [](Json& object) {
+            object["spec"]["target"] = Json::string(kHeldHead);
             return true;
           }).ok());
   REQUIRE(eventually([&] {
@@ -219,86 +226,101 @@ TEST_CASE("migration controller: a new generation waits for the running Job, the
   }));
   CHECK(cluster.condition("shop", "Reconciling") == "True");
   CHECK_THAT(cluster.status("shop", "message"), Catch::Contains("waiting for Job " + first));
-  std::this_thread::sleep_for(300ms);
-  CHECK(cluster.job_names() == std::vector<std::string>{first});
+  // The held migration keeps the first Job running: no second Job meanwhile.
+  CHECK(holds_for([&] {
+    return cluster.job_pod_running(first) && cluster.job_names() == std::vector<std::string>{first};
+  }, 3s));
 
-  cluster.job_ends(first, true, kSucceeded);
+  cluster.release();
   const std::string second = cluster.current_job("shop");
-  REQUIRE(eventually([&] { return cluster.job_names().size() == 2; }));
+  REQUIRE(eventually([&] { return cluster.job_names().size() == 2; }, kJobDeadline));
   auto args = cluster.get(kJobs, second)["spec"]["template"]["spec"]["containers"][0]["args"];
-  CHECK_THAT(args.serialize(), Catch::Contains(R"("upgrade","a84e1c9b3d72")"));
-  cluster.job_ends(second, true, kSucceeded);
-  REQUIRE(eventually([&] { return cluster.status("shop", "phase") == "Succeeded"; }));
-  CHECK(cluster.status("shop", "jobName") == second);
+  CHECK_THAT(args.serialize(), Catch::Contains(std::string(R"("upgrade",")") + kHeldHead + "\""));
+  REQUIRE(eventually([&] {
+    return cluster.status("shop", "phase") == "Succeeded" && cluster.status("shop", "jobName") == second;
+  }, kJobDeadline));
+  CHECK(cluster.status("shop", "appliedRevision") == kHeldHead);
 }
 
 TEST_CASE("migration controller: an operator killed mid-run restarts without a second Job",
           "[integration][migration]") {
   Cluster cluster;
   auto first = cluster.start_operator();
-  const std::string job = cluster.created_with_job("shop", true);
+  const std::string job = cluster.created_with_job("shop", true, kHeld);
   first->kill_hard();
   first->wait();
 
-  cluster.job_runs(job);
+  // The Job runs on without the operator.
+  REQUIRE(eventually([&] { return cluster.job_pod_running(job); }, kJobDeadline));
   auto second = cluster.start_operator();
   REQUIRE(eventually([&] { return cluster.status("shop", "phase") == "Running"; }));
   first = cluster.start_operator();  // and a third, racing the second
-  cluster.job_ends(job, true, kSucceeded);
-  REQUIRE(eventually([&] { return cluster.status("shop", "phase") == "Succeeded"; }));
+  cluster.release();
+  REQUIRE(eventually([&] { return cluster.status("shop", "phase") == "Succeeded"; }, kJobDeadline));
   REQUIRE(eventually([&] { return !cluster.paused(); }));
   CHECK(cluster.job_names() == std::vector<std::string>{job});
   CHECK(cluster.count_events("Normal/Started") == 1);
   CHECK(cluster.count_events("Normal/Succeeded") == 1);
 }
 
-TEST_CASE("migration controller: converges through closed watches, 410s, 409s and 500s",
+TEST_CASE("migration controller: converges through closed and expired watches, 409s and 500s",
           "[integration][migration]") {
   Cluster cluster;
   auto running = cluster.start_operator();
-  std::atomic<bool> stop{false};
-  // Another writer keeps changing the object, so status writes meet 409s.
-  std::thread writer([&] {
-    for (int i = 0; !stop; ++i) {
-      (void)kube::update_with_retry(*cluster.client, kMigrationJobs, kNs, "shop", [i](Json& object) {
+  // Another writer keeps changing the object, so status writes meet 409s;
+  // it stops however the test ends.
+  struct Writer {
+    std::atomic<bool> stop{false};
+    std::thread thread;
+    ~Writer() {
+      stop = true;
+      thread.join();
+    }
+  } writer;
+  writer.thread = std::thread([&] {
+    for (int i = 0; !writer.stop; ++i) {
+      (void)kube::update_with_retry(*cluster.client, kMigrationJobs, cluster.ns, "shop", [i](Json& object) {
         object["metadata"]["annotations"]["touched"] = Json::string(std::to_string(i));
         return true;
       });
-      std::this_thread::sleep_for(5ms);
+      std::this_thread::sleep_for(20ms);
     }
   });
-  cluster.create_migration_job("shop", true);
+  cluster.create_migration_job("shop", true, kHeld);
   const std::string job = cluster.current_job("shop");
-  for (int round = 0; round < 5; ++round) {
-    cluster.server->close_all_watches();
-    cluster.server->compact();
-    cluster.server->fail_next(3, 500);
-    std::this_thread::sleep_for(100ms);
-  }
-  REQUIRE(eventually([&] { return cluster.job_names().size() == 1 && cluster.paused(); }));
-  cluster.job_ends(job, true, kSucceeded);
-  for (int round = 0; round < 3; ++round) {
-    cluster.server->close_all_watches();
-    cluster.server->compact();
-    std::this_thread::sleep_for(100ms);
-  }
-  bool converged = eventually([&] {
+  // Each round waits for the operator to be watching again, so every fault
+  // meets watches it reopened.
+  auto fault_rounds = [&](int rounds, bool with_500s) {
+    for (int round = 0; round < rounds; ++round) {
+      REQUIRE(eventually([&] { return cluster.open_watch_count() > 0; }));
+      if (round % 2) {
+        cluster.close_all_watches();
+      } else {
+        cluster.expire_watches();
+      }
+      if (with_500s) cluster.fail_next(3, 500);
+    }
+  };
+  fault_rounds(5, true);
+  REQUIRE(eventually([&] { return cluster.job_names().size() == 1 && cluster.paused(); },
+                     kJobDeadline));
+  cluster.release();
+  fault_rounds(3, false);
+  REQUIRE(eventually([&] {
     return cluster.status("shop", "phase") == "Succeeded" && !cluster.paused();
-  }, 20s);
-  stop = true;
-  writer.join();
-  REQUIRE(converged);
+  }, kJobDeadline));
   CHECK(cluster.job_names() == std::vector<std::string>{job});
   CHECK(cluster.condition("shop", "Ready") == "True");
+  CHECK(cluster.injected_count() > 0);
 }
 
 TEST_CASE("migration controller: deleting a MigrationJob releases the Deployment it holds",
           "[integration][migration]") {
   Cluster cluster;
   auto running = cluster.start_operator();
-  cluster.create_migration_job("shop", true);
+  cluster.create_migration_job("shop", true, kHeld);
   REQUIRE(eventually([&] { return cluster.paused() && cluster.gate_annotation(); }));
-  REQUIRE(cluster.client->remove(kMigrationJobs, kNs, "shop").ok());
+  REQUIRE(cluster.direct->remove(kMigrationJobs, cluster.ns, "shop").ok());
   REQUIRE(eventually([&] { return cluster.get(kMigrationJobs, "shop").is_null(); }));
   CHECK_FALSE(cluster.paused());
   CHECK_FALSE(cluster.gate_annotation());
@@ -308,17 +330,15 @@ TEST_CASE("migration controller: a missing Secret stalls with its name and makes
           "[integration][migration]") {
   Cluster cluster;
   auto running = cluster.start_operator();
-  Json object = testing::migration_job(kNs, "shop");
+  Json object = testing::migration_job(cluster.ns, "shop", kRunner);
   object["spec"]["database"]["urlSecretRef"]["name"] = Json::string("absent");
-  REQUIRE(cluster.client->create(kMigrationJobs, kNs, object).ok());
+  cluster.create(kMigrationJobs, object);
   REQUIRE(eventually([&] { return cluster.condition("shop", "Stalled") == "True"; }));
   CHECK(cluster.status("shop", "phase") == "Pending");
   CHECK_THAT(cluster.status("shop", "message"),
-             Catch::Contains("Secret default/absent") && Catch::Contains("create it"));
+             Catch::Contains("Secret " + cluster.ns + "/absent") && Catch::Contains("create it"));
   REQUIRE(eventually([&] {
-    auto reasons = cluster.events();
-    return reasons == std::vector<std::string>{"Warning/SecretNotFound"};
+    return cluster.events() == std::vector<std::string>{"Warning/SecretNotFound"};
   }));
-  std::this_thread::sleep_for(300ms);
-  CHECK(cluster.job_names().empty());
+  CHECK(holds_for([&] { return cluster.job_names().empty(); }, 3s));
 }
