@@ -92,7 +92,7 @@ class Decider {
                          "' (spec.database.urlSecretRef.key); add the database URL under it or "
                          "name the key it is under");
     }
-    decision_.create_job = build_job(object_, spec);
+    decision_.create_job = build_job(object_, spec, workload_pull_policy(observed_.target));
     // Said as the Job will be seen once the cache has it, so that sight
     // changes nothing and costs no second write.
     return from_job(spec, name, JobProgress{});

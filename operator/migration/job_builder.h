@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "migration/migration_job.h"
@@ -16,12 +17,34 @@ inline constexpr const char* kUrlDirectory = "/var/run/schemagate/database";
 /// is shortened, never the generation or hash.
 std::string job_name(const std::string& name, const std::string& uid, int64_t generation);
 
+/// Why the operator sets the runner option `arg` names ("--termination-log"
+/// or "--termination-log=x"), or "" when spec.container.args may pass it.
+/// The options the operator only defaults (--dir, --log-format,
+/// --wait-for-db, --lock-timeout) are the user's to set: then the Job
+/// leaves the operator's value out.
+std::string runner_owns_option(const std::string& arg);
+
+/// The imagePullPolicy of the first container of a Deployment's or
+/// StatefulSet's pod template; "" when there is none.
+std::string workload_pull_policy(const std::optional<Json>& workload);
+
 /// The batch/v1 Job that runs `schemagate upgrade` for `job`'s current
 /// generation, owned by it (ownerReferences, controller). The database URL
 /// comes from the Secret as a mounted file, never an environment variable;
-/// the pod runs as non-root with a read-only root file system; the runner
-/// writes its outcome to the termination message, which is how
+/// the pod runs as non-root with a read-only root file system by default;
+/// the runner writes its outcome to the termination message, which is how
 /// status.appliedRevision gets back to the operator.
-Json build_job(const MigrationJob& job, const MigrationJobSpec& spec);
+///
+/// spec.podTemplate and spec.container shape the pod, as Kubernetes merges
+/// such things: maps merge (nodeSelector, labels; the newer field wins a
+/// key), lists append (tolerations, imagePullSecrets by name, volumes,
+/// volumeMounts, env), single values replace (serviceAccountName,
+/// resources), securityContexts are merge patches over the defaults. What
+/// the operator relies on always wins: the command and target, the URL file
+/// and its volume and mount, the termination log, restartPolicy Never, its
+/// own labels and the owner. The image pull policy is spec.container's, else
+/// `inherited_pull_policy` (the gated workload's), else Kubernetes' default.
+Json build_job(const MigrationJob& job, const MigrationJobSpec& spec,
+               const std::string& inherited_pull_policy);
 
 }  // namespace schemagate::migration

@@ -1,6 +1,7 @@
 #include "migration/migration_job.h"
 
 #include "kube/json_path.h"
+#include "migration/job_builder.h"
 #include "migration/resources.h"
 
 namespace schemagate::migration {
@@ -12,6 +13,55 @@ using kube::string_at;
 
 SpecProblem invalid(const std::string& field, const std::string& message) {
   return SpecProblem{"InvalidSpec", field, "spec." + field + ": " + message};
+}
+
+Json value_at(const Json& root, std::initializer_list<const char*> path) {
+  const Json* value = find_path(root, path);
+  return value ? *value : Json::null();
+}
+
+std::optional<SpecProblem> read_pod_template(const Json& spec, PodTemplate& pod) {
+  pod.labels = value_at(spec, {"podTemplate", "metadata", "labels"});
+  pod.annotations = value_at(spec, {"podTemplate", "metadata", "annotations"});
+  const Json pod_spec = value_at(spec, {"podTemplate", "spec"});
+  pod.affinity = value_at(pod_spec, {"affinity"});
+  pod.node_selector = value_at(pod_spec, {"nodeSelector"});
+  pod.tolerations = value_at(pod_spec, {"tolerations"});
+  pod.priority_class_name = string_at(pod_spec, {"priorityClassName"});
+  pod.security_context = value_at(pod_spec, {"securityContext"});
+  pod.volumes = value_at(pod_spec, {"volumes"});
+  pod.image_pull_secrets = value_at(pod_spec, {"imagePullSecrets"});
+  pod.service_account_name = string_at(pod_spec, {"serviceAccountName"});
+  if (!pod.security_context.is_null() && !pod.security_context.is_object()) {
+    return invalid("podTemplate.spec.securityContext", "must be an object");
+  }
+  return std::nullopt;
+}
+
+std::optional<SpecProblem> read_container(const Json& spec, ContainerTemplate& container) {
+  const Json* args = find_path(spec, {"container", "args"});
+  if (args && args->is_array()) {
+    size_t index = 0;
+    for (const Json& arg : args->as_array()) {
+      const std::string field = "container.args[" + std::to_string(index++) + "]";
+      if (!arg.is_string()) return invalid(field, "must be a string");
+      if (std::string why = runner_owns_option(arg.as_string()); !why.empty()) {
+        return invalid(field, "'" + arg.as_string() + "' is the operator's to set (" + why +
+                                  "); remove it");
+      }
+      container.args.push_back(arg.as_string());
+    }
+  }
+  container.env = value_at(spec, {"container", "env"});
+  container.env_from = value_at(spec, {"container", "envFrom"});
+  container.volume_mounts = value_at(spec, {"container", "volumeMounts"});
+  container.resources = value_at(spec, {"container", "resources"});
+  container.security_context = value_at(spec, {"container", "securityContext"});
+  if (!container.security_context.is_null() && !container.security_context.is_object()) {
+    return invalid("container.securityContext", "must be an object");
+  }
+  container.image_pull_policy = string_at(spec, {"container", "imagePullPolicy"});
+  return std::nullopt;
 }
 
 // The CRD's schema refuses most of these already; the checks stay for
@@ -63,14 +113,12 @@ BasicResult<MigrationJobSpec, SpecProblem> read_spec(const Json& object) {
     parsed.active_deadline_seconds = *deadline;
   }
   parsed.service_account_name = string_at(spec, {"serviceAccountName"});
-  auto pass_through = [&spec](const char* field) {
-    const Json* value = find_path(spec, {field});
-    return value ? *value : Json::null();
-  };
-  parsed.resources = pass_through("resources");
-  parsed.node_selector = pass_through("nodeSelector");
-  parsed.tolerations = pass_through("tolerations");
-  parsed.image_pull_secrets = pass_through("imagePullSecrets");
+  parsed.resources = value_at(spec, {"resources"});
+  parsed.node_selector = value_at(spec, {"nodeSelector"});
+  parsed.tolerations = value_at(spec, {"tolerations"});
+  parsed.image_pull_secrets = value_at(spec, {"imagePullSecrets"});
+  if (auto problem = read_pod_template(spec, parsed.pod)) return *problem;
+  if (auto problem = read_container(spec, parsed.container)) return *problem;
   return parsed;
 }
 

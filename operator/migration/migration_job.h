@@ -22,8 +22,35 @@ struct TargetRef {
   std::string name;
 };
 
+/// spec.podTemplate: what a cluster asks of the Job's pod. The Kubernetes
+/// types (affinity, volumes, ...) pass through untouched; null when absent.
+struct PodTemplate {
+  Json labels;
+  Json annotations;
+  Json affinity;
+  Json node_selector;
+  Json tolerations;
+  std::string priority_class_name;
+  Json security_context;
+  Json volumes;
+  Json image_pull_secrets;
+  std::string service_account_name;
+};
+
+/// spec.container: additions to the runner's container.
+struct ContainerTemplate {
+  std::vector<std::string> args;  ///< after the runner's own arguments
+  Json env;
+  Json env_from;
+  Json volume_mounts;
+  Json resources;
+  Json security_context;
+  std::string image_pull_policy;  ///< "" when unset
+};
+
 /// spec of a MigrationJob (DESIGN §5), with the CRD's defaults applied.
-/// The pod-level fields pass through untouched (null when absent).
+/// The pod-level fields pass through untouched (null when absent); the
+/// spec-level ones predate podTemplate and container and still work.
 struct MigrationJobSpec {
   std::string image;
   std::string migrations_dir = "/migrations";
@@ -37,6 +64,8 @@ struct MigrationJobSpec {
   Json node_selector;
   Json tolerations;
   Json image_pull_secrets;
+  PodTemplate pod;
+  ContainerTemplate container;
 };
 
 /// A spec the operator cannot act on. `field` is the JSON path

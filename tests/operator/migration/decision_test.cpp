@@ -253,3 +253,15 @@ TEST_CASE("a changed target releases the former one", "[migration][decide]") {
   CHECK(decision.target_patches[1].name == "shop-api");
   CHECK(decision.status->rollout_target == "Deployment/shop-api");
 }
+
+TEST_CASE("the Job pulls its image as the gated Deployment's container does", "[migration][decide]") {
+  Observed world = observed();
+  world.secret = Observed::Secret::kPresent;
+  world.target = Json::parse(R"({"apiVersion": "apps/v1", "kind": "Deployment",
+      "metadata": {"name": "shop-api", "namespace": "shop", "resourceVersion": "7"},
+      "spec": {"template": {"spec": {"containers": [{"name": "api", "imagePullPolicy": "Always"}]}}}})");
+  Decision decision = decide(world);
+  REQUIRE(decision.create_job);
+  CHECK(kube::string_at(decision.create_job->at("spec").at("template").at("spec").at("containers").at(0),
+                        {"imagePullPolicy"}) == "Always");
+}

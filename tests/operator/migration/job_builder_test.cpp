@@ -24,7 +24,7 @@ TEST_CASE("a Job name is deterministic, per generation and object, and fits a la
 TEST_CASE("the Job runs the runner with the URL from a Secret file, non-root, owned", "[migration]") {
   MigrationJob object = read_migration_job(testing::migration_job_object());
   REQUIRE(object.spec.ok());
-  Json job = build_job(object, *object.spec);
+  Json job = build_job(object, *object.spec, "");
 
   CHECK(string_at(job, {"metadata", "name"}) == job_name("shop-migrate", "uid-1", 3));
   CHECK(string_at(job, {"metadata", "labels", "app.kubernetes.io/managed-by"}) ==
@@ -63,7 +63,7 @@ TEST_CASE("pod settings of the spec reach the Job's pod", "[migration]") {
   object["spec"]["imagePullSecrets"] = Json::parse(R"([{"name": "registry"}])");
   object["spec"]["resources"] = Json::parse(R"({"limits": {"memory": "64Mi"}})");
   MigrationJob parsed = read_migration_job(object);
-  Json pod = build_job(parsed, *parsed.spec).at("spec").at("template").at("spec");
+  Json pod = build_job(parsed, *parsed.spec, "").at("spec").at("template").at("spec");
   CHECK(string_at(pod, {"serviceAccountName"}) == "migrator");
   CHECK(string_at(pod, {"nodeSelector", "pool"}) == "db");
   CHECK(string_at(pod.at("tolerations").at(0), {"key"}) == "db");
@@ -94,4 +94,139 @@ TEST_CASE("spec problems name the field and say what to do", "[migration]") {
   CHECK_THAT(problem("image", "").message, Catch::StartsWith("spec.image: required"));
   CHECK_THAT(problem("target", "-1").message, Catch::Contains("only upgrades"));
   CHECK(problem("key", "").field == "database.urlSecretRef");
+}
+
+namespace {
+
+// The pod template of the Job built for the fixture's object with `spec`
+// (JSON text) merged into its spec.
+Json pod_template_of(const std::string& spec, const std::string& inherited_pull_policy = "") {
+  Json object = testing::migration_job_object();
+  const Json fields = Json::parse(spec);
+  for (const auto& [field, value] : fields.as_object()) object["spec"][field] = value;
+  MigrationJob parsed = read_migration_job(object);
+  INFO((parsed.spec.ok() ? std::string() : parsed.spec.error().message));
+  REQUIRE(parsed.spec.ok());
+  return build_job(parsed, *parsed.spec, inherited_pull_policy).at("spec").at("template");
+}
+
+std::string names(const Json& list, const char* field = "name") {
+  std::string result;
+  for (const Json& item : list.as_array()) result += string_at(item, {field}) + " ";
+  return result;
+}
+
+}  // namespace
+
+TEST_CASE("podTemplate metadata: labels join the operator's, which win; annotations pass", "[migration]") {
+  Json pod = pod_template_of(R"({"podTemplate": {"metadata": {
+      "labels": {"team": "shop", "app.kubernetes.io/managed-by": "helm"},
+      "annotations": {"sidecar.istio.io/inject": "false"}}}})");
+  CHECK(string_at(pod, {"metadata", "labels", "team"}) == "shop");
+  CHECK(string_at(pod, {"metadata", "labels", "app.kubernetes.io/managed-by"}) ==
+        "schemagate-operator");
+  CHECK(string_at(pod, {"metadata", "labels", "app.kubernetes.io/component"}) == "migration");
+  CHECK(string_at(pod, {"metadata", "annotations", "sidecar.istio.io/inject"}) == "false");
+  CHECK_FALSE(pod_template_of("{}").at("metadata").has_field("annotations"));
+}
+
+TEST_CASE("podTemplate spec: affinity, priority, volumes; the URL volume and Never stay ours", "[migration]") {
+  Json pod = pod_template_of(R"({"podTemplate": {"spec": {
+      "affinity": {"nodeAffinity": {"x": 1}}, "priorityClassName": "migrations",
+      "volumes": [{"name": "ca", "configMap": {"name": "db-ca"}},
+                  {"name": "database-url", "emptyDir": {}}]}}})").at("spec");
+  CHECK(kube::integer_at(pod, {"affinity", "nodeAffinity", "x"}) == 1);
+  CHECK(string_at(pod, {"priorityClassName"}) == "migrations");
+  CHECK(string_at(pod, {"restartPolicy"}) == "Never");
+  CHECK(names(pod.at("volumes")) == "database-url ca ");
+  CHECK(string_at(pod.at("volumes").at(0), {"secret", "secretName"}) == "shop-db");
+}
+
+TEST_CASE("spec-level pod fields combine with podTemplate's as Kubernetes merges", "[migration]") {
+  Json pod = pod_template_of(R"({
+      "serviceAccountName": "old", "nodeSelector": {"pool": "db", "zone": "a"},
+      "tolerations": [{"key": "db", "operator": "Exists"}],
+      "imagePullSecrets": [{"name": "registry"}], "resources": {"limits": {"memory": "64Mi"}},
+      "podTemplate": {"spec": {"serviceAccountName": "migrator", "nodeSelector": {"zone": "b"},
+                               "tolerations": [{"key": "spot", "operator": "Exists"}],
+                               "imagePullSecrets": [{"name": "registry"}, {"name": "mirror"}]}},
+      "container": {"resources": {"requests": {"cpu": "10m"}}}})").at("spec");
+  // A single value: the newer field wins.
+  CHECK(string_at(pod, {"serviceAccountName"}) == "migrator");
+  // A map: merged, the newer field winning a key.
+  CHECK(pod.at("nodeSelector").serialize() == R"({"pool":"db","zone":"b"})");
+  // Lists: appended, a pull secret once per name.
+  CHECK(names(pod.at("tolerations"), "key") == "db spot ");
+  CHECK(names(pod.at("imagePullSecrets")) == "registry mirror ");
+  // Resources: replaced as a whole.
+  CHECK(pod.at("containers").at(0).at("resources").serialize() == R"({"requests":{"cpu":"10m"}})");
+}
+
+TEST_CASE("container: args follow the runner's, env and mounts added, the URL mount ours", "[migration]") {
+  Json container = pod_template_of(R"({"container": {
+      "args": ["--lock-mode", "table", "--lock-timeout=30"],
+      "env": [{"name": "PGSSLROOTCERT", "value": "/etc/db-ca/ca.crt"}],
+      "envFrom": [{"configMapRef": {"name": "pg"}}],
+      "volumeMounts": [{"name": "ca", "mountPath": "/etc/db-ca"},
+                       {"name": "other", "mountPath": "/var/run/schemagate/database"}]}})")
+                       .at("spec").at("containers").at(0);
+  // --lock-timeout given: the operator's default is left out.
+  CHECK(container.at("args").serialize() ==
+        R"(["--dir","/migrations","--database-url-file","/var/run/schemagate/database/url",)"
+        R"("--log-format","json","--termination-log","/dev/termination-log","upgrade","heads",)"
+        R"("--wait-for-db","60","--lock-mode","table","--lock-timeout=30"])");
+  CHECK(string_at(container.at("env").at(0), {"name"}) == "PGSSLROOTCERT");
+  CHECK(string_at(container.at("envFrom").at(0), {"configMapRef", "name"}) == "pg");
+  CHECK(names(container.at("volumeMounts")) == "database-url ca ");
+}
+
+TEST_CASE("container args that would take the URL or the report from the operator are refused",
+          "[migration]") {
+  for (const char* arg : {"--database-url-file", "--database-url=postgres://x", "--termination-log"}) {
+    Json object = testing::migration_job_object();
+    object["spec"]["container"]["args"] = Json::array({Json::string("--verbose"), Json::string(arg)});
+    MigrationJob parsed = read_migration_job(object);
+    REQUIRE_FALSE(parsed.spec.ok());
+    CHECK(parsed.spec.error().field == "container.args[1]");
+    CHECK_THAT(parsed.spec.error().message,
+               Catch::StartsWith("spec.container.args[1]: '" + std::string(arg)) &&
+                   Catch::EndsWith("remove it"));
+  }
+  CHECK(runner_owns_option("--database-url-filex").empty());
+  CHECK(runner_owns_option("--lock-mode").empty());
+}
+
+TEST_CASE("securityContexts are merge patches over secure defaults; null clears runAsUser",
+          "[migration]") {
+  Json pod = pod_template_of(R"({
+      "podTemplate": {"spec": {"securityContext": {"runAsUser": null, "runAsGroup": null,
+                                                   "fsGroup": null, "supplementalGroups": [5]}}},
+      "container": {"securityContext": {"readOnlyRootFilesystem": false}}})").at("spec");
+  CHECK(pod.at("securityContext").serialize() ==
+        R"({"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"},"supplementalGroups":[5]})");
+  const Json& container = pod.at("containers").at(0).at("securityContext");
+  CHECK_FALSE(kube::bool_at(container, {"readOnlyRootFilesystem"}, true));
+  CHECK_FALSE(kube::bool_at(container, {"allowPrivilegeEscalation"}, true));
+  CHECK(container.at("capabilities").at("drop").serialize() == R"(["ALL"])");
+
+  Json fixed = pod_template_of("{}").at("spec").at("securityContext");
+  CHECK(kube::integer_at(fixed, {"runAsUser"}) == 65532);
+  CHECK(kube::integer_at(fixed, {"fsGroup"}) == 65532);
+}
+
+TEST_CASE("the pull policy: the container's, else the gated workload's, else Kubernetes'",
+          "[migration]") {
+  auto policy = [](const std::string& spec, const std::string& inherited) {
+    Json container = pod_template_of(spec, inherited).at("spec").at("containers").at(0);
+    return string_at(container, {"imagePullPolicy"});
+  };
+  CHECK(policy(R"({"container": {"imagePullPolicy": "Never"}})", "Always") == "Never");
+  CHECK(policy("{}", "Always") == "Always");
+  CHECK(policy("{}", "").empty());
+
+  Json deployment = Json::parse(R"({"spec": {"template": {"spec": {"containers": [
+      {"name": "api", "imagePullPolicy": "Always"}, {"name": "side", "imagePullPolicy": "Never"}]}}}})");
+  CHECK(workload_pull_policy(deployment) == "Always");
+  CHECK(workload_pull_policy(testing::deployment()).empty());
+  CHECK(workload_pull_policy(std::nullopt).empty());
 }
