@@ -73,15 +73,19 @@ Json security_context() {
   return context;
 }
 
-Json pod_security_context() {
+// The fixed ids only when the spec gives no securityContext: a platform
+// that assigns them (OpenShift's restricted SCC) refuses fixed ones.
+Json pod_security_context(const Json& user) {
   Json context = Json::object();
   context["runAsNonRoot"] = Json::boolean(true);
-  context["runAsUser"] = Json::number(kRunnerUid);
-  context["runAsGroup"] = Json::number(kRunnerUid);
-  // The Secret file is group-readable by this group, so the non-root runner reads it.
-  context["fsGroup"] = Json::number(kRunnerUid);
+  if (user.is_null()) {
+    context["runAsUser"] = Json::number(kRunnerUid);
+    context["runAsGroup"] = Json::number(kRunnerUid);
+    // The Secret file is group-readable by this group, so the non-root runner reads it.
+    context["fsGroup"] = Json::number(kRunnerUid);
+  }
   context["seccompProfile"]["type"] = Json::string("RuntimeDefault");
-  return context;
+  return merge_patch(context, user);
 }
 
 Json runner_container(const MigrationJobSpec& spec, const std::string& inherited_pull_policy) {
@@ -183,7 +187,7 @@ Json build_job(const MigrationJob& job, const MigrationJobSpec& spec,
   set_if_present(pod_spec, "tolerations", appended(spec.tolerations, pod.tolerations));
   set_if_present(pod_spec, "imagePullSecrets",
                  appended(spec.image_pull_secrets, pod.image_pull_secrets, "name"));
-  pod_spec["securityContext"] = merge_patch(pod_security_context(), pod.security_context);
+  pod_spec["securityContext"] = pod_security_context(pod.security_context);
   pod_spec["containers"] = Json::array({runner_container(spec, inherited_pull_policy)});
   pod_spec["volumes"] =
       appended(Json::array({url_volume(spec)}), without(pod.volumes, "name", kUrlVolume));

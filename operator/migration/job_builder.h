@@ -39,7 +39,9 @@ std::string workload_pull_policy(const std::optional<Json>& workload);
 /// such things: maps merge (nodeSelector, labels; the newer field wins a
 /// key), lists append (tolerations, imagePullSecrets by name, volumes,
 /// volumeMounts, env), single values replace (serviceAccountName,
-/// resources), securityContexts are merge patches over the defaults. What
+/// resources), securityContexts are merge patches over the defaults (a
+/// pod securityContext of the spec's own drops the fixed uid, gid and
+/// fsGroup 65532, keeping runAsNonRoot and RuntimeDefault seccomp). What
 /// the operator relies on always wins: the command and target, the URL file
 /// and its volume and mount, the termination log, restartPolicy Never, its
 /// own labels and the owner. The image pull policy is spec.container's, else

@@ -10,9 +10,8 @@ using kube::Json;
 
 /// `patch` applied to `target` as a JSON merge patch (RFC 7386): objects
 /// merge field by field, a null removes the field, anything else replaces.
-/// How a user's securityContext overrides the operator's defaults, and how
-/// a user clears one of them (`runAsUser: null`). A null `patch` is an
-/// absent one and changes nothing.
+/// How a user's securityContext overrides the operator's defaults. A null
+/// `patch` is an absent one and changes nothing.
 Json merge_patch(Json target, const Json& patch);
 
 /// The items of array `first`, then those of `second` whose `key` field is

@@ -71,4 +71,55 @@ pruned() {  # without validation, the structural schema prunes the field and kee
     equals "$("$kubectl" get mj bad -o jsonpath='{.spec.surprise}|{.spec.image}')" "|x"
 }
 check "and pruned by the server when not validated" pruned
+custom() {  # a MigrationJob "custom" whose pod is shaped by podTemplate and container
+  cat >"$work/custom.yaml" <<'YAML'
+apiVersion: schemagate.io/v1alpha1
+kind: MigrationJob
+metadata: {name: custom}
+spec:
+  image: x
+  database: {urlSecretRef: {name: db, key: url}}
+  podTemplate:
+    metadata:
+      labels: {team: shop}
+      annotations: {sidecar.istio.io/inject: "false"}
+    spec:
+      affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: pool, operator: In, values: [db]}]}]}}}
+      nodeSelector: {pool: db}
+      tolerations: [{key: db, operator: Exists}]
+      priorityClassName: migrations
+      securityContext: {runAsNonRoot: true}
+      volumes: [{name: ca, configMap: {name: db-ca}}]
+      imagePullSecrets: [{name: registry}]
+      serviceAccountName: migrator
+  container:
+    args: [--lock-mode, table]
+    env: [{name: PGSSLROOTCERT, value: /etc/db-ca/ca.crt}]
+    envFrom: [{configMapRef: {name: pg}}]
+    volumeMounts: [{name: ca, mountPath: /etc/db-ca, readOnly: true}]
+    resources: {limits: {memory: 64Mi}}
+    securityContext: {readOnlyRootFilesystem: true}
+    imagePullPolicy: Always
+YAML
+  echo "$work/custom.yaml"
+}
+check "a MigrationJob with podTemplate and container applies" "$kubectl" apply -f "$(custom)"
+check "and keeps them" equals \
+  "$("$kubectl" get mj custom -o jsonpath='{.spec.podTemplate.metadata.annotations.sidecar\.istio\.io/inject} {.spec.podTemplate.spec.volumes[0].name} {.spec.container.args} {.spec.container.imagePullPolicy}')" \
+  'false ca ["--lock-mode","table"] Always'
+check "a container arg that is not a string is refused, the field named" \
+  refused 'spec.container.args\[0\] in body must be of type string' \
+  apply -f "$(invalid '{image: x, database: {urlSecretRef: {name: db, key: url}}, container: {args: [1]}}')"
+check "a pod label that is not a string is refused" \
+  refused 'spec.podTemplate.metadata.labels.team in body must be of type string' \
+  apply -f "$(invalid '{image: x, database: {urlSecretRef: {name: db, key: url}}, podTemplate: {metadata: {labels: {team: 1}}}}')"
+check "a runAsUser that is not a number is refused" \
+  refused 'spec.podTemplate.spec.securityContext.runAsUser in body must be of type integer' \
+  apply -f "$(invalid '{image: x, database: {urlSecretRef: {name: db, key: url}}, podTemplate: {spec: {securityContext: {runAsUser: nobody}}}}')"
+check "an unknown image pull policy is refused" \
+  refused 'spec.container.imagePullPolicy: Unsupported value: "Sometimes"' \
+  apply -f "$(invalid '{image: x, database: {urlSecretRef: {name: db, key: url}}, container: {imagePullPolicy: Sometimes}}')"
+check "a volume mount without its path is refused" \
+  refused 'spec.container.volumeMounts\[0\].mountPath: Required value' \
+  apply -f "$(invalid '{image: x, database: {urlSecretRef: {name: db, key: url}}, container: {volumeMounts: [{name: ca}]}}')"
 finish

@@ -196,14 +196,14 @@ TEST_CASE("container args that would take the URL or the report from the operato
   CHECK(runner_owns_option("--lock-mode").empty());
 }
 
-TEST_CASE("securityContexts are merge patches over secure defaults; null clears runAsUser",
+TEST_CASE("securityContexts are merge patches over secure defaults; one of the spec's drops the uid",
           "[migration]") {
   Json pod = pod_template_of(R"({
-      "podTemplate": {"spec": {"securityContext": {"runAsUser": null, "runAsGroup": null,
-                                                   "fsGroup": null, "supplementalGroups": [5]}}},
+      "podTemplate": {"spec": {"securityContext": {"supplementalGroups": [5],
+                                                   "seccompProfile": null}}},
       "container": {"securityContext": {"readOnlyRootFilesystem": false}}})").at("spec");
-  CHECK(pod.at("securityContext").serialize() ==
-        R"({"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"},"supplementalGroups":[5]})");
+  // What OpenShift's restricted SCC accepts: no fixed ids, runAsNonRoot kept.
+  CHECK(pod.at("securityContext").serialize() == R"({"runAsNonRoot":true,"supplementalGroups":[5]})");
   const Json& container = pod.at("containers").at(0).at("securityContext");
   CHECK_FALSE(kube::bool_at(container, {"readOnlyRootFilesystem"}, true));
   CHECK_FALSE(kube::bool_at(container, {"allowPrivilegeEscalation"}, true));
@@ -212,6 +212,9 @@ TEST_CASE("securityContexts are merge patches over secure defaults; null clears 
   Json fixed = pod_template_of("{}").at("spec").at("securityContext");
   CHECK(kube::integer_at(fixed, {"runAsUser"}) == 65532);
   CHECK(kube::integer_at(fixed, {"fsGroup"}) == 65532);
+  Json chosen = pod_template_of(R"({"podTemplate": {"spec": {"securityContext": {"runAsUser": 1000}}}})");
+  CHECK(chosen.at("spec").at("securityContext").serialize() ==
+        R"({"runAsNonRoot":true,"runAsUser":1000,"seccompProfile":{"type":"RuntimeDefault"}})");
 }
 
 TEST_CASE("the pull policy: the container's, else the gated workload's, else Kubernetes'",
