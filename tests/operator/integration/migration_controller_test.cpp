@@ -342,3 +342,43 @@ TEST_CASE("migration controller: a missing Secret stalls with its name and makes
   }));
   CHECK(holds_for([&] { return cluster.job_names().empty(); }, 3s));
 }
+
+TEST_CASE("migration controller: podTemplate and container shape the pod, and its arg reaches the runner",
+          "[integration][migration]") {
+  Cluster cluster;
+  // The gated app pulls Never; the Job's pod must pull as it does.
+  REQUIRE(kube::update_with_retry(*cluster.direct, kDeployments, cluster.ns, "shop-api", [](Json& app) {
+            app["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"] = Json::string("Never");
+            return true;
+          }).ok());
+  Json object = testing::migration_job(cluster.ns, "shop", kRunner);
+  object["spec"]["rollout"] = Json::parse(R"({"targetRef": {"kind": "Deployment", "name": "shop-api"}})");
+  object["spec"]["podTemplate"] = Json::parse(R"({"metadata": {
+      "labels": {"team": "shop"}, "annotations": {"sidecar.istio.io/inject": "false"}}})");
+  object["spec"]["container"] = Json::parse(R"({"args": ["--lock-mode", "table"],
+      "env": [{"name": "SHOP_NOTE", "value": "from-spec"}]})");
+  auto running = cluster.start_operator();
+  cluster.create(kMigrationJobs, object);
+  const std::string job = cluster.current_job("shop");
+  REQUIRE(eventually([&] { return cluster.status("shop", "phase") == "Succeeded"; }, kJobDeadline));
+  CHECK(cluster.revisions() == kRunnerHead);
+  // Only a runner in --lock-mode table makes the lease table.
+  CHECK(cluster.database.scalar(
+            "SELECT count(*) FROM pg_tables WHERE tablename = 'schemagate_version_lease'") == "1");
+
+  kube::ListOptions pods_of_job;
+  pods_of_job.label_selector = "job-name=" + job;
+  auto pods = cluster.direct->list(kPods, cluster.ns, pods_of_job);
+  REQUIRE(pods.ok());
+  REQUIRE_FALSE(pods->items.empty());
+  const Json& pod = pods->items.front();
+  CHECK(kube::string_at(pod, {"metadata", "labels", "team"}) == "shop");
+  CHECK(kube::string_at(pod, {"metadata", "labels", kManagedByLabel}) == kManagedByValue);
+  CHECK(kube::string_at(pod, {"metadata", "annotations", "sidecar.istio.io/inject"}) == "false");
+  const Json& container = pod.at("spec").at("containers").at(0);
+  CHECK(kube::string_at(container, {"imagePullPolicy"}) == "Never");
+  CHECK(kube::string_at(container.at("env").at(0), {"name"}) == "SHOP_NOTE");
+  CHECK(kube::string_at(container.at("env").at(0), {"value"}) == "from-spec");
+  CHECK_THAT(container.at("args").serialize(), Catch::EndsWith(R"("--lock-mode","table"])"));
+  REQUIRE(eventually([&] { return !cluster.paused(); }));
+}
