@@ -2,13 +2,17 @@
 # Builds the libFuzzer targets of fuzz/ with clang (address and undefined
 # behaviour sanitizers on) and runs each for FUZZ_SECONDS (default 15) from
 # its seed corpus in fuzz/corpus/<target>/. Fails on the first crash, hang,
-# leak or untyped error; the input that caused it is kept and named.
+# leak or untyped error; the input that caused it is kept and named. The
+# mutations follow FUZZ_SEED (default 1), so that CI explores the same
+# sequence every run and a finding is reproducible rather than luck;
+# FUZZ_SEED=0 lets libFuzzer pick a new seed, for exploring.
 # Exits 77 (skipped, for ctest) when clang's libFuzzer is not installed:
 # scripts/setup.sh installs it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${FUZZ_BUILD_DIR:-build-fuzz}
 seconds=${FUZZ_SECONDS:-15}
+seed=${FUZZ_SEED:-1}
 
 if ! command -v clang++ >/dev/null ||
    ! echo 'extern "C" int LLVMFuzzerTestOneInput(const char*, long) { return 0; }' |
@@ -31,7 +35,7 @@ for corpus in fuzz/corpus/*/; do
   # the small, reviewed seed set.
   mkdir -p "$findings/$target/new"
   echo "fuzz: $target for ${seconds}s" >&2
-  if ! "$build_dir/fuzz/$target" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 \
+  if ! "$build_dir/fuzz/$target" -seed="$seed" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 \
       -max_len=262144 -print_final_stats=1 -artifact_prefix="$findings/$target/" \
       "$findings/$target/new" "$corpus" >"$findings/$target/log" 2>&1; then
     tail -n 40 "$findings/$target/log" >&2

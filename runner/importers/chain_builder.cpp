@@ -5,6 +5,7 @@
 
 #include "importers/transaction_mode.h"
 #include "schemagate/common/sha256.h"
+#include "script/migration_parser.h"
 #include "script/revision_writer.h"
 
 namespace schemagate::importers {
@@ -19,10 +20,7 @@ Status refuse_directive_lines(const SourceBody& body) {
     size_t end = std::min(sql.find('\n', begin), sql.size());
     std::string_view text = sql.substr(begin, end - begin);
     begin = end + 1;
-    size_t at = text.find_first_not_of(" \t");
-    if (at == std::string_view::npos || text.substr(at, 2) != "--") continue;
-    at = text.find_first_not_of(" \t", at + 2);
-    if (at == std::string_view::npos || text.substr(at, 11) != "schemagate:") continue;
+    if (!script::is_directive_line(text)) continue;
     return Error(ErrorCode::kInvalid, body.path + ":" + std::to_string(line) +
                                           ": a '-- schemagate:' comment line would be read as a "
                                           "directive of the imported file; reword the comment");

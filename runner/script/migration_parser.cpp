@@ -245,4 +245,9 @@ Result<Migration> parse_migration(const std::string& path, std::string_view text
   return Parser(path, text).run();
 }
 
+bool is_directive_line(std::string_view line) {
+  Directive ignored;
+  return parse_directive(line, ignored);
+}
+
 }  // namespace schemagate::script

@@ -129,3 +129,17 @@ TEST_CASE("a body line that looks like a directive is refused", "[importers][cha
   REQUIRE_FALSE(chain.ok());
   CHECK_THAT(chain.error().message(), Catch::StartsWith("1.up.sql:2: a '-- schemagate:' comment"));
 }
+
+TEST_CASE("a directive-like body line is refused whatever blanks the parser skips before it",
+          "[importers][chain]") {
+  // Found by the fuzzer: carriage returns before the comment, which the
+  // migration parser trims and the check did not.
+  for (const char* line : {"\r\r-- schemagate:up", "\t-- schemagate:x", "--\tschemagate:y\r"}) {
+    SourceHistory history{Format::kGolangMigrate,
+                          {migration("1", "SELECT 1;\n", std::string("SELECT 2;\n") + line + "\n")}};
+    auto chain = importers::build_chain(history);
+    INFO(line);
+    REQUIRE_FALSE(chain.ok());
+    CHECK_THAT(chain.error().message(), Catch::StartsWith("1.down.sql:2: a '-- schemagate:'"));
+  }
+}
