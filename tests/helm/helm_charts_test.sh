@@ -28,11 +28,14 @@ source "$source_dir/tests/support/checks.sh"
 require_tools "$helm" "$kubectl" jq
 quiet() { "$@" >"$work/out" 2>&1 || { sed 's/^/  /' "$work/out"; return 1; }; }
 
-# A copy, so that `helm dependency build` writes nothing into the source tree.
+# A clean copy, as a checkout has it: no `helm dependency build` output. The
+# example reaches the library through its committed charts/schemagate-init link.
 cp -r "$source_dir/helm" "$work/helm"
+rm -f "$work"/helm/examples/*/Chart.lock "$work"/helm/examples/*/charts/*.tgz
 chart=$work/helm/examples/shop-api
-"$helm" dependency build "$chart" >/dev/null
 check "helm lint --strict of the library chart" "$helm" lint --strict "$work/helm/schemagate-init"
+check "helm lint of the example app chart on a clean copy, as the README says" \
+  quiet "$helm" lint "$chart"
 check "helm lint --strict of the example app chart" "$helm" lint --strict "$chart"
 check "helm lint --strict with the wait mode" "$helm" lint --strict "$chart" --set migrations.mode=wait
 
