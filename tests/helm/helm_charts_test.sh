@@ -47,7 +47,8 @@ check "helm lint --strict with the wait mode" "$helm" lint --strict "$chart" --s
 custom=(--set migrations.imagePullPolicy=Always --set migrations.runAsUser=null
   --set-json 'migrations.extraArgs=["--lock-mode","table",5]'
   --set-json 'migrations.extraEnv=[{"name":"PGSSLROOTCERT","value":"/var/run/ca/ca.crt"}]'
-  --set-json 'migrations.extraVolumeMounts=[{"name":"ca","mountPath":"/var/run/ca","readOnly":true}]')
+  --set-json 'migrations.extraVolumeMounts=[{"name":"ca","mountPath":"/var/run/ca","readOnly":true}]'
+  --set-json 'extraVolumes=[{"name":"ca","configMap":{"name":"db-ca"}}]')
 "$helm" template shop-custom "$chart" "${custom[@]}" --set migrations.waitForDbSeconds=0 >"$work/custom.yaml"
 "$helm" template shop-custom-wait "$chart" "${custom[@]}" --set migrations.mode=wait \
   --set migrations.waitForDbSeconds=0 >"$work/custom-wait.yaml"
