@@ -1,3 +1,4 @@
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -9,7 +10,10 @@
 
 int main(int argc, char** argv) {
   using namespace schemagate;
-  auto options = app::parse_options(std::vector<std::string>(argv + 1, argv + argc));
+  // The Deployment sets POD_NAMESPACE from the downward API: the Lease's default namespace.
+  const char* pod_namespace = std::getenv("POD_NAMESPACE");
+  auto options = app::parse_options(std::vector<std::string>(argv + 1, argv + argc),
+                                    pod_namespace ? pod_namespace : "");
   if (!options) {
     std::cerr << "schemagate-operator: " << options.error().message() << "\n";
     return 2;

@@ -45,7 +45,8 @@ Result<std::chrono::nanoseconds> parse_duration(const std::string& text) {
   return std::chrono::nanoseconds(static_cast<std::chrono::nanoseconds::rep>(total));
 }
 
-Result<OperatorOptions> parse_options(const std::vector<std::string>& args) {
+Result<OperatorOptions> parse_options(const std::vector<std::string>& args,
+                                      const std::string& pod_namespace) {
   OperatorOptions options;
   std::string lease_duration = "15s";
   std::string renew_deadline = "10s";
@@ -60,7 +61,7 @@ Result<OperatorOptions> parse_options(const std::vector<std::string>& args) {
       ("leader-elect", po::bool_switch(&options.leader_elect),
        "elect a leader on a Lease so that only one replica reconciles")
       ("leader-election-namespace", po::value(&options.leader_election_namespace),
-       "namespace of the Lease; default: the client's namespace")
+       "namespace of the Lease; default: $POD_NAMESPACE, else the client's namespace")
       ("leader-election-id", po::value(&options.leader_election_id),
        "name of the Lease")
       ("leader-election-lease-duration", po::value(&lease_duration),
@@ -107,6 +108,7 @@ Result<OperatorOptions> parse_options(const std::vector<std::string>& args) {
                    "--leader-election-renew-deadline");
   }
   if (options.workers < 1) return invalid("--workers must be at least 1");
+  if (options.leader_election_namespace.empty()) options.leader_election_namespace = pod_namespace;
   return options;
 }
 

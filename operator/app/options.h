@@ -14,7 +14,11 @@ struct OperatorOptions {
   std::string kubeconfig;
   std::string watch_namespace;  ///< empty: all namespaces
   bool leader_elect = false;
-  std::string leader_election_namespace;  ///< empty: the client config's namespace
+  /// The Lease's namespace: the flag, else $POD_NAMESPACE (the downward API in
+  /// deploy/ and the chart, so that a kustomize namespace overlay moves the
+  /// Lease with the pod), else empty: the client config's namespace (in a pod,
+  /// the service account's namespace file; from a kubeconfig, its context's).
+  std::string leader_election_namespace;
   std::string leader_election_id = "schemagate-operator-leader";
   std::chrono::nanoseconds lease_duration = std::chrono::seconds(15);
   std::chrono::nanoseconds renew_deadline = std::chrono::seconds(10);
@@ -29,8 +33,10 @@ struct OperatorOptions {
 };
 
 /// Parses the arguments after the program name. Errors say which flag is
-/// wrong and why.
-Result<OperatorOptions> parse_options(const std::vector<std::string>& args);
+/// wrong and why. `pod_namespace` is $POD_NAMESPACE (empty when unset), passed
+/// in rather than read here so that the parse stays a pure function.
+Result<OperatorOptions> parse_options(const std::vector<std::string>& args,
+                                      const std::string& pod_namespace = {});
 
 /// Parses a Go-style duration as Kubernetes flags take them: "15s", "500ms",
 /// "1m30s", "2h".

@@ -3,7 +3,8 @@
 # kubectl against the real API server, then the objects read back: the
 # operator's Deployment (flags, probes, security context), its ServiceAccount,
 # the metrics Service, and RBAC rules that allow exactly the reconciler's calls
-# (rbac_check.sh with rbac-samples/operator-requests.json).
+# (rbac_check.sh with rbac-samples/operator-requests.json). First, rendering
+# only: a kustomize namespace overlay moves everything, the Lease included.
 # The operator's pod is left out here (replicas 0 after the checks): the
 # end-to-end test runs it.
 # Usage: manifests_test.sh CLUSTER_DIR SOURCE_DIR
@@ -25,6 +26,29 @@ check "the kustomization holds the operator and its CRD, not the examples" equal
      jq -r '"\(.kind)/\(.metadata.name)"' | sort | tr '\n' ' ')" \
   "ClusterRole/schemagate-operator ClusterRoleBinding/schemagate-operator CustomResourceDefinition/migrationjobs.schemagate.io Deployment/schemagate-operator Namespace/schemagate-system Role/schemagate-operator-leader-election RoleBinding/schemagate-operator-leader-election Service/schemagate-operator-metrics ServiceAccount/schemagate-operator "
 
+# An overlay as a user writes one: its own directory, deploy/ as a relative resource.
+cp -r "$deploy" "$work/deploy"
+mkdir "$work/overlay"
+cat >"$work/overlay/kustomization.yaml" <<'YAML'
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+namespace: other-ns
+resources:
+  - ../deploy
+YAML
+"$kubectl" kustomize "$work/overlay" | as_json "$kubectl" | jq -s . >"$work/overlay.json"
+overlay_deployment() { jq -c ".[] | select(.kind == \"Deployment\") | $1" "$work/overlay.json"; }
+check "a namespace overlay leaves no schemagate-system anywhere (the Lease's flag included)" equals \
+  "$(jq '[.. | strings | select(contains("schemagate-system"))]' -c "$work/overlay.json")" '[]'
+check "the overlaid operator has no --leader-election-namespace flag" equals \
+  "$(overlay_deployment '.spec.template.spec.containers[0].args | index("--leader-election-namespace")')" null
+check "and takes the Lease's namespace, POD_NAMESPACE, from the downward API" equals \
+  "$(overlay_deployment '.metadata.namespace, (.spec.template.spec.containers[0].env[] | select(.name == "POD_NAMESPACE") | .valueFrom)')" \
+  "$(printf '%s\n' '"other-ns"' '{"fieldRef":{"fieldPath":"metadata.namespace"}}')"
+check "its leader election Role and RoleBinding follow it into other-ns" equals \
+  "$(jq -r '.[] | select(.kind | test("^Role")) | "\(.kind)/\(.metadata.namespace) \(.subjects // [] | map("\(.namespace)/\(.name)") | join(","))"' "$work/overlay.json" | sort | tr '\n' ' ')" \
+  "Role/other-ns  RoleBinding/other-ns other-ns/schemagate-operator "
+
 use_cluster "$cluster"
 "$kubectl" delete -k "$deploy" --ignore-not-found --wait >/dev/null
 check "kubectl apply -k deploy/ installs it" quiet "$kubectl" apply -k "$deploy"
@@ -42,7 +66,9 @@ check "one replica of the operator image, as deploy/ says" equals \
   "1 ghcr.io/schemagate/schemagate-operator:0.1.0"
 check "the operator's flags: leader election, metrics, probes, JSON logs" equals \
   "$(pod '.containers[0].args')" \
-  '["--leader-elect","--leader-election-namespace","schemagate-system","--metrics-bind-address",":8080","--health-probe-bind-address",":8081","--log-format","json"]'
+  '["--leader-elect","--metrics-bind-address",":8080","--health-probe-bind-address",":8081","--log-format","json"]'
+check "the Lease's namespace is the pod's, by the downward API" equals \
+  "$(pod '.containers[0].env')" '[{"name":"POD_NAMESPACE","valueFrom":{"fieldRef":{"apiVersion":"v1","fieldPath":"metadata.namespace"}}}]'
 check "it runs as the schemagate-operator ServiceAccount, with its token mounted" equals \
   "$(pod '| [.serviceAccountName, .automountServiceAccountToken]')" '["schemagate-operator",true]'
 check "the pod runs as uid 65532, non-root, under the runtime's seccomp profile" equals \

@@ -28,11 +28,14 @@ source "$source_dir/tests/support/checks.sh"
 require_tools "$helm" "$kubectl" jq
 quiet() { "$@" >"$work/out" 2>&1 || { sed 's/^/  /' "$work/out"; return 1; }; }
 
-# A copy, so that `helm dependency build` writes nothing into the source tree.
+# A clean copy, as a checkout has it: no `helm dependency build` output. The
+# example reaches the library through its committed charts/schemagate-init link.
 cp -r "$source_dir/helm" "$work/helm"
+rm -f "$work"/helm/examples/*/Chart.lock "$work"/helm/examples/*/charts/*.tgz
 chart=$work/helm/examples/shop-api
-"$helm" dependency build "$chart" >/dev/null
 check "helm lint --strict of the library chart" "$helm" lint --strict "$work/helm/schemagate-init"
+check "helm lint of the example app chart on a clean copy, as the README says" \
+  quiet "$helm" lint "$chart"
 check "helm lint --strict of the example app chart" "$helm" lint --strict "$chart"
 check "helm lint --strict with the wait mode" "$helm" lint --strict "$chart" --set migrations.mode=wait
 
@@ -40,19 +43,44 @@ check "helm lint --strict with the wait mode" "$helm" lint --strict "$chart" --s
 "$helm" template shop-wait "$chart" --set migrations.mode=wait --set migrations.target=abc123 \
   --set migrations.databaseUrlSecret.name=other-db --set migrations.databaseUrlSecret.key=dsn \
   >"$work/wait.yaml"
-refused() { ! "$helm" template x "$chart" --set migrations.image= >"$work/refused.txt" 2>&1 &&
-  grep -q 'config.image is required' "$work/refused.txt"; }
-check "a missing image is refused with the key to set" refused
+# Every optional value set, in both modes; wait mode also with no wait for the database.
+custom=(--set migrations.imagePullPolicy=Always --set migrations.runAsUser=null
+  --set-json 'migrations.extraArgs=["--lock-mode","table",5]'
+  --set-json 'migrations.extraEnv=[{"name":"PGSSLROOTCERT","value":"/var/run/ca/ca.crt"}]'
+  --set-json 'migrations.extraVolumeMounts=[{"name":"ca","mountPath":"/var/run/ca","readOnly":true}]'
+  --set-json 'extraVolumes=[{"name":"ca","configMap":{"name":"db-ca"}}]')
+"$helm" template shop-custom "$chart" "${custom[@]}" --set migrations.waitForDbSeconds=0 >"$work/custom.yaml"
+"$helm" template shop-custom-wait "$chart" "${custom[@]}" --set migrations.mode=wait \
+  --set migrations.waitForDbSeconds=0 >"$work/custom-wait.yaml"
+"$helm" template shop-uid "$chart" --set migrations.runAsUser=1000 --set migrations.waitForDbSeconds=15 \
+  >"$work/uid.yaml"
+refused() {  # refused PATTERN HELM-ARGS...: helm template fails and says PATTERN
+  local pattern=$1
+  shift
+  if "$helm" template x "$chart" "$@" >"$work/refused.txt" 2>&1 || ! grep -qF -- "$pattern" "$work/refused.txt"; then
+    sed 's/^/  /' "$work/refused.txt"
+    return 1
+  fi
+}
+check "a missing image is refused with the key to set" refused 'config.image is required' --set migrations.image=
+check "a negative waitForDbSeconds is refused with the key and the meaning of 0" \
+  refused 'config.waitForDbSeconds must be 0 (do not wait) or more, not -1' --set migrations.waitForDbSeconds=-1
+check "a waitForDbSeconds that is no number is refused" \
+  refused 'config.waitForDbSeconds must be a number of seconds' --set migrations.waitForDbSeconds=soon
+check "an unknown imagePullPolicy is refused with the three allowed" \
+  refused 'config.imagePullPolicy must be Always, IfNotPresent or Never, not "Sometimes"' \
+  --set migrations.imagePullPolicy=Sometimes
 
 # The renderings as the real API server takes them.
 use_cluster "$cluster"
 fresh_namespace "$kubectl" helm-shop
 ns=(--namespace helm-shop)
 server_accepts() {
-  "$kubectl" apply "${ns[@]}" --dry-run=server -f "$work/migrate.yaml" -f "$work/wait.yaml" >"$work/out" 2>&1 ||
+  "$kubectl" apply "${ns[@]}" --dry-run=server -f "$work/migrate.yaml" -f "$work/wait.yaml" \
+    -f "$work/custom.yaml" -f "$work/custom-wait.yaml" -f "$work/uid.yaml" >"$work/out" 2>&1 ||
     { sed 's/^/  /' "$work/out"; return 1; }
 }
-check "the server accepts both renderings" server_accepts
+check "the server accepts every rendering" server_accepts
 get() { yq_deployment "$1" | jq -c "$2"; }
 yq_deployment() { as_json "$kubectl" <"$work/$1.yaml" | jq -c 'select(.kind == "Deployment")'; }
 check "migrate mode runs upgrade heads from the mounted Secret" equals \
@@ -67,6 +95,29 @@ check "the init container runs as non-root on a read-only root file system" equa
 check "wait mode waits instead of migrating, with the other Secret and key" equals \
   "$(get wait '.spec.template.spec | [.initContainers[0].name, .initContainers[0].args[6], .initContainers[0].args[3], .volumes[0].secret.secretName]')" \
   '["schemagate-wait","wait","/var/run/schemagate/database/dsn","other-db"]'
+check "by default the image is pulled IfNotPresent, with no extra env or mounts" equals \
+  "$(get migrate '.spec.template.spec.initContainers[0] | [.imagePullPolicy, (.env | length), (.volumeMounts | length)]')" \
+  '["IfNotPresent",1,1]'
+check "wait mode waits 60 s for the database by default too" equals \
+  "$(get wait '.spec.template.spec.initContainers[0].args | .[index("--wait-for-db") + 1]')" '"60"'
+check "waitForDbSeconds 0 is passed on as --wait-for-db 0 (no wait), not turned into 60" equals \
+  "$(get custom '.spec.template.spec.initContainers[0].args | .[index("--wait-for-db") + 1]')" '"0"'
+check "and in wait mode" equals \
+  "$(get custom-wait '.spec.template.spec.initContainers[0].args | .[index("--wait-for-db") + 1]')" '"0"'
+check "another waitForDbSeconds reaches the runner" equals \
+  "$(get uid '.spec.template.spec.initContainers[0].args | .[index("--wait-for-db") + 1]')" '"15"'
+check "extraArgs come after the chart's own arguments, as strings, in both modes" equals \
+  "$(get custom '.spec.template.spec.initContainers[0].args[-5:]') $(get custom-wait '.spec.template.spec.initContainers[0].args[-5:]')" \
+  '["--lock-timeout","600","--lock-mode","table","5"] ["--wait-for-db","0","--lock-mode","table","5"]'
+check "imagePullPolicy, extraEnv and extraVolumeMounts reach the container" equals \
+  "$(get custom '.spec.template.spec.initContainers[0] | [.imagePullPolicy, .env[1], .volumeMounts[1]]')" \
+  '["Always",{"name":"PGSSLROOTCERT","value":"/var/run/ca/ca.crt"},{"mountPath":"/var/run/ca","name":"ca","readOnly":true}]'
+check "runAsUser null: runAsNonRoot only, uid and gid left to the platform" equals \
+  "$(get custom '.spec.template.spec.initContainers[0].securityContext | [.runAsNonRoot, has("runAsUser"), has("runAsGroup")]')" \
+  '[true,false,false]'
+check "runAsUser 1000: that uid, the image's group" equals \
+  "$(get uid '.spec.template.spec.initContainers[0].securityContext | [.runAsNonRoot, .runAsUser, .runAsGroup]')" \
+  '[true,1000,65532]'
 
 # Installed: the database the init containers migrate, in the Secret the chart names.
 psql -d "$SCHEMAGATE_TEST_DATABASE_URL" -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" -c "CREATE DATABASE $database"

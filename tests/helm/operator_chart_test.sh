@@ -78,7 +78,10 @@ check "the image is tagged with the chart's appVersion" equals \
   "\"ghcr.io/schemagate/schemagate-operator:$(sed -n 's/^appVersion: "\(.*\)"$/\1/p' "$chart/Chart.yaml")\""
 check "the flags: leader election always, metrics, probes, logs, workers" equals \
   "$(deployment schemagate-operator .spec.template.spec.containers[0].args)" \
-  '["--leader-elect","--leader-election-namespace","schemagate-system","--leader-election-id","schemagate-operator-leader","--metrics-bind-address",":8080","--health-probe-bind-address",":8081","--log-format","json","--log-level","info","--workers","2"]'
+  '["--leader-elect","--leader-election-id","schemagate-operator-leader","--metrics-bind-address",":8080","--health-probe-bind-address",":8081","--log-format","json","--log-level","info","--workers","2"]'
+check "the Lease's namespace is the pod's, by the downward API, as in deploy/" equals \
+  "$(deployment schemagate-operator .spec.template.spec.containers[0].env)" \
+  "$(jq -c '.spec.template.spec.containers[0].env' "$work/deploy-deployment.json")"
 check "liveness on /healthz and readiness on /readyz, at the health port" equals \
   "$(deployment schemagate-operator '.spec.template.spec.containers[0] | [.livenessProbe.httpGet, .readinessProbe.httpGet]')" \
   '[{"path":"/healthz","port":"health"},{"path":"/readyz","port":"health"}]'

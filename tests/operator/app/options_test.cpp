@@ -39,6 +39,18 @@ TEST_CASE("operator flags are parsed", "[app]") {
   CHECK(options->log_format == "json");
 }
 
+TEST_CASE("the Lease's namespace defaults to the pod's, and the flag wins", "[app]") {
+  // POD_NAMESPACE comes from the downward API, so a kustomize namespace overlay moves the Lease.
+  auto from_pod = parse_options({"--leader-elect"}, "other-ns");
+  REQUIRE(from_pod.ok());
+  CHECK(from_pod->leader_election_namespace == "other-ns");
+  auto flag = parse_options({"--leader-election-namespace", "ops"}, "other-ns");
+  REQUIRE(flag.ok());
+  CHECK(flag->leader_election_namespace == "ops");
+  // Neither: empty, and the operator takes the client config's namespace.
+  CHECK(parse_options({"--leader-elect"})->leader_election_namespace.empty());
+}
+
 TEST_CASE("bad operator flags are refused with a reason", "[app]") {
   auto unknown = parse_options({"--nope"});
   REQUIRE_FALSE(unknown.ok());
