@@ -1,33 +1,18 @@
 #include <catch2/catch.hpp>
 
-#include <sys/socket.h>
-#include <netinet/in.h>
-#include <unistd.h>
-
 #include <cpprest/http_client.h>
 
 #include "http/health.h"
 #include "http/http_server.h"
 #include "http/metrics.h"
+#include "support/ports.h"
 
 using schemagate::http::Health;
 using schemagate::http::HttpServer;
 using schemagate::http::OperatorMetrics;
+using schemagate::testing::free_port;
 
 namespace {
-
-// A port nobody listens on right now.
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-  socklen_t length = sizeof(address);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
 
 std::pair<int, std::string> get(const std::string& url, const std::string& path) {
   web::http::client::http_client client(url);

@@ -1,9 +1,5 @@
 #include "operator/integration/control_plane_fixture.h"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -257,18 +253,6 @@ kube::Json migration_job(const std::string& ns, const std::string& name,
   job["metadata"]["name"] = kube::Json::string(name);
   job["spec"]["image"] = kube::Json::string(image);
   return job;
-}
-
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-  socklen_t length = sizeof(address);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
 }
 
 bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "kube/client.h"
+#include "support/ports.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
@@ -67,9 +68,6 @@ kube::ClientOptions fast_client_options();
 /// the database URL from Secret db.
 kube::Json migration_job(const std::string& ns, const std::string& name,
                          const std::string& image = "registry.example/shop-migrations:1.4.0");
-
-/// A TCP port on 127.0.0.1 that nothing listens on right now.
-int free_port();
 
 /// Polls `condition` every 50 ms until it holds or `timeout` passes. The
 /// default is generous: the control plane shares two slow cores.
