@@ -13,7 +13,7 @@ work=$(mktemp -d /tmp/schemagate-crd.XXXXXX)
 trap '"$kubectl" delete namespace crd-test --wait=false >/dev/null 2>&1; rm -rf "$work"' EXIT
 # shellcheck source=tests/support/checks.sh
 source "$source_dir/tests/support/checks.sh"
-require_tools "$kubectl"
+require_tools "$kubectl" jq
 refused() {  # refused PATTERN KUBECTL-ARGS...: kubectl fails and says PATTERN
   local pattern=$1
   shift
@@ -32,10 +32,15 @@ fresh_namespace "$kubectl" crd-test
 export KUBECONFIG=$work/kubeconfig
 "$kubectl" config view --raw --kubeconfig "$cluster/kubeconfig" >"$KUBECONFIG"
 "$kubectl" config set-context --current --namespace crd-test >/dev/null
-check "the examples apply" "$kubectl" apply -f "$source_dir/deploy/examples/"
-check "the short name lists both MigrationJobs" equals \
+check "the examples apply, and the one that shapes its pod" \
+  "$kubectl" apply -f "$source_dir/deploy/examples/" -f "$source_dir/deploy/examples/more/"
+check "the short name lists the examples' three MigrationJobs" equals \
   "$("$kubectl" get mj -o name | sort | tr '\n' ' ')" \
-  "migrationjob.schemagate.io/shop-migrate migrationjob.schemagate.io/shop-migrate-gated "
+  "migrationjob.schemagate.io/shop-migrate migrationjob.schemagate.io/shop-migrate-gated migrationjob.schemagate.io/shop-migrate-meshed "
+check "the meshed example keeps its pod's annotations, arguments and mounts, as the schema knows them" equals \
+  "$("$kubectl" get mj shop-migrate-meshed -o json | jq -c '.spec | [.podTemplate.metadata.annotations["sidecar.istio.io/inject"],
+     .container.args, .container.volumeMounts[0].mountPath, .podTemplate.spec.volumes[0].configMap.name]')" \
+  '["false",["--lock-mode","table"],"/etc/shop-db-ca","shop-db-ca"]'
 check "the schema's defaults fill an example that leaves them out" equals \
   "$("$kubectl" get mj shop-migrate -o jsonpath='{.spec.target} {.spec.migrationsDir} {.spec.backoffLimit} {.spec.activeDeadlineSeconds}')" \
   "heads /migrations 2 900"
