@@ -58,6 +58,8 @@ on, and the runner then makes one attempt (it overrides a config file's value).
 {{- end -}}
 image: {{ required "schemagate-init: config.image is required" $config.image | quote }}
 imagePullPolicy: {{ $pullPolicy }}
+{{- /* A failed migration's last lines show in the pod's status (kubectl describe). */}}
+terminationMessagePolicy: FallbackToLogsOnError
 env:
   - name: POD_NAME
     valueFrom:
