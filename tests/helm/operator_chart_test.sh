@@ -55,6 +55,25 @@ refused() {  # refused PATTERN HELM-ARGS...: helm template fails and says PATTER
 check "the chart's CRDs are deploy/crds itself, through a link, not a copy that could drift" equals \
   "$(readlink -f "$chart/files/crds")" "$(readlink -f "$source_dir/deploy/crds")"
 check "and it holds no crds/ directory, which Helm would install but never upgrade" test ! -e "$chart/crds"
+packaged_crds() {  # the packaged chart carries the CRDs themselves and renders them
+  "$helm" package "$chart" -d "$work/package" >"$work/out" 2>&1 &&
+    tar -xzf "$work"/package/schemagate-operator-*.tgz -C "$work/package" &&
+    test ! -L "$work/package/schemagate-operator/files/crds" &&
+    diff -r "$work/package/schemagate-operator/files/crds" "$source_dir/deploy/crds" &&
+    "$helm" template x "$work"/package/schemagate-operator-*.tgz 2>/dev/null | grep -q '^kind: CustomResourceDefinition$'
+}
+check "helm package stores deploy/crds' files in the chart, which renders them" packaged_crds
+# A checkout without symlinks has the link's target as the file's text.
+cp -r "$chart" "$work/unlinked"
+rm "$work/unlinked/files/crds"
+readlink "$chart/files/crds" >"$work/unlinked/files/crds"
+unlinked_refused() {
+  ! "$helm" template x "$work/unlinked" >"$work/out" 2>&1 &&
+    grep -qF 'crds.enabled: files/crds holds no CRD. It links to deploy/crds: a checkout without symlinks' "$work/out" ||
+    { sed 's/^/  /' "$work/out"; return 1; }
+}
+check "a checkout without symlinks is told why the CRD is missing and what to do" unlinked_refused
+check "and renders without the CRD when crds.enabled=false" quiet "$helm" template x "$work/unlinked" --set crds.enabled=false
 check "helm lint" quiet "$helm" lint "$chart"
 check "helm lint --strict" quiet "$helm" lint --strict "$chart"
 check "helm lint --strict, one namespace, two replicas, a ServiceMonitor and a PrometheusRule" quiet "$helm" lint --strict "$chart" \
