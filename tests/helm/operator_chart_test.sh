@@ -57,7 +57,7 @@ check "the chart's CRDs are deploy/crds itself, through a link, not a copy that 
 check "and it holds no crds/ directory, which Helm would install but never upgrade" test ! -e "$chart/crds"
 packaged_crds() {  # the packaged chart carries the CRDs themselves and renders them
   "$helm" package "$chart" -d "$work/package" >"$work/out" 2>&1 &&
-    tar -xzf "$work"/package/schemagate-operator-*.tgz -C "$work/package" &&
+    tar -xzmf "$work"/package/schemagate-operator-*.tgz -C "$work/package" &&
     test ! -L "$work/package/schemagate-operator/files/crds" &&
     diff -r "$work/package/schemagate-operator/files/crds" "$source_dir/deploy/crds" &&
     "$helm" template x "$work"/package/schemagate-operator-*.tgz 2>/dev/null | grep -q '^kind: CustomResourceDefinition$'
@@ -296,7 +296,10 @@ check "a budget that would block every drain is refused, saying why" \
 check "a budget with both minAvailable and maxUnavailable is refused" \
   refused "set minAvailable or maxUnavailable, not both" --set replicaCount=2 --set podDisruptionBudget.minAvailable=1
 check "an extra flag the chart sets from a value is refused, naming the value" \
-  refused "extraArgs: --workers is set by the chart from workers: set that instead" --set 'extraArgs={--workers=8}'
+  refused "extraArgs: --workers is the chart's: set workers instead" --set 'extraArgs={--workers=8}'
+check "and so is one the chart keeps, saying why" \
+  refused "extraArgs: --leader-election-namespace is the chart's: the Lease goes in the release's namespace" \
+  --set 'extraArgs={--leader-election-namespace,ops}'
 check "serviceAccount.create=false without a name is refused, saying what to set" \
   refused "serviceAccount.name is required when serviceAccount.create is false" --set serviceAccount.create=false
 check "a PrometheusRule without metrics is refused" \

@@ -25,6 +25,7 @@ Every template takes a dict: "context" (the caller's root context, `.`) and
                      leaves uid and gid to the platform (OpenShift's restricted
                      SCC assigns them), and runAsNonRoot still holds
   resources          container resources (default: small requests)
+  hook               the settings of the migration Job hook (_job.tpl lists them)
 */}}
 
 {{- define "schemagate-init.urlFile" -}}
