@@ -75,6 +75,14 @@ std::string retry_after_header(const web::http::http_response& response) {
   return header == response.headers().end() ? "" : header->second;
 }
 
+// "host:port" of "https://host:port/prefix", as client-go labels requests.
+std::string host_of(const std::string& server) {
+  std::string host = server.substr(server.find("://") == std::string::npos
+                                       ? 0
+                                       : server.find("://") + 3);
+  return host.substr(0, host.find('/'));
+}
+
 std::optional<WatchEvent::Type> event_type(const std::string& name) {
   if (name == "ADDED") return WatchEvent::Type::kAdded;
   if (name == "MODIFIED") return WatchEvent::Type::kModified;
@@ -105,11 +113,16 @@ Result<std::unique_ptr<Client>> Client::create(ClientConfig config, ClientOption
 Client::Client(ClientConfig config, ClientOptions options)
     : config_(std::move(config)),
       options_(options),
+      host_(host_of(config_.server)),
       token_(config_.token, config_.token_file),
       http_(std::make_unique<http_client>(config_.server,
                                           http_config(config_, options_.request_timeout))) {}
 
 Client::~Client() = default;
+
+void Client::count(const std::string& method, int code) {
+  if (options_.metrics) options_.metrics->on_request(method, host_, code);
+}
 
 ApiResult<Json> Client::send(Verb verb, const std::string& path_and_query, const Json* body) {
   bool read = verb == Verb::kGet;
@@ -137,9 +150,12 @@ ApiResult<Json> Client::send_once(Verb verb, const std::string& path_and_query,
     request.set_body(body->serialize(), verb == Verb::kPatch ? "application/merge-patch+json"
                                                              : "application/json");
   }
+  bool answered = false;
   try {
     web::http::http_response response = http_->request(request).get();
     int status = response.status_code();
+    answered = true;
+    count(request.method(), status);
     if (status >= 400) {
       std::string text = response.extract_string(true).get();
       ApiError error =
@@ -158,6 +174,7 @@ ApiResult<Json> Client::send_once(Verb verb, const std::string& path_and_query,
     }
     return json;
   } catch (const std::exception& e) {
+    if (!answered) count(request.method(), 0);
     return transport_error(config_, e.what());
   }
 }
@@ -239,8 +256,11 @@ ApiStatus Client::watch(const ResourceRef& ref, const std::string& ns,
     ~Unregister() { signal.remove(id); }
   } unregister{stop, callback};
 
+  bool answered = false;
   try {
     web::http::http_response response = client.request(request, cancel.get_token()).get();
+    answered = true;
+    count(request.method(), response.status_code());
     if (response.status_code() >= 400) {
       std::string text = response.extract_string(true).get();
       ApiError error = ApiError::from_response(response.status_code(), text,
@@ -274,6 +294,7 @@ ApiStatus Client::watch(const ResourceRef& ref, const std::string& ns,
     }
   } catch (const std::exception& e) {
     if (stop.stop_requested()) return Done{};
+    if (!answered) count(request.method(), 0);
     return transport_error(config_, std::string("watch stream broke: ") + e.what());
   }
 }

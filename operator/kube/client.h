@@ -8,6 +8,7 @@
 #include "kube/api_result.h"
 #include "kube/config.h"
 #include "kube/object.h"
+#include "kube/request_metrics.h"
 #include "kube/resource.h"
 #include "kube/retry.h"
 #include "kube/token_source.h"
@@ -30,6 +31,7 @@ struct ClientOptions {
   /// A watch with no bytes for this long is considered broken.
   std::chrono::seconds watch_idle_timeout{330};
   Clock* clock = &Clock::real();
+  RequestMetrics* metrics = nullptr;
 };
 
 /// Typed REST access to any resource of one API server, over cpprestsdk.
@@ -77,8 +79,11 @@ class Client {
   ApiResult<Json> send(Verb verb, const std::string& path_and_query, const Json* body);
   ApiResult<Json> send_once(Verb verb, const std::string& path_and_query, const Json* body);
 
+  void count(const std::string& method, int code);
+
   ClientConfig config_;
   ClientOptions options_;
+  std::string host_;  ///< "host:port" of the server, for metrics
   TokenSource token_;
   std::unique_ptr<web::http::client::http_client> http_;
   StopSignal never_;  ///< requests are short: their retries are not interrupted
