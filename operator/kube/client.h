@@ -3,10 +3,12 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "kube/api_result.h"
 #include "kube/config.h"
+#include "kube/exec_credential_source.h"
 #include "kube/object.h"
 #include "kube/request_metrics.h"
 #include "kube/resource.h"
@@ -77,7 +79,21 @@ class Client {
 
   enum class Verb { kGet, kPost, kPut, kPatch, kDelete };
   ApiResult<Json> send(Verb verb, const std::string& path_and_query, const Json* body);
+  ApiResult<Json> send_retried(Verb verb, const std::string& path_and_query, const Json* body);
   ApiResult<Json> send_once(Verb verb, const std::string& path_and_query, const Json* body);
+
+  /// How to authenticate one request: the bearer token and the HTTP client
+  /// (whose TLS context carries the client certificate, when there is one).
+  struct Auth {
+    std::string token;
+    std::shared_ptr<web::http::client::http_client> http;
+    std::string cert_pem;  ///< the client certificate http presents, for watches
+    std::string key_pem;
+    uint64_t exec_generation = 0;
+  };
+  ApiResult<Auth> auth();
+  /// After a 401: the token file is read again, the exec plugin run again.
+  void refused(const Auth& used);
 
   void count(const std::string& method, int code);
 
@@ -85,7 +101,10 @@ class Client {
   ClientOptions options_;
   std::string host_;  ///< "host:port" of the server, for metrics
   TokenSource token_;
-  std::unique_ptr<web::http::client::http_client> http_;
+  std::unique_ptr<ExecCredentialSource> exec_;
+  std::mutex http_mutex_;
+  std::shared_ptr<web::http::client::http_client> http_;
+  std::string http_cert_;  ///< the exec client certificate http_ was made with
   StopSignal never_;  ///< requests are short: their retries are not interrupted
 };
 
