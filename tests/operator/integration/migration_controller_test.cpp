@@ -98,12 +98,25 @@ class Cluster : public testing::ControlPlaneFixture {
   std::string status(const std::string& name, const char* field) {
     return kube::string_at(get(kMigrationJobs, name), {"status", field});
   }
-  std::string condition(const std::string& name, const std::string& type) {
+  std::string condition(const std::string& name, const std::string& type,
+                        const char* field = "status") {
     Json object = get(kMigrationJobs, name);
     const Json* conditions = kube::find_path(object, {"status", "conditions"});
     if (!conditions || !conditions->is_array()) return "";
     for (const Json& item : conditions->as_array()) {
-      if (kube::string_at(item, {"type"}) == type) return kube::string_at(item, {"status"});
+      if (kube::string_at(item, {"type"}) == type) return kube::string_at(item, {field});
+    }
+    return "";
+  }
+  /// The message of the operator's Event of `reason`, "" when there is none.
+  std::string event_message(const std::string& reason) {
+    auto listed = direct->list(kEvents, ns);
+    if (!listed) return "";
+    for (const Json& event : listed->items) {
+      if (kube::string_at(event, {"involvedObject", "kind"}) == "MigrationJob" &&
+          kube::string_at(event, {"reason"}) == reason) {
+        return kube::string_at(event, {"message"});
+      }
     }
     return "";
   }
@@ -206,7 +219,14 @@ TEST_CASE("migration controller: a failed Job stalls and keeps the Deployment he
   CHECK_THAT(cluster.status("shop", "message"),
              Catch::Contains("division by zero") && Catch::Contains("stays held"));
   CHECK(cluster.revisions() == kRunnerHead);
+  // The runner's kind (migration-failed) chose the reason and the fix.
+  CHECK(cluster.condition("shop", "Ready", "reason") == "MigrationFailed");
+  CHECK_THAT(cluster.condition("shop", "Stalled", "message"),
+             Catch::Contains("Fix: correct the migration") &&
+                 Catch::Contains("kubectl -n " + cluster.ns + " patch migrationjob shop"));
   REQUIRE(eventually([&] { return cluster.count_events("Warning/Failed") == 1; }));
+  CHECK_THAT(cluster.event_message("Failed"),
+             Catch::Contains("division by zero") && Catch::Contains("Fix: correct the migration"));
   CHECK(holds_for([&] { return cluster.paused() && cluster.job_names().size() == 1; }, 3s));
 }
 
