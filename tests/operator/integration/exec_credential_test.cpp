@@ -166,6 +166,32 @@ TEST_CASE("exec credentials: the plugin's token authenticates, a replaced one is
   CHECK(after);
 }
 
+TEST_CASE("exec credentials: a client certificate from the plugin authenticates",
+          "[integration][exec]") {
+  ExecCluster cluster;
+  // The fixture's admin certificate and key, as a plugin of a cluster with
+  // certificate login prints them (PEM, its newlines escaped for JSON).
+  std::string script = R"sh(#!/bin/sh
+pem() { awk '{printf "%s\\n", $0}' "$1"; }
+printf '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"clientCertificateData":"%s","clientKeyData":"%s"}}' "$(pem CERT)" "$(pem KEY)"
+)sh";
+  script.replace(script.find("CERT"), 4, "'" + cluster.admin_cert().string() + "'");
+  script.replace(script.find("KEY"), 3, "'" + cluster.admin_key().string() + "'");
+  auto plugin = cluster.dir.write("bin/cert-auth", script);
+  chmod(plugin.c_str(), 0755);
+  auto config = kube::load_kubeconfig({cluster.write_kubeconfig(
+      "cert.kubeconfig", cluster.api_server,
+      "{exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: \"" + plugin.string() +
+          "\"}}")});
+  REQUIRE(config);
+  auto client = kube::Client::create(*config, testing::fast_client_options());
+  REQUIRE(client);
+  // Only the cluster admin may list namespaces: the certificate was presented.
+  auto listed = (*client)->list(kube::ResourceRef{"", "v1", "namespaces", false}, "");
+  INFO((listed ? std::string() : listed.error().message()));
+  CHECK(listed);
+}
+
 TEST_CASE("exec credentials: the operator runs from a kubeconfig with an exec plugin, and "
           "serves its metrics",
           "[integration][exec]") {
