@@ -144,10 +144,11 @@ void Client::count(const std::string& method, int code) {
 }
 
 ApiResult<Client::Auth> Client::auth() {
-  std::lock_guard<std::mutex> lock(http_mutex_);
+  // Without a plugin, http_ never changes.
   if (!exec_) {
     return Auth{token_.token(), http_, config_.client_cert_pem, config_.client_key_pem, 0};
   }
+  std::lock_guard<std::mutex> lock(http_mutex_);
   Result<ExecCredentialSource::Current> current = exec_->get();
   if (!current) return ApiError(ErrorKind::kUnauthorized, current.error().message());
   const ExecCredential& credential = current->credential;

@@ -102,7 +102,7 @@ class Client {
   std::string host_;  ///< "host:port" of the server, for metrics
   TokenSource token_;
   std::unique_ptr<ExecCredentialSource> exec_;
-  std::mutex http_mutex_;
+  std::mutex http_mutex_;  ///< guards http_ and http_cert_, which change only with exec_
   std::shared_ptr<web::http::client::http_client> http_;
   std::string http_cert_;  ///< the exec client certificate http_ was made with
   StopSignal never_;  ///< requests are short: their retries are not interrupted
