@@ -194,6 +194,13 @@ Status Migrator::stamp(const std::string& target, std::ostream& out) {
   if (!state) return state.error();
   Result<script::Target> resolved = script::resolve_target(scripts_.map(), target, state->heads);
   if (!resolved) return resolved.error();
+  return stamp_revisions(*state, *resolved, out);
+}
+
+Status Migrator::stamp_revisions(const DatabaseState& current, const script::Target& target,
+                                 std::ostream& out) {
+  const DatabaseState* state = &current;
+  const script::Target* resolved = &target;
   const RevisionMap& map = scripts_.map();
   script::Target rows = script::plan_stamp(map, state->heads, *resolved);
   if (options_.dry_run) {

@@ -342,8 +342,8 @@ TEST_CASE("import refuses an unknown format and repeatable Flyway migrations", "
   Project project;
   auto unknown = run_cli(project, db.url(), {"import", "--from", "liquibase", "x"});
   expect_exit(unknown, 2);
-  CHECK_THAT(unknown.err, Catch::Contains("import needs --from golang-migrate, flyway, dbmate or "
-                                          "diesel, not 'liquibase'"));
+  CHECK_THAT(unknown.err, Catch::Contains("import needs --from alembic, golang-migrate, flyway, "
+                                          "dbmate or diesel, not 'liquibase'"));
   TempDir source;
   source.write("V1__init.sql", "SELECT 1;\n");
   source.write("R__views.sql", "SELECT 1;\n");
