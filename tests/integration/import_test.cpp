@@ -379,3 +379,40 @@ TEST_CASE("a file's own BEGIN/COMMIT do not end the runner's transaction early",
   CHECK_FALSE(db.table_exists("half"));
   CHECK(version_rows(db) == wrapped);
 }
+
+TEST_CASE("golang-migrate files with BEGIN/COMMIT mid-file run whole in one transaction",
+          "[import]") {
+  TempDir source;
+  source.write("1_mixed.up.sql", "CREATE TABLE mixed (id int);\nBEGIN;\nINSERT INTO mixed VALUES "
+                                 "(1);\nCOMMIT;\nINSERT INTO mixed VALUES (2);\n");
+  source.write("1_mixed.down.sql", "DROP TABLE mixed;\n");
+  source.write("2_fails.up.sql", "INSERT INTO mixed VALUES (3);\nBEGIN;\nINSERT INTO mixed VALUES "
+                                 "(4);\nCOMMIT;\nSELECT 1 / 0;\n");
+  TestDatabase db;
+  Project project;
+  expect_exit(run_cli(project, db.url(),
+                      {"import", "--from", "golang-migrate", source.path().string()}),
+              0);
+  std::string mixed = revision_of("golang-migrate", "1");
+  CHECK_THAT(slurp(project.root() / "versions" / (mixed + "_mixed.sql")),
+             Catch::Contains("-- schemagate:wrapped-transaction true"));
+  auto failed = run_cli(project, db.url(), {"upgrade"});
+  expect_exit(failed, 1);
+  CHECK(version_rows(db) == mixed);
+  CHECK(db.scalar("SELECT string_agg(id::text, ',' ORDER BY id) FROM mixed") == "1,2");
+  // Nothing of the failed file stayed, not even what its COMMIT would have kept.
+  CHECK(db.scalar("SELECT (SELECT xmin::text FROM pg_class WHERE relname = 'mixed') = "
+                  "(SELECT xmin::text FROM schemagate_version)") == "t");
+}
+
+TEST_CASE("a source directory without migrations is an error, not an empty import", "[import]") {
+  TempDir source;
+  source.write("README.md", "# migrations\n");
+  TestDatabase db;
+  Project project;
+  for (const std::string format : kFormats) {
+    auto empty = run_cli(project, db.url(), {"import", "--from", format, source.path().string()});
+    expect_exit(empty, 2);
+    CHECK_THAT(empty.err, Catch::Contains("holds no " + format + " migrations"));
+  }
+}
