@@ -30,6 +30,15 @@ Status adopt_database(cli::Context& context, const DatabaseSettings& settings,
     if (!applied) return applied.error();
     Result<std::optional<size_t>> position = importers::adopted_position(chain, *applied);
     if (!position) return position.error();
+    std::vector<std::string> code = importers::code_versions_without_files(chain, *applied);
+    if (!code.empty()) {
+      std::string versions;
+      for (const std::string& version : code) versions += (versions.empty() ? "" : ", ") + version;
+      log::warn("Java (code) migrations are recorded as applied but have no SQL file: adopted as "
+                "applied, without a revision of their own; a database built from the imported "
+                "files lacks what they did, so write it into a revision if new databases need it",
+                {{"table", applied->table}, {"versions", versions}});
+    }
     if (!*position) {
       log::info("nothing is applied according to the other tool; nothing to stamp",
                 {{"table", applied->table}});

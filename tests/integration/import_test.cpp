@@ -416,3 +416,44 @@ TEST_CASE("a source directory without migrations is an error, not an empty impor
     CHECK_THAT(empty.err, Catch::Contains("holds no " + format + " migrations"));
   }
 }
+
+TEST_CASE("flyway script configurations, placeholders and Java rows", "[import]") {
+  TestDatabase db;
+  Project project;
+  TempDir source;
+  source.write("V1__table.sql", "CREATE TABLE t (id int);\n");
+  source.write("V2__index.sql", "CREATE INDEX t_id ON t (id);\n");
+  source.write("V2__index.sql.conf", "executeInTransaction=false\n");
+  source.write("V4__more.sql", "ALTER TABLE t ADD COLUMN name text;\n");
+  expect_exit(run_cli(project, db.url(), {"import", "--from", "flyway", source.path().string()}),
+              0);
+  std::string index = revision_of("flyway", "2");
+  CHECK_THAT(slurp(project.root() / "versions" / (index + "_index.sql")),
+             Catch::Contains("-- schemagate:transactional false"));
+
+  // Flyway applied V1, V2 and the Java migration V3; V4 is new.
+  psql(db.url(), "CREATE TABLE t (id int); CREATE INDEX t_id ON t (id); CREATE TABLE java_made ();");
+  db.scalar(R"(CREATE TABLE flyway_schema_history (installed_rank int PRIMARY KEY, version
+      varchar(50), description varchar(200) NOT NULL, type varchar(20) NOT NULL, script
+      varchar(1000) NOT NULL, success boolean NOT NULL);
+    INSERT INTO flyway_schema_history VALUES (1, '1', 'table', 'SQL', 'V1__table.sql', true),
+      (2, '2', 'index', 'SQL', 'V2__index.sql', true),
+      (3, '3', 'Java', 'JDBC', 'db.migration.V3__Java', true); SELECT 1)");
+  auto adopted = run_cli(project, db.url(),
+                         {"import", "--from", "flyway", source.path().string(), "--adopt-database"});
+  expect_exit(adopted, 0);
+  CHECK_THAT(adopted.err, Catch::Contains("Java (code) migrations are recorded as applied"));
+  CHECK(version_rows(db) == index);
+  expect_exit(run_cli(project, db.url(), {"upgrade"}), 0);
+  CHECK(version_rows(db) == revision_of("flyway", "4"));
+
+  TempDir placeholders;
+  placeholders.write("V1__grant.sql", "CREATE TABLE g (id int);\nGRANT SELECT ON g TO ${reader};\n");
+  placeholders.write("V2__x.sql.conf", "executeInTransaction=false\n");
+  Project other;
+  auto refused = run_cli(other, db.url(),
+                         {"import", "--from", "flyway", placeholders.path().string()});
+  expect_exit(refused, 2);
+  CHECK_THAT(refused.err, Catch::Contains("V1__grant.sql:2: Flyway placeholder ${reader}"));
+  CHECK_THAT(refused.err, Catch::Contains("V2__x.sql.conf: configures V2__x.sql, which is not"));
+}
