@@ -146,7 +146,7 @@ Status judge_bookkeeping(const BookkeepingFacts& facts) {
                           "applied; if the revisions are imported already, `schemagate stamp "
                           "REV` records the one the database is at";
     if (table.format == "alembic") {
-      message += "; or share Alembic's table (version_table: {name: alembic_version} in "
+      message += "; or share Alembic's table (version_table: alembic_version in "
                  "schemagate.yaml) so both tools read one state";
     }
     return refused(message);

@@ -92,7 +92,7 @@ std::string user_schema(TestDatabase& db) {
 
 fs::path shared_table_config(const Project& project) {
   fs::path config = project.root() / "schemagate.yaml";
-  std::ofstream(config) << "version_table: {name: alembic_version}\n";
+  std::ofstream(config) << "version_table: alembic_version\n";
   return config;
 }
 

@@ -66,7 +66,7 @@ TEST_CASE("bookkeeping: another tool's table or existing objects with no record"
   std::string message = refusal(facts);
   CHECK_THAT(message, Catch::Contains("migrated by Alembic"));
   CHECK_THAT(message, Catch::Contains("schemagate import --from alembic DIR --adopt-database"));
-  CHECK_THAT(message, Catch::Contains("version_table: {name: alembic_version}"));
+  CHECK_THAT(message, Catch::Contains("version_table: alembic_version in schemagate.yaml"));
 
   BookkeepingFacts objects;
   objects.existing.push_back({"table", "users", "aaaaaaaaaaa1", "versions/a.sql:3"});
