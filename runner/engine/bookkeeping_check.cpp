@@ -60,46 +60,54 @@ std::vector<ForeignTable> read_foreign_tables(pqxx::nontransaction& query,
   return found;
 }
 
-bool object_exists(pqxx::nontransaction& query, const VersionTables& tables,
-                   const sql::CreatedObject& object) {
-  if (object.is_schema()) {
-    // A schema counts when it holds something: `public`, or a schema a DBA
-    // made for the application (which `CREATE SCHEMA IF NOT EXISTS` then
-    // finds), are empty in a database no migration touched.
-    return query
-        .exec_params1("SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = "
-                      "c.relnamespace WHERE n.nspname = $1 AND c.relname NOT IN ($2, $3, $4) AND "
-                      "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = "
-                      "'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'))",
-                      object.name, tables.version_table, tables.history_table,
-                      tables.version_table + "_lease")[0]
-        .as<bool>();
-  }
-  std::string name = object.schema.empty()
-                         ? quote_identifier(object.name)
-                         : qualified_name(object.schema, object.name);
-  const char* lookup = object.is_type() ? "to_regtype" : "to_regclass";
-  return query.exec_params1(std::string("SELECT ") + lookup + "($1) IS NOT NULL", name)[0]
-      .as<bool>();
+/// The object as the catalog lookups take it: a quoted, maybe qualified name.
+std::string lookup_name(const sql::CreatedObject& object) {
+  if (object.is_schema()) return object.name;
+  return object.schema.empty() ? quote_identifier(object.name)
+                               : qualified_name(object.schema, object.name);
 }
 
-/// The objects the plan's upgrades create that the database already has.
+/// The objects the plan's upgrades create that the database already has,
+/// looked up in one query (a first run of a long history stays one round
+/// trip longer, not one per object).
 std::vector<ExistingObject> read_existing_objects(pqxx::nontransaction& query,
                                                   const VersionTables& tables,
                                                   const script::ScriptDirectory& scripts,
                                                   const script::Plan& plan) {
-  std::vector<ExistingObject> existing;
+  std::vector<ExistingObject> created;
+  std::string values;
   for (const script::Step& step : plan.steps) {
     if (step.direction != script::Direction::kUp) continue;
     const script::Migration& migration = scripts.migration(step.revision);
     for (const sql::Statement& statement :
          sql::split_statements(migration.up.sql, migration.up.first_line)) {
       for (const sql::CreatedObject& object : sql::created_objects(statement.sql)) {
-        if (!object_exists(query, tables, object)) continue;
-        existing.push_back({object.kind, object.display(), migration.revision.id,
-                            migration.path + ":" + std::to_string(statement.line)});
+        values += (values.empty() ? "(" : ", (") + std::to_string(created.size()) + ", " +
+                  quote_literal(object.is_schema() ? "schema"
+                                                   : object.is_type() ? "type" : "relation") +
+                  ", " + quote_literal(lookup_name(object)) + ")";
+        created.push_back({object.kind, object.display(), migration.revision.id,
+                           migration.path + ":" + std::to_string(statement.line)});
       }
     }
+  }
+  std::vector<ExistingObject> existing;
+  if (created.empty()) return existing;
+  // A schema counts when it holds something: a schema a DBA made for the
+  // application is empty in a database no migration touched.
+  std::string holds_something =
+      "EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE "
+      "n.nspname = o.name AND c.relname NOT IN (" +
+      quote_literal(tables.version_table) + ", " + quote_literal(tables.history_table) + ", " +
+      quote_literal(tables.version_table + "_lease") +
+      ") AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND "
+      "d.objid = c.oid AND d.deptype = 'e'))";
+  for (const auto& row : query.exec(
+           "SELECT o.position FROM (VALUES " + values + ") AS o(position, kind, name) WHERE CASE "
+           "o.kind WHEN 'schema' THEN " + holds_something +
+           " WHEN 'type' THEN to_regtype(o.name) IS NOT NULL ELSE to_regclass(o.name) IS NOT NULL "
+           "END ORDER BY o.position")) {
+    existing.push_back(created[row[0].as<size_t>()]);
   }
   return existing;
 }

@@ -197,21 +197,19 @@ Status Migrator::stamp(const std::string& target, std::ostream& out) {
   return stamp_revisions(*state, *resolved, out);
 }
 
-Status Migrator::stamp_revisions(const DatabaseState& current, const script::Target& target,
+Status Migrator::stamp_revisions(const DatabaseState& state, const script::Target& target,
                                  std::ostream& out) {
-  const DatabaseState* state = &current;
-  const script::Target* resolved = &target;
   const RevisionMap& map = scripts_.map();
-  script::Target rows = script::plan_stamp(map, state->heads, *resolved);
+  script::Target rows = script::plan_stamp(map, state.heads, target);
   if (options_.dry_run) {
-    out << "stamp " << map.describe(state->heads) << " -> " << map.describe(rows) << "\n";
+    out << "stamp " << map.describe(state.heads) << " -> " << map.describe(rows) << "\n";
     return {};
   }
   store_.ensure_tables();
   pqxx::work tx(connection_);
-  if (!state->heads.empty()) tx.exec(delete_versions_sql(store_.tables(), map.ids(state->heads)));
+  if (!state.heads.empty()) tx.exec(delete_versions_sql(store_.tables(), map.ids(state.heads)));
   if (!rows.empty()) tx.exec(insert_versions_sql(store_.tables(), map.ids(rows)));
-  for (RevisionMap::Index index : *resolved) {
+  for (RevisionMap::Index index : target) {
     tx.exec(insert_history_sql(
         store_.tables(), succeeded_record(map.id(index), "stamp",
                                           scripts_.migration(index).checksum(),
@@ -219,7 +217,7 @@ Status Migrator::stamp_revisions(const DatabaseState& current, const script::Tar
   }
   tx.exec("UPDATE " + store_.tables().history() + " SET blocking = false WHERE blocking");
   tx.commit();
-  log::info("stamped", {{"from", map.describe(state->heads)}, {"to", map.describe(rows)}});
+  log::info("stamped", {{"from", map.describe(state.heads)}, {"to", map.describe(rows)}});
   return {};
 }
 
