@@ -13,6 +13,7 @@ packages=(
   pgbouncer            # tests/integration: the advisory lock through transaction pooling
   python3              # tests/docs: the link and reference checks
   clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer and the sanitizers (bookworm's clang 14)
+  alembic python3-alembic python3-sqlalchemy python3-psycopg2  # import --from alembic renders SQL offline
 )
 
 missing=()

@@ -44,7 +44,7 @@ const std::vector<Command>& command_table() {
        {"dry-run", "lock-timeout", "lock-mode", "lock-lease", "wait-for-db"}, 0, 0,
        commands::repair},
       {"import", "--from FORMAT SRC [--into DIR] [--adopt-database]",
-       "convert a golang-migrate, flyway, dbmate or diesel history into revisions",
+       "convert an alembic, golang-migrate, flyway, dbmate or diesel history into revisions",
        {"from", "into", "adopt-database", "lock-timeout", "lock-mode", "lock-lease",
         "wait-for-db"},
        1, 1, commands::import_history},

@@ -160,6 +160,13 @@ class Loader {
         if (!status) return status;
         continue;
       }
+      // `version_table: alembic_version` is short for `{name: alembic_version}`.
+      auto named = setters().find(key + ".name");
+      if (named != setters().end() && value.IsScalar()) {
+        Status status = named->second(value, key + ".name");
+        if (!status) return status;
+        continue;
+      }
       return fail(entry.first.Mark(), "unknown setting '" + key +
                                           "'; see the README section \"schemagate.yaml\"");
     }

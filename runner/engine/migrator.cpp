@@ -1,6 +1,7 @@
 #include "engine/migrator.h"
 
 #include "engine/blocking_advice.h"
+#include "engine/bookkeeping_check.h"
 #include "schemagate/common/logging.h"
 #include "sql/body_analyzer.h"
 
@@ -105,6 +106,8 @@ Status Migrator::upgrade(const std::string& target, std::ostream& out, const Mig
   Result<script::Target> resolved = script::resolve_target(scripts_.map(), target, state->heads);
   if (!resolved) return resolved.error();
   script::Plan plan = script::plan_upgrade(scripts_.map(), state->heads, *resolved);
+  Status bookkeeping = check_bookkeeping(connection_, store_, scripts_, plan);
+  if (!bookkeeping) return bookkeeping;
   return run_plan(plan, out, lock);
 }
 
@@ -191,17 +194,22 @@ Status Migrator::stamp(const std::string& target, std::ostream& out) {
   if (!state) return state.error();
   Result<script::Target> resolved = script::resolve_target(scripts_.map(), target, state->heads);
   if (!resolved) return resolved.error();
+  return stamp_revisions(*state, *resolved, out);
+}
+
+Status Migrator::stamp_revisions(const DatabaseState& state, const script::Target& target,
+                                 std::ostream& out) {
   const RevisionMap& map = scripts_.map();
-  script::Target rows = script::plan_stamp(map, state->heads, *resolved);
+  script::Target rows = script::plan_stamp(map, state.heads, target);
   if (options_.dry_run) {
-    out << "stamp " << map.describe(state->heads) << " -> " << map.describe(rows) << "\n";
+    out << "stamp " << map.describe(state.heads) << " -> " << map.describe(rows) << "\n";
     return {};
   }
   store_.ensure_tables();
   pqxx::work tx(connection_);
-  if (!state->heads.empty()) tx.exec(delete_versions_sql(store_.tables(), map.ids(state->heads)));
+  if (!state.heads.empty()) tx.exec(delete_versions_sql(store_.tables(), map.ids(state.heads)));
   if (!rows.empty()) tx.exec(insert_versions_sql(store_.tables(), map.ids(rows)));
-  for (RevisionMap::Index index : *resolved) {
+  for (RevisionMap::Index index : target) {
     tx.exec(insert_history_sql(
         store_.tables(), succeeded_record(map.id(index), "stamp",
                                           scripts_.migration(index).checksum(),
@@ -209,7 +217,7 @@ Status Migrator::stamp(const std::string& target, std::ostream& out) {
   }
   tx.exec("UPDATE " + store_.tables().history() + " SET blocking = false WHERE blocking");
   tx.commit();
-  log::info("stamped", {{"from", map.describe(state->heads)}, {"to", map.describe(rows)}});
+  log::info("stamped", {{"from", map.describe(state.heads)}, {"to", map.describe(rows)}});
   return {};
 }
 

@@ -47,6 +47,10 @@ class Migrator {
   /// Moves the version rows without running migrations; clears blocking
   /// failures (the operator says where the database really is).
   Status stamp(const std::string& target, std::ostream& out);
+  /// stamp() of revisions already resolved against `state` (read_state()),
+  /// in one transaction: what adopting another tool's heads needs.
+  Status stamp_revisions(const DatabaseState& state, const script::Target& target,
+                         std::ostream& out);
   /// Clears blocking failures and accepts the checksums of edited applied
   /// files, recording both in the history.
   Status repair(std::ostream& out);

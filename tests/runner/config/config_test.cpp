@@ -104,3 +104,14 @@ TEST_CASE("odd YAML is a typed error, never an exception", "[config][hostile]") 
     CHECK(config.error().exit_code() == 2);
   }
 }
+
+TEST_CASE("version_table given as a name alone: Alembic's table shared", "[config]") {
+  auto config = config::parse("version_table: alembic_version\n", "schemagate.yaml");
+  REQUIRE(config.ok());
+  CHECK(config->version_table == "alembic_version");
+  CHECK(config->version_schema == "public");
+  auto empty = config::parse("version_table: ''\n", "schemagate.yaml");
+  REQUIRE_FALSE(empty.ok());
+  CHECK_THAT(empty.error().message(), Catch::Contains("'version_table.name' must not be empty"));
+  CHECK_FALSE(config::parse("lock: advisory\n", "schemagate.yaml").ok());
+}
