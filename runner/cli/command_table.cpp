@@ -48,6 +48,9 @@ const std::vector<Command>& command_table() {
        {"from", "into", "adopt-database", "lock-timeout", "lock-mode", "lock-lease",
         "wait-for-db"},
        1, 1, commands::import_history},
+      {"test", "[--dev-url URL]",
+       "prove on a scratch database that every revision's down undoes its up",
+       {"dev-url", "wait-for-db"}, 0, 0, commands::test_round_trip},
   };
   return table;
 }

@@ -28,6 +28,9 @@ Status check(cli::Context& context);
 Status verify(cli::Context& context);
 Status wait(cli::Context& context);
 
+// Comparing schemas on scratch databases of a dev server (runner/schema/).
+Status test_round_trip(cli::Context& context);
+
 // Adopting another tool's history (runner/importers/).
 Status import_history(cli::Context& context);
 
