@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -83,6 +84,9 @@ struct View {
   bool materialized = false;
   std::string definition;   ///< pg_get_viewdef: the SELECT
   std::optional<std::string> comment;
+  /// The view's OID, only to create views in the order they were created
+  /// (a view on a view comes later); never compared.
+  uint32_t creation_order = 0;
 };
 
 struct Routine {

@@ -226,11 +226,11 @@ class Reader {
   void read_views() {
     for (const auto& row : tx_.exec(
              "SELECT n.nspname, c.relname, c.relkind = 'm', pg_get_viewdef(c.oid), "
-             "obj_description(c.oid, 'pg_class') FROM pg_class c "
+             "obj_description(c.oid, 'pg_class'), c.oid::bigint FROM pg_class c "
              "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') AND" +
              std::string(kUserSchema) + "AND" + not_extension_member("pg_class", "c.oid"))) {
       View view{row[0].c_str(), row[1].c_str(), row[2].as<bool>(), row[3].c_str(),
-                optional_text(row[4])};
+                optional_text(row[4]), static_cast<uint32_t>(row[5].as<int64_t>())};
       catalog_.views[key(view.schema, view.name)] = std::move(view);
     }
   }
