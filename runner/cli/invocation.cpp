@@ -51,7 +51,10 @@ po::options_description make_command_options() {
       ("into", po::value<std::string>(), "migration directory to write into (default: --dir)")
       ("adopt-database", "stamp what the other tool's own table says is applied")
       ("dev-url", po::value<std::string>(),
-       "a server for scratch databases (default: dev_url of schemagate.yaml)");
+       "a server for scratch databases (default: dev_url of schemagate.yaml)")
+      ("schema", po::value<std::string>(),
+       "SQL file or directory declaring the desired schema (default: schema of schemagate.yaml)")
+      ("autogenerate", "write the revision that reaches the declared schema");
   return options;
 }
 

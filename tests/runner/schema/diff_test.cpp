@@ -43,7 +43,7 @@ TEST_CASE("diff: equal catalogs need nothing", "[schema][diff]") {
   CHECK(diff(with({books()}), with({books()})).empty());
 }
 
-TEST_CASE("diff: a new table is created with its constraints; dropping it is destructive",
+TEST_CASE("diff: a new table is created with its constraints, dropping it is destructive",
           "[schema][diff]") {
   Changes up = diff(with({}), with({books()}));
   REQUIRE(up.statements.size() == 1);
@@ -146,7 +146,7 @@ TEST_CASE("diff: dependency order: types and sequences before tables, foreign ke
                     "DROP SEQUENCE IF EXISTS public.loans_id_seq;", "DROP TYPE public.mood;"});
 }
 
-TEST_CASE("diff: enum values are added in place; a lost value is a warning", "[schema][diff]") {
+TEST_CASE("diff: enum values are added in place, a lost value is a warning", "[schema][diff]") {
   Catalog before = with({});
   before.enums["public.mood"] = EnumType{"public", "mood", {"sad", "ok"}, std::nullopt};
   Catalog after = before;
