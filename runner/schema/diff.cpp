@@ -1,6 +1,7 @@
 #include "schema/diff.h"
 
 #include <algorithm>
+#include <cctype>
 #include <regex>
 #include <set>
 
@@ -126,7 +127,9 @@ TypeName parse_type(const std::string& text) {
 class Planner {
  public:
   Planner(const Catalog& from, const Catalog& to, const DiffOptions& options)
-      : from_(from), to_(to), options_(options) {}
+      : from_(from), to_(to), options_(options) {
+    find_reshaped_tables();
+  }
 
   Changes run() {
     if (routines_change()) add("SET check_function_bodies = off;");
@@ -184,11 +187,43 @@ class Planner {
     }
   }
 
+  /// Tables whose kept columns are retyped or dropped: PostgreSQL refuses
+  /// that while a view reads them, so such views are dropped and made again.
+  void find_reshaped_tables() {
+    for (const auto& [key, table] : from_.tables) {
+      auto now = to_.tables.find(key);
+      if (now == to_.tables.end()) continue;
+      for (const Column& column : table.columns) {
+        const Column* after = now->second.column(column.name);
+        if (!after || after->type != column.type || after->collation != column.collation ||
+            after->generated != column.generated) {
+          reshaped_.push_back(table.name);
+          break;
+        }
+      }
+    }
+  }
+
+  static bool mentions(const std::string& text, const std::string& name) {
+    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    for (size_t at = text.find(name); at != std::string::npos; at = text.find(name, at + 1)) {
+      bool starts = at == 0 || !word(text[at - 1]);
+      bool ends = at + name.size() == text.size() || !word(text[at + name.size()]);
+      if (starts && ends) return true;
+    }
+    return false;
+  }
+
   bool view_changes(const std::string& key) const {
     auto now = to_.views.find(key);
     const View& old = from_.views.at(key);
-    return now == to_.views.end() || now->second.definition != old.definition ||
-           now->second.materialized != old.materialized;
+    if (now == to_.views.end() || now->second.definition != old.definition ||
+        now->second.materialized != old.materialized) {
+      return true;
+    }
+    return std::any_of(reshaped_.begin(), reshaped_.end(), [&](const std::string& table) {
+      return mentions(old.definition, table);
+    });
   }
 
   void drop_views() {
@@ -594,6 +629,7 @@ class Planner {
   const Catalog& from_;
   const Catalog& to_;
   DiffOptions options_;
+  std::vector<std::string> reshaped_;
   Changes changes_;
 };
 

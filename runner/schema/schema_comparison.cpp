@@ -39,6 +39,21 @@ Status replay(const DevServer& dev, ScratchDatabase& scratch,
 
 }  // namespace
 
+SchemaGap gap_between(const Catalog& from, const Catalog& to) {
+  SchemaGap gap;
+  Changes changes = diff(from, to);
+  gap.up = changes.statements;
+  gap.concurrent = changes.concurrent_indexes;
+  Catalog between = without_concurrent_indexes(from, to);
+  gap.down = diff(between, from, DiffOptions{false}).statements;
+  for (const auto& [key, index] : to.indexes) {
+    if (between.indexes.count(key)) continue;
+    gap.concurrent_down.push_back(
+        {"DROP INDEX CONCURRENTLY IF EXISTS " + qualified(index.schema, index.name) + ";", ""});
+  }
+  return gap;
+}
+
 Result<Catalog> revisions_schema(const DevServer& dev, const script::ScriptDirectory& scripts) {
   Result<std::unique_ptr<ScratchDatabase>> scratch = ScratchDatabase::create(dev.url, dev.wait_for_db);
   if (!scratch) return scratch.error();
@@ -91,17 +106,11 @@ Result<SchemaGap> gap_to_declared(const DevServer& dev, const script::ScriptDire
       tx.commit();
       renamed = read_catalog(connection, dev.tables);
     }
-    Changes changes = diff(renamed, *declared);
-    gap.up.insert(gap.up.end(), changes.statements.begin(), changes.statements.end());
-    gap.concurrent = changes.concurrent_indexes;
-    Catalog between = without_concurrent_indexes(renamed, *declared);
-    Changes back = diff(between, renamed, DiffOptions{false});
-    gap.down.insert(gap.down.begin(), back.statements.begin(), back.statements.end());
-    for (const auto& [key, index] : declared->indexes) {
-      if (between.indexes.count(key)) continue;
-      gap.concurrent_down.push_back(
-          {"DROP INDEX CONCURRENTLY IF EXISTS " + qualified(index.schema, index.name) + ";", ""});
-    }
+    SchemaGap between = gap_between(renamed, *declared);
+    gap.up.insert(gap.up.end(), between.up.begin(), between.up.end());
+    gap.down.insert(gap.down.begin(), between.down.begin(), between.down.end());
+    gap.concurrent = between.concurrent;
+    gap.concurrent_down = between.concurrent_down;
     return gap;
   });
 }

@@ -31,6 +31,10 @@ struct SchemaGap {
   bool empty() const { return up.empty() && concurrent.empty(); }
 };
 
+/// Both directions between two catalogs (pure): up to `to`, with new
+/// indexes on existing tables set apart to run concurrently, and down.
+SchemaGap gap_between(const Catalog& from, const Catalog& to);
+
 /// The schema the revisions build: every revision up to the heads, applied
 /// to a scratch database of the dev server, and read back.
 Result<Catalog> revisions_schema(const DevServer& dev, const script::ScriptDirectory& scripts);
