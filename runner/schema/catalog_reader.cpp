@@ -98,8 +98,8 @@ class Reader {
              "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid "
              "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
              "LEFT JOIN pg_collation co ON co.oid = a.attcollation "
-             "WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped "
-             "ORDER BY n.nspname, c.relname, a.attnum")) {
+             "WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND" +
+             std::string(kUserSchema) + "ORDER BY n.nspname, c.relname, a.attnum")) {
       Table* owner = table(row[0].c_str(), row[1].c_str());
       if (!owner) continue;
       Column column;
@@ -125,7 +125,8 @@ class Reader {
              "SELECT n.nspname, c.relname, con.conname, con.contype::text, "
              "pg_get_constraintdef(con.oid) FROM pg_constraint con "
              "JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-             "WHERE con.contype IN ('p', 'u', 'f', 'c', 'x') ORDER BY con.conname")) {
+             "WHERE con.contype IN ('p', 'u', 'f', 'c', 'x') AND" + std::string(kUserSchema) +
+             "ORDER BY con.conname")) {
       Table* owner = table(row[0].c_str(), row[1].c_str());
       if (!owner) continue;
       owner->constraints.push_back(Constraint{row[2].c_str(), text(row[3])[0], row[4].c_str()});

@@ -313,9 +313,12 @@ class Planner {
       for (size_t i = 0; i < type.values.size(); ++i) {
         const std::string& value = type.values[i];
         if (std::find(before.begin(), before.end(), value) != before.end()) continue;
-        std::string where = i == 0 ? " BEFORE " + literal(type.values[1])
-                                   : " AFTER " + literal(type.values[i - 1]);
-        if (type.values.size() == 1) where.clear();
+        std::string where;
+        if (i > 0) {
+          where = " AFTER " + literal(type.values[i - 1]);
+        } else if (type.values.size() > 1) {
+          where = " BEFORE " + literal(type.values[1]);
+        }
         add("ALTER TYPE " + name + " ADD VALUE " + literal(value) + where + ";");
       }
     }

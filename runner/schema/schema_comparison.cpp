@@ -8,6 +8,7 @@
 #include "schema/rename.h"
 #include "schema/scratch_database.h"
 #include "schemagate/common/clock.h"
+#include "schemagate/common/logging.h"
 
 namespace schemagate::schema {
 namespace {
@@ -29,6 +30,7 @@ Result<T> on_dev_server(const DevServer& dev, Work work) {
 
 Status replay(const DevServer& dev, ScratchDatabase& scratch,
               const script::ScriptDirectory& scripts) {
+  log::info("replaying the revisions on a scratch database", {{"database", scratch.name()}});
   engine::VersionStore store(scratch.connection(), dev.tables);
   engine::MigratorOptions options;
   options.executor = dev.executor;
@@ -68,6 +70,8 @@ Result<Catalog> declared_schema(const DevServer& dev, const std::vector<SourceFi
   Result<std::unique_ptr<ScratchDatabase>> scratch = ScratchDatabase::create(dev.url, dev.wait_for_db);
   if (!scratch) return scratch.error();
   return on_dev_server<Catalog>(dev, [&]() -> Result<Catalog> {
+    log::info("applying the declared schema to a scratch database",
+              {{"database", (*scratch)->name()}});
     Status applied = apply_declared_schema((*scratch)->connection(), files);
     if (!applied) return applied.error();
     return read_catalog((*scratch)->connection(), dev.tables);

@@ -63,8 +63,11 @@ ScratchDatabase::~ScratchDatabase() {
   if (name_.empty()) return;
   connection_.reset();
   try {
+    // WITH (FORCE) ends sessions a failed run left behind; servers before
+    // 13 do not know it, and there all of ours are closed already.
+    bool force = admin_->server_version() >= 130000;
     pqxx::nontransaction drop(*admin_);
-    drop.exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+    drop.exec("DROP DATABASE IF EXISTS " + name_ + (force ? " WITH (FORCE)" : ""));
     log::debug("dropped scratch database", {{"database", name_}});
   } catch (const std::exception& e) {
     log::warn("could not drop the scratch database; drop it by hand",

@@ -188,3 +188,13 @@ TEST_CASE("fingerprint: equal catalogs agree, a difference names the object", "[
   REQUIRE(differences.size() == 1);
   CHECK(describe(differences[0]) == "column public.books.isbn is left over (text)");
 }
+
+TEST_CASE("diff: the first value of an enum that had none is added without a neighbour",
+          "[schema][diff]") {
+  Catalog before = with({});
+  before.enums["public.empty"] = EnumType{"public", "empty", {}, std::nullopt};
+  Catalog after = before;
+  after.enums["public.empty"].values = {"first"};
+  CHECK(sql(diff(before, after).statements) ==
+        std::vector<std::string>{"ALTER TYPE public.empty ADD VALUE 'first';"});
+}
