@@ -685,9 +685,7 @@ bool widens(const std::string& from, const std::string& to) {
     if (a.modifiers.size() != 2 || b.modifiers.size() != 2) return false;
     return a.modifiers[1] == b.modifiers[1] && a.modifiers[0] <= b.modifiers[0];
   }
-  if (a.base == "real" && b.base == "double precision") return true;
-  if (a.base == "timestamp without time zone" && b.base == "timestamp with time zone") return false;
-  return false;
+  return a.base == "real" && b.base == "double precision";
 }
 
 }  // namespace schemagate::schema
