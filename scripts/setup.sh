@@ -12,6 +12,7 @@ packages=(
   busybox-static       # the example app image of the Kubernetes tests (tests/kube/images.sh)
   pgbouncer            # tests/integration: the advisory lock through transaction pooling
   python3              # tests/docs: the link and reference checks
+  python3-sqlalchemy   # tests/docs: the SQLAlchemy models-to-DDL snippet of docs/autogenerate.md
   clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer and the sanitizers (bookworm's clang 14)
   alembic python3-alembic python3-sqlalchemy python3-psycopg2  # import --from alembic renders SQL offline
 )

@@ -8,9 +8,13 @@ const std::vector<Command>& command_table() {
   static const std::vector<Command> table = {
       {"init", "[DIR]", "create schemagate.yaml and an empty migration directory", {}, 0, 1,
        commands::init},
-      {"revision", "-m MSG [--parents R] [--branch-label L] [--no-transaction]",
+      {"revision",
+       "-m MSG [--parents R] [--branch-label L] [--no-transaction] | -m MSG --autogenerate "
+       "[--schema PATH] [--dev-url URL]",
        "create a new migration file on the current head",
-       {"message", "parents", "branch-label", "no-transaction"}, 0, 0, commands::revision},
+       {"message", "parents", "branch-label", "no-transaction", "autogenerate", "schema",
+        "dev-url", "wait-for-db"},
+       0, 0, commands::revision},
       {"merge", "REVS...|heads -m MSG", "create a revision that merges several heads",
        {"message"}, 1, 64, commands::merge},
       {"heads", "", "print the head revisions", {"verbose"}, 0, 0, commands::heads},
@@ -34,8 +38,9 @@ const std::vector<Command>& command_table() {
        commands::stamp},
       {"current", "", "print the database's current revisions", {"wait-for-db"}, 0, 0,
        commands::current},
-      {"check", "", "exit 1 when migrations are pending or applied files changed",
-       {"wait-for-db"}, 0, 0, commands::check},
+      {"check", "[--schema PATH] [--dev-url URL]",
+       "exit 1 when migrations are pending, applied files changed or the declared schema differs",
+       {"wait-for-db", "schema", "dev-url"}, 0, 0, commands::check_with_schema},
       {"wait", "[--timeout S]", "block until the database has this directory's heads",
        {"timeout", "wait-for-db"}, 0, 0, commands::wait},
       {"verify", "", "compare applied migrations' checksums with their files (exit 5)",
@@ -48,6 +53,12 @@ const std::vector<Command>& command_table() {
        {"from", "into", "adopt-database", "lock-timeout", "lock-mode", "lock-lease",
         "wait-for-db"},
        1, 1, commands::import_history},
+      {"test", "[--dev-url URL]",
+       "prove on a scratch database that every revision's down undoes its up",
+       {"dev-url", "wait-for-db"}, 0, 0, commands::test_round_trip},
+      {"diff", "[--schema PATH] [--dev-url URL] [--database-url URL]",
+       "print the SQL from the revisions' schema to the declared one (or a database's drift)",
+       {"schema", "dev-url", "wait-for-db"}, 0, 0, commands::diff_schema},
   };
   return table;
 }

@@ -49,7 +49,12 @@ po::options_description make_command_options() {
       ("indicate-current,i", "mark the database's current revisions (connects)")
       ("from", po::value<std::string>(), "format of SRC: golang-migrate, flyway, dbmate or diesel")
       ("into", po::value<std::string>(), "migration directory to write into (default: --dir)")
-      ("adopt-database", "stamp what the other tool's own table says is applied");
+      ("adopt-database", "stamp what the other tool's own table says is applied")
+      ("dev-url", po::value<std::string>(),
+       "a server for scratch databases (default: dev_url of schemagate.yaml)")
+      ("schema", po::value<std::string>(),
+       "SQL file or directory declaring the desired schema (default: schema of schemagate.yaml)")
+      ("autogenerate", "write the revision that reaches the declared schema");
   return options;
 }
 

@@ -28,6 +28,14 @@ Status check(cli::Context& context);
 Status verify(cli::Context& context);
 Status wait(cli::Context& context);
 
+// Comparing schemas on scratch databases of a dev server (runner/schema/).
+Status test_round_trip(cli::Context& context);
+Status diff_schema(cli::Context& context);
+/// `check`, and when a schema is declared, whether the revisions build it.
+Status check_with_schema(cli::Context& context);
+/// `revision --autogenerate`: the revision(s) that reach the declared schema.
+Status autogenerate_revision(cli::Context& context);
+
 // Adopting another tool's history (runner/importers/).
 Status import_history(cli::Context& context);
 
