@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Lints the GitHub workflows with actionlint, installed once with `go install`
+# (Go and the module proxy are all it needs) into .tools/actionlint-VERSION/,
+# which later runs reuse. Usage: actionlint.sh SOURCE_DIR
+set -euo pipefail
+source_dir=$(cd "${1:?source dir}" && pwd)
+version=v1.7.12
+tools=$source_dir/.tools/actionlint-$version
+actionlint=$tools/actionlint
+if [[ ! -x $actionlint ]]; then
+  command -v go >/dev/null || { echo "FAIL: go is missing: actionlint is installed with go install"; exit 1; }
+  mkdir -p "$source_dir/.tools"
+  # Into a scratch directory first, so an interrupted install leaves no binary behind.
+  scratch=$(mktemp -d "$source_dir/.tools/.actionlint.XXXXXX")
+  trap 'rm -rf "$scratch"' EXIT
+  echo "installing actionlint $version into $tools"
+  GOBIN=$scratch go install "github.com/rhysd/actionlint/cmd/actionlint@$version"
+  mkdir -p "$tools"
+  mv "$scratch/actionlint" "$actionlint"
+fi
+"$actionlint" --version | head -n 1
+cd "$source_dir"
+shopt -s nullglob
+workflows=(.github/workflows/*.yml .github/workflows/*.yaml)
+[[ ${#workflows[@]} -gt 0 ]] || { echo "FAIL: no workflow in .github/workflows"; exit 1; }
+"$actionlint" -color=never "${workflows[@]}"
+echo "ok: actionlint finds nothing in ${workflows[*]}"
