@@ -3,6 +3,7 @@
 # tests and benchmarks and warnings as errors. The Dockerfile calls it too.
 # The runner binary is linked fully statically (STATIC=OFF for a dynamic one),
 # so the tests exercise the binary the FROM-scratch image ships.
+# TARGETS (space-separated) builds only those targets, e.g. TARGETS=schemagate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${BUILD_DIR:-build}
@@ -12,4 +13,6 @@ cmake -S . -B "$build_dir" \
   -DSCHEMAGATE_BUILD_BENCH="${BUILD_BENCH:-ON}" \
   -DSCHEMAGATE_STATIC="${STATIC:-ON}" \
   -DSCHEMAGATE_WERROR=ON >/dev/null
-cmake --build "$build_dir" --parallel "$(nproc)"
+targets=()
+for target in ${TARGETS:-}; do targets+=(--target "$target"); done
+cmake --build "$build_dir" --parallel "$(nproc)" "${targets[@]}"
