@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Sets the release everywhere it is written: VERSION (which CMake reads for
 # --version), both charts' version and appVersion, the example chart's
-# dependency on schemagate-init, every ghcr.io/schemagate image tag of the old
-# version in the tracked files (deploy/, the README, the tests that load that
-# image), and CHANGELOG.md's Unreleased section, which becomes the version's
+# dependency on schemagate-init, the Dockerfile's VERSION argument, every
+# ghcr.io/schemagate image tag of the old version in the tracked files
+# (deploy/, the README, the tests that load that image), and CHANGELOG.md's Unreleased section, which becomes the version's
 # with today's date under a new empty Unreleased heading.
 # Usage: scripts/bump-version.sh X.Y.Z[-PRERELEASE]
 set -euo pipefail
@@ -23,6 +23,7 @@ echo "$new" >VERSION
 for chart in helm/schemagate-init/Chart.yaml helm/schemagate-operator/Chart.yaml; do
   sed -i -E "s/^version: .*/version: $new/; s/^appVersion: .*/appVersion: \"$new\"/" "$chart"
 done
+sed -i -E "s/^ARG VERSION=.*/ARG VERSION=$new/" Dockerfile
 sed -i -E "/- name: schemagate-init/,/^ *version:/ s/^( *version:).*/\1 $new/" \
   helm/examples/shop-api/Chart.yaml
 

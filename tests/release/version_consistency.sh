@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every place that names schemagate's release agrees with the VERSION file:
 # both charts' version and appVersion, the example chart's dependency on
-# schemagate-init, and each ghcr.io/schemagate image tag in deploy/ and the
+# schemagate-init, the Dockerfile's VERSION argument, and each ghcr.io/schemagate image tag in deploy/ and the
 # README. Prints one line per disagreement (file, line, what to run) and
 # exits 1 when there is any.
 # Usage: version_consistency.sh SOURCE_DIR
@@ -33,6 +33,9 @@ example=helm/examples/shop-api/Chart.yaml
 found=$(awk '/- name: schemagate-init/ { inside = 1; next }
              inside && /^ *version:/ { print NR ":" $2; exit }' "$example")
 [[ ${found#*:} == "$version" ]] || disagree "$example:${found%%:*}" "the schemagate-init dependency" "${found#*:}"
+
+found=$(grep -n '^ARG VERSION=' Dockerfile || true)
+[[ ${found#*=} == "$version" ]] || disagree "Dockerfile:${found%%:*}" "ARG VERSION" "${found#*=}"
 
 references=0
 while IFS= read -r line; do
