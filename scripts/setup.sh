@@ -12,6 +12,7 @@ packages=(
   busybox-static       # the example app image of the Kubernetes tests (tests/kube/images.sh)
   pgbouncer            # tests/integration: the advisory lock through transaction pooling
   umoci                # scripts/image.sh: OCI images without a daemon
+  shellcheck           # tests/release/actionlint.sh: the workflows' run: steps
   clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer and the sanitizers (bookworm's clang 14)
 )
 
