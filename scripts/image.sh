@@ -129,7 +129,7 @@ json_words() {  # json_words JSON-ARRAY: one umoci flag per element
 }
 
 image() {  # image runner|operator OUT_DIR
-  local kind=$1 out=$2 tag=${IMAGE_TAG:-$version} binary scratch
+  local kind=$1 out=$2 tag=${IMAGE_TAG:-$version} binary
   command -v umoci >/dev/null || die "umoci is missing: scripts/setup.sh installs it"
   command -v jq >/dev/null || die "jq is missing: scripts/setup.sh installs it"
   if [[ -e $out ]]; then
@@ -142,16 +142,18 @@ image() {  # image runner|operator OUT_DIR
   [[ $reported == *" $version (revision "* ]] ||
     die "$binary says \"$reported\", not version $version: rebuild it (scripts/build.sh)"
 
-  scratch=$(mktemp -d)
-  trap 'rm -rf "$scratch"' RETURN
-  rootfs "$kind" "$scratch/rootfs" "$binary"
-
+  # umoci 0.4.7's insert truncates large files in the layer it writes; a
+  # bundle repacked whole writes them complete.
   local owner=()
   [[ $(id -u) -eq 0 ]] || owner=(--rootless)
+  scratch=$(mktemp -d)
+  trap 'rm -rf "$scratch"' EXIT
   umoci init --layout "$out"
   umoci new --image "$out:$tag"
-  umoci insert "${owner[@]}" --image "$out:$tag" --history.created_by "scripts/image.sh $kind" \
-    --history.created "$(created)" "$scratch/rootfs" /
+  umoci unpack "${owner[@]}" --image "$out:$tag" "$scratch/bundle" >/dev/null
+  rootfs "$kind" "$scratch/bundle/rootfs" "$binary"
+  umoci repack "${owner[@]}" --image "$out:$tag" --history.created_by "scripts/image.sh $kind" \
+    --history.created "$(created)" "$scratch/bundle"
 
   local settings=() key value line
   while IFS= read -r line; do

@@ -51,6 +51,8 @@ in_image() {  # in_image KIND ARGS...: the entrypoint, from the unpacked root, a
   fi
 }
 
+holds() { jq -e "$2" <<<"$1" >/dev/null; }  # holds JSON FILTER: FILTER is true of JSON
+
 for kind in runner operator; do
   unpack "$kind"
   config=$(config_of "$kind")
@@ -61,13 +63,29 @@ for kind in runner operator; do
     "$(jq -r '.config.Labels | to_entries | map(.key + "=" + (.value | tostring)) | .[]' <<<"$config" |
          grep -E 'licenses|version|source' | sort | tr '\n' ' ')" \
     "org.opencontainers.image.licenses=Apache-2.0 org.opencontainers.image.source=https://github.com/schemagate/schemagate org.opencontainers.image.version=$version "
-  check "$kind: revision and created labels are set" \
-    jq -e '.config.Labels["org.opencontainers.image.revision"] != "" and
-           (.config.Labels["org.opencontainers.image.created"] | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T"))' <<<"$config" >/dev/null
-  check "$kind: amd64 or arm64, linux" jq -e '.os == "linux" and (.architecture | test("amd64|arm64"))' <<<"$config" >/dev/null
+  check "$kind: revision and created labels are set" holds "$config" \
+    '.config.Labels["org.opencontainers.image.revision"] != "" and
+     (.config.Labels["org.opencontainers.image.created"] | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T"))'
+  check "$kind: amd64 or arm64, linux" holds "$config" '.os == "linux" and (.architecture | test("amd64|arm64"))'
 done
 
+layers_whole() {  # layers_whole KIND: every layer is a complete gzip'd tar
+  local layout=$work/$1 manifest layer
+  manifest=$layout/blobs/sha256/$(jq -r '.manifests[0].digest | sub("^sha256:"; "")' "$layout/index.json")
+  for layer in $(jq -r '.layers[].digest | sub("^sha256:"; "")' "$manifest"); do
+    tar -tzf "$layout/blobs/sha256/$layer" >/dev/null || return 1
+  done
+}
 runner_root=$work/runner-bundle/rootfs
+operator_root=$work/operator-bundle/rootfs
+check "runner: its layer is a whole tar archive" layers_whole runner
+check "operator: its layer is a whole tar archive" layers_whole operator
+strip -o "$work/schemagate.stripped" "$build_dir/runner/schemagate"
+strip -o "$work/operator.stripped" "$build_dir/operator/schemagate-operator"
+check "runner: the binary is the build's, stripped, byte for byte" \
+  cmp "$work/schemagate.stripped" "$runner_root/schemagate"
+check "operator: the binary is the build's, stripped, byte for byte" \
+  cmp "$work/operator.stripped" "$operator_root/usr/local/bin/schemagate-operator"
 check "runner: the root holds the static binary and the CA bundle, nothing else" equals \
   "$(cd "$runner_root" && find . -type f | sort | tr '\n' ' ')" "./etc/ssl/certs/ca-certificates.crt ./schemagate "
 check "runner: the binary is static" bash -c "! ldd '$runner_root/schemagate' >/dev/null 2>&1"
@@ -86,7 +104,6 @@ check "runner: the database is at the example's head" \
 check "runner: its tables exist" equals \
   "$(psql -d "$url" -tAc "SELECT count(*) FROM information_schema.tables WHERE table_name IN ('books', 'authors')")" 2
 
-operator_root=$work/operator-bundle/rootfs
 operator_version=$(in_image operator --version || true)
 check "operator: --version from the unpacked image (its libraries all there) names the release" \
   bash -c "[[ '$operator_version' == 'schemagate-operator $version (revision '* ]]"

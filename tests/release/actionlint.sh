@@ -1,25 +1,15 @@
 #!/usr/bin/env bash
 # Lints the GitHub workflows with actionlint, installed once with `go install`
-# (Go and the module proxy are all it needs) into .tools/actionlint-VERSION/,
-# which later runs reuse; shellcheck (scripts/setup.sh) checks their run: steps.
+# into .tools/actionlint-VERSION/ (tests/release/go_tool.sh); shellcheck
+# (scripts/setup.sh) checks their run: steps.
 # Usage: actionlint.sh SOURCE_DIR
 set -euo pipefail
 source_dir=$(cd "${1:?source dir}" && pwd)
 version=v1.7.12
 command -v shellcheck >/dev/null || { echo "FAIL: shellcheck is missing: scripts/setup.sh installs it"; exit 1; }
-tools=$source_dir/.tools/actionlint-$version
-actionlint=$tools/actionlint
-if [[ ! -x $actionlint ]]; then
-  command -v go >/dev/null || { echo "FAIL: go is missing: actionlint is installed with go install"; exit 1; }
-  mkdir -p "$source_dir/.tools"
-  # Into a scratch directory first, so an interrupted install leaves no binary behind.
-  scratch=$(mktemp -d "$source_dir/.tools/.actionlint.XXXXXX")
-  trap 'rm -rf "$scratch"' EXIT
-  echo "installing actionlint $version into $tools"
-  GOBIN=$scratch go install "github.com/rhysd/actionlint/cmd/actionlint@$version"
-  mkdir -p "$tools"
-  mv "$scratch/actionlint" "$actionlint"
-fi
+# shellcheck source=tests/release/go_tool.sh
+source "$source_dir/tests/release/go_tool.sh"
+actionlint=$(go_tool actionlint github.com/rhysd/actionlint/cmd/actionlint "$version")
 "$actionlint" --version | head -n 1
 cd "$source_dir"
 shopt -s nullglob
