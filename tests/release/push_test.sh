@@ -2,7 +2,8 @@
 # The release's push step, against a real registry (crane's, on 127.0.0.1):
 # two architectures' layouts from scripts/image.sh become one index that
 # `crane push --index` uploads as the workflow does; a client then pulls each
-# platform's configuration and files back.
+# platform's configuration and files back. Both charts are packaged and pushed
+# as OCI artifacts with the real helm, and pulled back.
 # Usage: push_test.sh SOURCE_DIR BUILD_DIR
 set -euo pipefail
 source_dir=$(cd "${1:?source dir}" && pwd)
@@ -13,7 +14,8 @@ source "$source_dir/tests/support/checks.sh"
 source "$source_dir/scripts/free_port.sh"
 # shellcheck source=tests/release/go_tool.sh
 source "$source_dir/tests/release/go_tool.sh"
-require_tools umoci jq curl
+helm=$source_dir/.tools/bin/helm
+require_tools umoci jq curl "$helm"
 crane=$(go_tool crane github.com/google/go-containerregistry/cmd/crane v0.22.1)
 image=$source_dir/scripts/image.sh
 version=$(head -n 1 "$source_dir/VERSION")
@@ -55,5 +57,21 @@ done
 check "a pull of linux/amd64 holds the binary and the CA bundle" equals \
   "$("$crane" export --insecure --platform linux/amd64 "$ref" - | tar -tv | awk '/^-/ { print $NF }' | sort | tr '\n' ' ')" \
   "etc/ssl/certs/ca-certificates.crt schemagate "
+
+check "the workflow pushes the charts as this test does" \
+  grep -qF 'helm push "charts/$chart-$VERSION.tgz" "oci://ghcr.io/$owner/charts"' \
+  "$source_dir/.github/workflows/release.yml"
+export HELM_CONFIG_HOME=$work/helm HELM_CACHE_HOME=$work/helm-cache HELM_DATA_HOME=$work/helm-data
+mkdir -p "$work/pulled"
+for chart in schemagate-init schemagate-operator; do
+  "$helm" package "$source_dir/helm/$chart" --destination "$work/charts" >/dev/null
+  check "$chart: helm push as an OCI artifact" \
+    "$helm" push --plain-http "$work/charts/$chart-$version.tgz" "oci://127.0.0.1:$port/charts"
+  check "$chart: the registry serves it as $version" \
+    "$crane" digest --insecure "127.0.0.1:$port/charts/$chart:$version"
+  check "$chart: helm pulls it back, the same package" bash -c "
+    '$helm' pull --plain-http oci://127.0.0.1:$port/charts/$chart --version '$version' --destination '$work/pulled' &&
+    cmp '$work/pulled/$chart-$version.tgz' '$work/charts/$chart-$version.tgz'"
+done
 
 finish
