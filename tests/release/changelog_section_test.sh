@@ -8,7 +8,7 @@ source_dir=$(cd "${1:?source dir}" && pwd)
 # shellcheck source=tests/support/checks.sh
 source "$source_dir/tests/support/checks.sh"
 section=$source_dir/scripts/changelog-section.sh
-fixture=$source_dir/tests/release/fixtures/CHANGELOG.md
+fixture=$source_dir/tests/release/fixtures/changelog.txt
 work=$(mktemp -d /tmp/schemagate-changelog.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
@@ -28,7 +28,7 @@ refused() {  # refused PATTERN ARGS...: exit 1 and PATTERN on stderr
   [[ $code -eq 1 ]] && grep -q -- "$pattern" <<<"$output" || { echo "  exit $code: $output"; return 1; }
 }
 check "a version without a section is refused, naming the file" \
-  refused "CHANGELOG.md has no \"## \[9.9.9\] - DATE\" heading" 9.9.9 "$fixture"
+  refused "changelog.txt has no \"## \[9.9.9\] - DATE\" heading" 9.9.9 "$fixture"
 check "0.1 does not match 0.1.0" refused 'no "## \[0.1\]' 0.1 "$fixture"
 printf '# Changelog\n\n## [1.0.0] - 2026-12-07\n\n## [0.9.0] - 2026-12-01\n- x\n' >"$work/empty.md"
 check "an empty section is refused" refused "section of 1.0.0 in .* is empty" 1.0.0 "$work/empty.md"

@@ -43,7 +43,7 @@ scratch=$work/tree
 mkdir -p "$scratch"
 (cd "$source_dir" && git ls-files -z --cached --others --exclude-standard |
    tar --null -T - -c 2>/dev/null) | tar -x -C "$scratch"
-cp "$source_dir/tests/release/fixtures/CHANGELOG.md" "$scratch/CHANGELOG.md"
+cp "$source_dir/tests/release/fixtures/changelog.txt" "$scratch/CHANGELOG.md"
 git() { command git -C "$scratch" -c user.name=test -c user.email=test@example.invalid "$@"; }
 git init -q && git add -A && git commit -qm scratch
 
