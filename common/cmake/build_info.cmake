@@ -2,7 +2,8 @@
 # from the VERSION file and the git commit of the source tree. Runs at
 # configure time and again on every build (the schemagate_build_info target),
 # so a commit without a reconfigure still shows; the file is rewritten only
-# when its text changes, so an unchanged tree recompiles nothing.
+# when its text changes, so an unchanged commit recompiles nothing. (No
+# "-dirty" mark: it would relink every binary at each edit of any file.)
 # A tree without git (a source tarball, a Docker context without .git) says
 # "unknown"; -DSCHEMAGATE_REVISION=... names the commit from outside instead.
 # Usage: cmake -DSOURCE_DIR=... -DVERSION=... -DREVISION=... -DTEMPLATE=... -DOUTPUT=... -P
@@ -15,12 +16,6 @@ if(revision STREQUAL "")
       RESULT_VARIABLE failed OUTPUT_VARIABLE commit ERROR_QUIET OUTPUT_STRIP_TRAILING_WHITESPACE)
     if(NOT failed AND commit MATCHES "^[0-9a-f]+$")
       set(revision "${commit}")
-      execute_process(COMMAND "${GIT_EXECUTABLE}" -C "${SOURCE_DIR}" status --porcelain
-                              --untracked-files=no
-        RESULT_VARIABLE failed OUTPUT_VARIABLE changes ERROR_QUIET)
-      if(NOT failed AND NOT changes STREQUAL "")
-        string(APPEND revision "-dirty")
-      endif()
     endif()
   endif()
 endif()

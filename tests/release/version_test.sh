@@ -17,7 +17,7 @@ consistency=$source_dir/tests/release/version_consistency.sh
 check "the tree agrees with VERSION ($version)" "$consistency" "$source_dir"
 
 revision_ok() {  # revision_ok LINE PROGRAM: "PROGRAM VERSION (revision R)", R a real commit or unknown
-  local pattern="^$2 ${version//./\\.} \\(revision ([0-9a-f]{12})(-dirty)?\\)$|^$2 ${version//./\\.} \\(revision unknown\\)$"
+  local pattern="^$2 ${version//./\\.} \\(revision ([0-9a-f]{12})\\)$|^$2 ${version//./\\.} \\(revision unknown\\)$"
   [[ $1 =~ $pattern ]] || { echo "  got: $1"; return 1; }
   [[ -z ${BASH_REMATCH[1]} ]] || git -C "$source_dir" cat-file -e "${BASH_REMATCH[1]}^{commit}" ||
     { echo "  $1 names no commit of $source_dir"; return 1; }
