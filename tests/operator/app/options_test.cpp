@@ -39,7 +39,7 @@ TEST_CASE("operator flags are parsed", "[app]") {
   CHECK(options->log_format == "json");
 }
 
-TEST_CASE("--version is asked for without the other flags' checks", "[app]") {
+TEST_CASE("the version flag skips the other flags' checks", "[app]") {
   auto options = parse_options({"--version", "--workers", "0"});
   REQUIRE(options.ok());
   CHECK(options->version);
