@@ -15,6 +15,8 @@ packages=(
   python3-sqlalchemy   # tests/docs: the SQLAlchemy models-to-DDL snippet of docs/autogenerate.md
   clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer and the sanitizers (bookworm's clang 14)
   alembic python3-alembic python3-sqlalchemy python3-psycopg2  # import --from alembic renders SQL offline
+  umoci                # scripts/image.sh: OCI images without a daemon
+  shellcheck           # tests/release/actionlint.sh: the workflows' run: steps
 )
 
 missing=()

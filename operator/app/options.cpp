@@ -54,6 +54,7 @@ Result<OperatorOptions> parse_options(const std::vector<std::string>& args,
   po::options_description described("schemagate-operator: runs MigrationJobs");
   described.add_options()
       ("help,h", "show this help")
+      ("version", "print the version and git revision")
       ("kubeconfig", po::value(&options.kubeconfig),
        "kubeconfig file; default: $KUBECONFIG, the in-cluster service account, ~/.kube/config")
       ("namespace", po::value(&options.watch_namespace),
@@ -89,6 +90,10 @@ Result<OperatorOptions> parse_options(const std::vector<std::string>& args,
     std::ostringstream usage;
     usage << described;
     options.usage = usage.str();
+    return options;
+  }
+  if (values.count("version")) {
+    options.version = true;
     return options;
   }
   for (auto [text, into, flag] :

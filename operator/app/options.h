@@ -29,6 +29,7 @@ struct OperatorOptions {
   std::string log_format = "text";
   std::string log_level = "info";
   bool help = false;
+  bool version = false;
   std::string usage;  ///< filled when `help` is set
 };
 
