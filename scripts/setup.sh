@@ -7,6 +7,7 @@ packages=(
   cmake g++ make pkg-config ca-certificates openssl unzip curl
   libboost-program-options-dev libcpprest-dev libpqxx-dev libpq-dev libyaml-cpp-dev
   libspdlog-dev libssl-dev zlib1g-dev catch2 libpg-query-dev prometheus-cpp-dev
+  nlohmann-json3-dev   # JSON: logs, the termination message, libpg_query's parse trees
   postgresql postgresql-client postgresql-server-dev-15
   jq lua5.1 lua-cjson  # deploy/ tests: JSON, and Argo CD's Lua 5.1 for the health check
   busybox-static       # the example app image of the Kubernetes tests (tests/kube/images.sh)
