@@ -1,5 +1,6 @@
 #include "engine/progress_watcher.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "schemagate/common/logging.h"
@@ -84,7 +85,9 @@ void ProgressWatcher::loop() {
     lock.unlock();
     report(statement, elapsed, activity);
     lock.lock();
-    next_report_ += options_.interval;
+    // A slow look at the server must not be followed by a burst of lines.
+    next_report_ = std::max(next_report_ + options_.interval,
+                            std::chrono::steady_clock::now() + options_.interval / 2);
   }
 }
 
