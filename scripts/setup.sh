@@ -12,6 +12,7 @@ packages=(
   jq lua5.1 lua-cjson  # deploy/ tests: JSON, and Argo CD's Lua 5.1 for the health check
   busybox-static       # the example app image of the Kubernetes tests (tests/kube/images.sh)
   pgbouncer            # tests/integration: the advisory lock through transaction pooling
+  zsh                  # tests/cli/completion_test.sh loads the zsh completion scripts
   clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer and the sanitizers (bookworm's clang 14)
 )
 
