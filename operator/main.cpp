@@ -27,6 +27,10 @@ int main(int argc, char** argv) {
     std::cout << build_info::version_line("schemagate-operator") << "\n";
     return 0;
   }
+  if (!options->completion_script.empty()) {
+    std::cout << options->completion_script;
+    return 0;
+  }
   auto format = log::parse_format(options->log_format);
   if (!format) {
     std::cerr << "schemagate-operator: " << format.error().message() << "\n";

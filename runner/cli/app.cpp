@@ -15,7 +15,7 @@ void print_usage(std::ostream& out) {
   out << "usage: schemagate [options] COMMAND [arguments]\n\ncommands:\n";
   for (const Command& command : command_table()) {
     std::string name = command.name;
-    name.resize(10, ' ');
+    name.resize(12, ' ');
     out << "  " << name << command.help << "\n";
   }
   out << "\n" << global_options() << "\nexit codes: 0 ok, 1 migration failed, 2 bad usage or "

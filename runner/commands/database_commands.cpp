@@ -33,6 +33,7 @@ Status with_migrator(cli::Context& context, bool take_lock, const Work& work) {
   options.allow_changed = invocation.has("allow-changed");
   options.dry_run = dry_run;
   options.executor = settings->executor;
+  options.progress = settings->progress;
   return guarded(
       settings->url,
       [&]() -> Status {
