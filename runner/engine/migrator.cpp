@@ -236,8 +236,8 @@ Status Migrator::stamp_revisions(const DatabaseState& state, const script::Targe
   auto shown = [&map](const script::Target& rows) {
     return rows.empty() ? std::string("<base>") : map.describe(rows);
   };
-  log::info("Running stamp " + shown(state->heads) + " -> " + shown(rows),
-            {{"direction", "stamp"}, {"from", shown(state->heads)}, {"to", shown(rows)}});
+  log::info("Running stamp " + shown(state.heads) + " -> " + shown(rows),
+            {{"direction", "stamp"}, {"from", shown(state.heads)}, {"to", shown(rows)}});
   store_.ensure_tables();
   pqxx::work tx(connection_);
   if (!state.heads.empty()) tx.exec(delete_versions_sql(store_.tables(), map.ids(state.heads)));
