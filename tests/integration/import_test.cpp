@@ -349,20 +349,20 @@ TEST_CASE("import refuses an unknown format", "[import]") {
 TEST_CASE("Flyway repeatables become repeatable revisions, applied after the heads", "[import]") {
   TestDatabase db;
   Project project;
-  TempDir source;
-  source.write("V1__table.sql", "CREATE TABLE t (id int, name text);\n");
-  source.write("R__names_view.sql", "CREATE OR REPLACE VIEW names AS SELECT name FROM t;\n");
-  expect_exit(run_cli(project, db.url(), {"import", "--from", "flyway", source.path().string()}),
-              0);
+  const fs::path source = fixture("flyway-repeatable");
+  expect_exit(run_cli(project, db.url(), {"import", "--from", "flyway", source.string()}), 0);
   const std::string view = "d18b662a0d6b";  // sha256("flyway:R:names_view")
   CHECK_THAT(slurp(project.root() / "versions" / (view + "_names_view.sql")),
              Catch::Contains("-- schemagate:repeatable true"));
   expect_exit(run_cli(project, db.url(), {"upgrade"}), 0);
   CHECK(db.table_exists("names"));
+  CHECK(db.table_exists("ids"));
   CHECK(db.scalar("SELECT count(*) FROM schemagate_history WHERE direction = 'repeat' AND "
                   "revision = '" + view + "'") == "1");
+  expect_exit(run_cli(project, db.url(), {"upgrade"}), 0);
+  CHECK(db.scalar("SELECT count(*) FROM schemagate_history WHERE direction = 'repeat'") == "2");
   // Importing again writes nothing new.
-  auto again = run_cli(project, db.url(), {"import", "--from", "flyway", source.path().string()});
+  auto again = run_cli(project, db.url(), {"import", "--from", "flyway", source.string()});
   expect_exit(again, 0);
   CHECK(again.out.empty());
 }
@@ -371,12 +371,9 @@ TEST_CASE("adopting a Flyway database records the repeatables it applied from th
           "[import]") {
   TestDatabase db;
   Project project;
-  TempDir source;
-  source.write("V1__table.sql", "CREATE TABLE t (id int, name text);\n");
-  source.write("R__names_view.sql", "CREATE OR REPLACE VIEW names AS SELECT name FROM t;\n");
-  source.write("R__ids_view.sql", "CREATE OR REPLACE VIEW ids AS SELECT id FROM t;\n");
-  // Flyway applied V1 and both views, but R__ids_view.sql was edited since
-  // (its recorded checksum is another text's).
+  const fs::path source = fixture("flyway-repeatable");
+  // Flyway applied V1 and both views, but views/R__ids_view.sql was edited
+  // since (its recorded checksum is another text's).
   psql(db.url(), "CREATE TABLE t (id int, name text); "
                  "CREATE VIEW names AS SELECT name FROM t; CREATE VIEW ids AS SELECT 1 AS id;");
   db.scalar(R"(CREATE TABLE flyway_schema_history (installed_rank int PRIMARY KEY, version
@@ -384,9 +381,9 @@ TEST_CASE("adopting a Flyway database records the repeatables it applied from th
       varchar(1000) NOT NULL, checksum int, success boolean NOT NULL);
     INSERT INTO flyway_schema_history VALUES (1, '1', 'table', 'SQL', 'V1__table.sql', 7, true),
       (2, NULL, 'names view', 'SQL', 'R__names_view.sql', -1623054050, true),
-      (3, NULL, 'ids view', 'SQL', 'R__ids_view.sql', 42, true); SELECT 1)");
-  auto adopted = run_cli(project, db.url(), {"import", "--from", "flyway",
-                                             source.path().string(), "--adopt-database"});
+      (3, NULL, 'ids view', 'SQL', 'views/R__ids_view.sql', 42, true); SELECT 1)");
+  auto adopted = run_cli(project, db.url(), {"import", "--from", "flyway", source.string(),
+                                             "--adopt-database"});
   expect_exit(adopted, 0);
   CHECK(version_rows(db) == revision_of("flyway", "1"));
   auto check = run_cli(project, db.url(), {"check"});

@@ -135,11 +135,19 @@ TEST_CASE("racing runners apply a changed repeatable exactly once", "[repeatable
   TestDatabase db;
   Project project;
   view_project(project);
-  std::vector<std::unique_ptr<Process>> runners;
-  for (int i = 0; i < 16; ++i) {
-    runners.push_back(start_schemagate(project, db.url(), {"upgrade", "--lock-timeout", "120"}));
-  }
-  for (auto& runner : runners) expect_exit(runner->wait(), 0);
+  auto race = [&]() {
+    std::vector<std::unique_ptr<Process>> runners;
+    for (int i = 0; i < 16; ++i) {
+      runners.push_back(start_schemagate(project, db.url(), {"upgrade", "--lock-timeout", "120"}));
+    }
+    for (auto& runner : runners) expect_exit(runner->wait(), 0);
+  };
+  race();
   CHECK(repeat_rows(db, "rv_items", "succeeded") == "1");
+  CHECK(db.scalar("SELECT count(*) FROM schemagate_history WHERE direction = 'up'") == "1");
+  write_repeatable(project, "rv_items", "items view",
+                   "CREATE OR REPLACE VIEW item_names AS SELECT name, id FROM items;\n");
+  race();
+  CHECK(repeat_rows(db, "rv_items", "succeeded") == "2");
   CHECK(db.scalar("SELECT count(*) FROM schemagate_history WHERE direction = 'up'") == "1");
 }
