@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <random>
 
 #include "commands/commands.h"
@@ -6,6 +7,7 @@
 #include "engine/bookkeeping_check.h"
 #include "engine/migrator.h"
 #include "engine/offline_script.h"
+#include "engine/repeatables.h"
 #include "engine/pause.h"
 #include "schemagate/common/logging.h"
 
@@ -76,6 +78,15 @@ Status offline(cli::Context& context, const std::string& spec, bool up) {
                                                    settings->applied_by);
   if (!sql) return sql.error();
   context.out() << *sql;
+  std::vector<RevisionMap::Index> reached = plan.heads_after;
+  std::vector<RevisionMap::Index> all_heads = map.heads();
+  std::sort(reached.begin(), reached.end());
+  std::sort(all_heads.begin(), all_heads.end());
+  if (!up || reached != all_heads) return {};
+  Result<std::string> repeatables =
+      engine::render_repeatables_offline(*scripts, settings->tables, settings->applied_by);
+  if (!repeatables) return repeatables.error();
+  context.out() << *repeatables;
   return {};
 }
 
@@ -139,12 +150,22 @@ Status repair(cli::Context& context) {
 }
 
 Status current(cli::Context& context) {
-  return with_migrator(context, false, [&](Migrator& migrator, DatabaseSession&,
+  return with_migrator(context, false, [&](Migrator& migrator, DatabaseSession& session,
                                            const script::ScriptDirectory& scripts) -> Status {
     Result<engine::DatabaseState> state = migrator.read_state();
     if (!state) return state.error();
     for (RevisionMap::Index head : state->heads) {
       context.out() << describe_revision(scripts.map(), head) << "\n";
+    }
+    if (scripts.repeatables().empty()) return {};
+    auto recorded = engine::recorded_repeatable_checksums(session.connection(), session.store());
+    for (const script::Migration& repeatable : scripts.repeatables()) {
+      auto it = recorded.find(repeatable.revision.id);
+      if (it == recorded.end()) continue;
+      context.out() << repeatable.revision.id
+                    << (it->second == repeatable.checksum() ? " (repeatable), "
+                                                            : " (repeatable, changed), ")
+                    << repeatable.revision.message << "\n";
     }
     return {};
   });
@@ -177,13 +198,19 @@ Status check(cli::Context& context) {
     if (!bookkeeping) return bookkeeping;
     for (const script::Step& step : plan.steps) context.out() << "pending " << map.id(step.revision) << "\n";
     for (RevisionMap::Index index : state->changed) context.out() << "changed " << map.id(index) << "\n";
-    if (plan.steps.empty() && state->changed.empty()) {
+    std::vector<const script::Migration*> repeatables =
+        engine::pending_repeatables(session.connection(), session.store(), scripts);
+    for (const script::Migration* repeatable : repeatables) {
+      context.out() << "pending " << repeatable->revision.id << " (repeatable)\n";
+    }
+    if (plan.steps.empty() && state->changed.empty() && repeatables.empty()) {
       log::info("up to date", {{"current", map.describe(state->heads)}});
       return {};
     }
     return Error(ErrorCode::kMigrationFailed,
                  std::to_string(plan.steps.size()) + " migration(s) pending, " +
-                     std::to_string(state->changed.size()) + " applied file(s) changed");
+                     std::to_string(state->changed.size()) + " applied file(s) changed, " +
+                     std::to_string(repeatables.size()) + " repeatable(s) new or changed");
   });
 }
 

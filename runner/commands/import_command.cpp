@@ -1,13 +1,17 @@
+#include <algorithm>
 #include <filesystem>
+#include <map>
 #include <optional>
 
 #include "commands/commands.h"
 #include "commands/database_session.h"
 #include "engine/migrator.h"
 #include "engine/bookkeeping_check.h"
+#include "engine/repeatables.h"
 #include "importers/alembic_conversion.h"
 #include "importers/applied_versions.h"
 #include "importers/chain_writer.h"
+#include "importers/repeatable_import.h"
 #include "schemagate/common/logging.h"
 
 namespace schemagate::commands {
@@ -15,11 +19,44 @@ namespace fs = std::filesystem;
 
 namespace {
 
+/// Records as applied the repeatables the other tool applied from the files
+/// as they are now (importers::adopted_repeatables), so that the next upgrade
+/// does not run them again; the others are left to it.
+void adopt_repeatables(DatabaseSession& session, const DatabaseSettings& settings,
+                       const importers::AppliedVersions& applied,
+                       const std::vector<importers::ImportedRepeatable>& repeatables) {
+  if (repeatables.empty()) return;
+  std::vector<const importers::ImportedRepeatable*> adopted =
+      importers::adopted_repeatables(repeatables, applied);
+  session.store().ensure_tables();
+  std::map<std::string, std::string> recorded =
+      engine::recorded_repeatable_checksums(session.connection(), session.store());
+  for (const importers::ImportedRepeatable& repeatable : repeatables) {
+    const script::Migration& migration = repeatable.migration;
+    bool applied_as_is =
+        std::find(adopted.begin(), adopted.end(), &repeatable) != adopted.end();
+    if (!applied_as_is) {
+      log::info("repeatable migration not applied as it is now by the other tool: the next "
+                "upgrade applies it",
+                {{"file", repeatable.source}, {"revision", migration.revision.id}});
+      continue;
+    }
+    auto it = recorded.find(migration.revision.id);
+    if (it != recorded.end() && it->second == migration.checksum()) continue;
+    session.store().record(engine::succeeded_record(migration.revision.id, "stamp",
+                                                    migration.checksum(),
+                                                    settings.executor.applied_by));
+    log::info("adopted a repeatable migration as applied",
+              {{"file", repeatable.source}, {"revision", migration.revision.id}});
+  }
+}
+
 /// Stamps the revision matching what `format`'s own table says is applied,
 /// under the migration lock, running nothing.
 Status adopt_database(cli::Context& context, const DatabaseSettings& settings,
                       importers::Format format, const fs::path& into,
-                      const std::vector<importers::ImportedRevision>& chain) {
+                      const std::vector<importers::ImportedRevision>& chain,
+                      const std::vector<importers::ImportedRepeatable>& repeatables) {
   Result<script::ScriptDirectory> scripts = script::ScriptDirectory::load(into);
   if (!scripts) return scripts.error();
   Result<std::unique_ptr<DatabaseSession>> session = DatabaseSession::open(settings, true);
@@ -39,6 +76,7 @@ Status adopt_database(cli::Context& context, const DatabaseSettings& settings,
                 "files lacks what they did, so write it into a revision if new databases need it",
                 {{"table", applied->table}, {"versions", versions}});
     }
+    adopt_repeatables(**session, settings, *applied, repeatables);
     if (!*position) {
       log::info("nothing is applied according to the other tool; nothing to stamp",
                 {{"table", applied->table}});
@@ -199,15 +237,29 @@ Status import_history(cli::Context& context) {
   if (!history) return history.error();
   Result<std::vector<importers::ImportedRevision>> chain = importers::build_chain(*history);
   if (!chain) return chain.error();
-  Result<importers::WriteReport> report = importers::write_chain(into / "versions", *format, *chain);
+  Result<std::vector<importers::ImportedRepeatable>> repeatables =
+      importers::build_repeatables(*history);
+  if (!repeatables) return repeatables.error();
+  const fs::path versions = into / "versions";
+  std::vector<importers::PlannedFile> files;
+  for (const importers::ImportedRevision& revision : *chain) {
+    files.push_back({importers::path_for(versions, revision.migration),
+                     importers::render_imported(*format, revision)});
+  }
+  for (const importers::ImportedRepeatable& repeatable : *repeatables) {
+    files.push_back({importers::path_for(versions, repeatable.migration),
+                     importers::render_imported(*format, repeatable)});
+  }
+  Result<importers::WriteReport> report = importers::write_files(versions, std::move(files));
   if (!report) return report.error();
   for (const fs::path& path : report->written) context.out() << path.string() << "\n";
   log::info("imported", {{"format", importers::format_name(*format)},
                          {"migrations", int64_t(chain->size())},
+                         {"repeatables", int64_t(repeatables->size())},
                          {"written", int64_t(report->written.size())},
                          {"unchanged", int64_t(report->unchanged)}});
   if (!database) return {};
-  return adopt_database(context, *database, *format, into, *chain);
+  return adopt_database(context, *database, *format, into, *chain, *repeatables);
 }
 
 }  // namespace schemagate::commands

@@ -121,6 +121,14 @@ Status history(cli::Context& context) {
     if (verbose) context.out() << " [" << map.source(*it) << "]";
     context.out() << "\n";
   }
+  if (context.invocation().has("rev-range")) return {};
+  // Repeatables stand outside the graph: listed after it, in the order they run.
+  for (const script::Migration& repeatable : scripts->repeatables()) {
+    context.out() << "<repeatable> -> " << repeatable.revision.id << " (repeatable), "
+                  << repeatable.revision.message;
+    if (verbose) context.out() << " [" << repeatable.path << "]";
+    context.out() << "\n";
+  }
   return {};
 }
 

@@ -2,6 +2,7 @@
 
 #include "engine/blocking_advice.h"
 #include "engine/bookkeeping_check.h"
+#include "engine/repeatables.h"
 #include "schemagate/common/logging.h"
 #include "sql/body_analyzer.h"
 
@@ -108,7 +109,12 @@ Status Migrator::upgrade(const std::string& target, std::ostream& out, const Mig
   script::Plan plan = script::plan_upgrade(scripts_.map(), state->heads, *resolved);
   Status bookkeeping = check_bookkeeping(connection_, store_, scripts_, plan);
   if (!bookkeeping) return bookkeeping;
-  return run_plan(plan, out, lock);
+  RepeatableRunner repeatables(connection_, store_, scripts_, options_.executor, clock_);
+  Status repeatable_bodies = repeatables.check_bodies();
+  if (!repeatable_bodies) return repeatable_bodies;
+  Status ran = run_plan(plan, out, lock);
+  if (!ran) return ran;
+  return repeatables.after_upgrade(plan, options_.dry_run, out, lock);
 }
 
 Status Migrator::downgrade(const std::string& target, std::ostream& out,

@@ -41,7 +41,7 @@ std::string create_tables_sql(const VersionTables& tables) {
          "CREATE TABLE IF NOT EXISTS " + tables.history() + " (\n"
          "    id bigserial PRIMARY KEY,\n"
          "    revision varchar(32) NOT NULL,\n"
-         "    direction text NOT NULL CHECK (direction IN ('up', 'down', 'stamp', 'repair')),\n"
+         "    direction text NOT NULL CHECK (direction IN ('up', 'down', 'stamp', 'repair', 'repeat')),\n"
          "    checksum char(64),\n"
          "    started_at timestamptz NOT NULL,\n"
          "    duration_ms bigint NOT NULL,\n"

@@ -21,7 +21,7 @@ struct VersionTables {
 /// One row of the history table.
 struct HistoryRecord {
   std::string revision;
-  std::string direction;   ///< up | down | stamp | repair
+  std::string direction;   ///< up | down | stamp | repair | repeat
   std::string checksum;    ///< empty: NULL
   std::string started_at;  ///< ISO 8601 UTC
   int64_t duration_ms = 0;

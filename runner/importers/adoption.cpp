@@ -17,6 +17,15 @@ AppliedVersions replay_flyway_history(const std::vector<FlywayRow>& rows) {
   applied.table = "flyway_schema_history";
   std::vector<std::string>& versions = applied.versions;
   for (const FlywayRow& row : rows) {
+    if (!row.version && row.type != "SCHEMA") {
+      // A repeatable: its latest row says whether it stands applied.
+      if (row.success && row.type == "SQL") {
+        applied.repeatables[row.script] = row.checksum;
+      } else {
+        applied.repeatables.erase(row.script);
+      }
+      continue;
+    }
     if (!row.version || row.type == "SCHEMA") continue;
     if (!row.success) {
       applied.failure = "Flyway records a failed migration, version " + *row.version + " (" +

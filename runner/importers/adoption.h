@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +27,9 @@ struct AppliedVersions {
   /// Non-empty when the tool records a migration that failed halfway
   /// (golang-migrate's dirty flag, a failed Flyway row): what it says.
   std::string failure;
+  /// Flyway's repeatable migrations whose latest row (by script) says they
+  /// were applied successfully: script -> the checksum Flyway recorded.
+  std::map<std::string, std::optional<int64_t>> repeatables;
 };
 
 /// One row of Flyway's `flyway_schema_history`, in installed_rank order.
@@ -33,13 +38,16 @@ struct FlywayRow {
   std::string type;                    ///< SQL, JDBC, UNDO_SQL, BASELINE, SCHEMA, DELETE, ...
   bool success = true;
   std::string script;
+  std::optional<int64_t> checksum = std::nullopt;  ///< Flyway's CRC32 of the file, as it stores it
 };
 
 /// Replays Flyway's history: migrations (SQL, JDBC, ...) add their version
 /// (code ones are also listed in code_versions),
 /// undos (UNDO_*) and deletions (DELETE) take it back out, BASELINE covers
-/// everything up to it, SCHEMA rows (created schemas) and repeatable
-/// migrations do not count; a failed row is a recorded failure.
+/// everything up to it, SCHEMA rows (created schemas) do not count; a
+/// failed row is a recorded failure. Repeatable migrations (no version) go
+/// to `repeatables` by the latest row of their script: a failed one is not
+/// applied, and does not refuse the adoption (Flyway runs it again too).
 AppliedVersions replay_flyway_history(const std::vector<FlywayRow>& rows);
 
 /// The position in `chain` of the last applied migration, or nothing when

@@ -27,13 +27,16 @@ void read_golang_migrate(pqxx::nontransaction& query, AppliedVersions& applied) 
 void read_flyway(pqxx::nontransaction& query, AppliedVersions& applied) {
   std::vector<FlywayRow> rows;
   for (const pqxx::row& row :
-       query.exec("SELECT version, type, success, script FROM flyway_schema_history "
-                  "ORDER BY installed_rank")) {
+       // Through to_jsonb: a table made by hand (or by an old Flyway) may lack
+       // the checksum column, which only repeatables need.
+       query.exec("SELECT version, type, success, script, (to_jsonb(h) ->> 'checksum')::bigint "
+                  "FROM flyway_schema_history h ORDER BY installed_rank")) {
     FlywayRow entry;
     if (!row[0].is_null()) entry.version = row[0].as<std::string>();
     entry.type = row[1].as<std::string>();
     entry.success = row[2].as<bool>();
     entry.script = row[3].as<std::string>("");
+    if (!row[4].is_null()) entry.checksum = row[4].as<int64_t>();
     rows.push_back(std::move(entry));
   }
   applied = replay_flyway_history(rows);

@@ -3,9 +3,8 @@
 // each with an optional script configuration `<file>.conf` beside it.
 // Placeholders (`${name}`) are refused by file and line: Flyway replaced them
 // before running, and the import copies SQL byte for byte.
-// Repeatable migrations (`R__<description>.sql`) are re-applied by Flyway
-// whenever they change; a linear chain of revisions cannot express that, so
-// they are refused by name rather than silently left out.
+// Repeatable migrations (`R__<description>.sql`), which Flyway applies again
+// whenever they change, become repeatable revisions.
 #include <algorithm>
 #include <map>
 
@@ -22,7 +21,7 @@ Result<SourceHistory> read_flyway(const fs::path& directory) {
   std::map<std::string, SourceMigration> versioned;  // canonical version -> migration
   std::map<std::string, SourceBody> undo;
   std::vector<std::string> ignored;
-  std::vector<std::string> repeatable;
+  std::map<std::string, SourceRepeatable> repeatable;  // name -> migration
   std::map<std::string, fs::path> configs;  // the .sql it configures -> the .conf
   std::string problems;
   auto problem = [&](const std::string& text) { problems += (problems.empty() ? "" : "\n") + text; };
@@ -35,22 +34,17 @@ Result<SourceHistory> read_flyway(const fs::path& directory) {
       configs.emplace(name.substr(0, name.size() - 5), file);
       continue;
     }
-    if (is_flyway_repeatable_name(base)) {
-      repeatable.push_back(name);
-      continue;
-    }
     std::optional<NameParts> parts = parse_flyway_name(base);
-    if (!parts) {
+    bool is_repeatable = is_flyway_repeatable_name(base);
+    if (!parts && !is_repeatable) {
       ignored.push_back(name);
       continue;
     }
-    Result<Version> version = Version::parse(parts->version);
     Result<std::string> text = source::read_text(file);
-    if (!version || !text) {
-      problem(!text ? text.error().message() : name + ": " + version.error().message());
+    if (!text) {
+      problem(text.error().message());
       continue;
     }
-    std::string key = version->to_string();
     if (std::optional<Placeholder> placeholder = find_flyway_placeholder(*text)) {
       int line = 1 + static_cast<int>(std::count(text->begin(),
                                                  text->begin() + static_cast<std::ptrdiff_t>(
@@ -63,6 +57,22 @@ Result<SourceHistory> read_flyway(const fs::path& directory) {
       continue;
     }
     SourceBody body{std::move(text).value(), name, 1};
+    if (is_repeatable) {
+      std::string name_part = base.substr(3, base.size() - 3 - 4);  // R__<name>.sql
+      auto [it, inserted] = repeatable.emplace(
+          name_part, SourceRepeatable{name_part, source::description_of(name_part), body});
+      if (!inserted) {
+        problem(name + ": repeatable " + name_part + " is also " + it->second.up.path +
+                "; keep one");
+      }
+      continue;
+    }
+    Result<Version> version = Version::parse(parts->version);
+    if (!version) {
+      problem(name + ": " + version.error().message());
+      continue;
+    }
+    std::string key = version->to_string();
     if (parts->kind == "V") {
       auto [it, inserted] = versioned.emplace(
           key, SourceMigration{*version, source::description_of(parts->description), body,
@@ -75,11 +85,6 @@ Result<SourceHistory> read_flyway(const fs::path& directory) {
       problem(name + ": a second undo file for version " + key + " besides " +
               undo.at(key).path + "; keep one");
     }
-  }
-  for (const std::string& name : repeatable) {
-    problem(name + ": repeatable Flyway migrations are not supported (a linear revision chain "
-                   "cannot re-run a file whenever it changes); move its SQL into a versioned "
-                   "V<version>__ file, or remove it from the directory, and import again");
   }
 
   for (const auto& [sql_name, conf] : configs) {
@@ -96,6 +101,15 @@ Result<SourceHistory> read_flyway(const fs::path& directory) {
       if (migration.up.path == sql_name) {
         migration.declared_nontransactional |= config->nontransactional;
         found = true;
+      }
+    }
+    for (const auto& [key, migration] : repeatable) {
+      if (migration.up.path != sql_name) continue;
+      found = true;
+      if (config->nontransactional) {
+        problem(conf_name + ": executeInTransaction=false on a repeatable migration; a repeatable "
+                "revision runs in one transaction with its history row: put what needs to run "
+                "outside one in a versioned migration");
       }
     }
     for (const auto& [key, body] : undo) {
@@ -124,7 +138,10 @@ Result<SourceHistory> read_flyway(const fs::path& directory) {
             ", which has no V" + key + "__ migration; add it or remove the undo file");
   }
   source::log_ignored(Format::kFlyway, ignored);
-  return source::finish(Format::kFlyway, std::move(migrations), problems);
+  Result<SourceHistory> history = source::finish(Format::kFlyway, std::move(migrations), problems);
+  if (!history) return history;
+  for (auto& [name, migration] : repeatable) history->repeatables.push_back(std::move(migration));
+  return history;
 }
 
 }  // namespace schemagate::importers

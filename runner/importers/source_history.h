@@ -30,10 +30,19 @@ struct SourceMigration {
   bool declared_nontransactional = false;
 };
 
+/// A migration the tool applies again whenever its file changes (Flyway's
+/// `R__<name>.sql`); it becomes a repeatable revision.
+struct SourceRepeatable {
+  std::string name;         ///< the name part of the file name, as written: the id derives from it
+  std::string description;  ///< becomes the revision message
+  SourceBody up;
+};
+
 /// A whole history, in the order the tool applies it.
 struct SourceHistory {
   Format format;
   std::vector<SourceMigration> migrations;
+  std::vector<SourceRepeatable> repeatables = {};  ///< by name
 };
 
 /// Reads the history in `directory` written for `format`. Files that are not

@@ -25,6 +25,10 @@ struct Migration {
   /// imported from tools that allowed it); the runner drops both and runs the
   /// body inside its own transaction. Only for transactional migrations.
   bool wrapped_transaction = false;
+  /// `-- schemagate:repeatable true`: outside the revision graph, applied
+  /// again after every upgrade to the heads whenever its checksum changed
+  /// (script/repeatable.h).
+  bool repeatable = false;
   Body up;
   std::optional<Body> down;  ///< absent: the file has no down section
 

@@ -140,6 +140,7 @@ class Parser {
       migration_.up.first_line = number + 1;
     } else {
       migration_.down = Body{"", number + 1};
+      down_line_ = number;
     }
     return {};
   }
@@ -190,6 +191,7 @@ class Parser {
                                 directive.value + "'");
       }
       migration_.transactional = directive.value == "true";
+      transactional_line_ = number;
     } else if (directive.key == "wrapped-transaction") {
       if (directive.value != "true" && directive.value != "false") {
         return fail(number, "'-- schemagate:wrapped-transaction' must be 'true' or 'false', not '" +
@@ -197,10 +199,16 @@ class Parser {
       }
       migration_.wrapped_transaction = directive.value == "true";
       wrapped_line_ = number;
+    } else if (directive.key == "repeatable") {
+      if (directive.value != "true" && directive.value != "false") {
+        return fail(number, "'-- schemagate:repeatable' must be 'true' or 'false', not '" +
+                                directive.value + "'");
+      }
+      migration_.repeatable = directive.value == "true";
     } else {
       return fail(number, "unknown directive '-- schemagate:" + directive.key +
                               "'; known: revision, parents, message, branch-labels, "
-                              "transactional, wrapped-transaction, up, down");
+                              "transactional, wrapped-transaction, repeatable, up, down");
     }
     return {};
   }
@@ -219,6 +227,10 @@ class Parser {
                                  "migration: the body's BEGIN/COMMIT are replaced by schemagate's "
                                  "own transaction; drop one of the two directives");
     }
+    if (migration_.repeatable) {
+      Status repeatable = check_repeatable();
+      if (!repeatable) return repeatable.error();
+    }
     std::set<std::string> unique(migration_.revision.parents.begin(),
                                  migration_.revision.parents.end());
     if (unique.size() != migration_.revision.parents.size()) {
@@ -230,6 +242,38 @@ class Parser {
     return std::move(migration_);
   }
 
+  /// A repeatable revision stands outside the graph and is applied again,
+  /// in a transaction with its history row, whenever it changes: it can
+  /// have no place in the graph, nothing to undo, and no statement that
+  /// cannot run in a transaction.
+  Status check_repeatable() const {
+    const Revision& revision = migration_.revision;
+    if (!revision.parents.empty()) {
+      return fail(migration_.lines.parents,
+                  "a repeatable revision has no parents: it is outside the revision graph and "
+                  "runs after the heads; remove '-- schemagate:parents' or "
+                  "'-- schemagate:repeatable true'");
+    }
+    if (!revision.branch_labels.empty()) {
+      return fail(migration_.lines.branch_labels,
+                  "a repeatable revision has no branch labels: it is outside the revision graph; "
+                  "remove '-- schemagate:branch-labels'");
+    }
+    if (migration_.down) {
+      return fail(down_line_, "a repeatable revision has no down section: downgrade leaves it "
+                              "alone, and its SQL must be safe to run again (CREATE OR REPLACE, "
+                              "GRANT); remove the down section");
+    }
+    if (!migration_.transactional) {
+      return fail(transactional_line_,
+                  "a repeatable revision runs in one transaction with its history row, so that "
+                  "a failure leaves nothing half applied; remove "
+                  "'-- schemagate:transactional false' (CONCURRENTLY and VACUUM belong in a "
+                  "versioned revision)");
+    }
+    return {};
+  }
+
   const std::string& path_;
   std::string_view text_;
   Migration migration_;
@@ -237,6 +281,8 @@ class Parser {
   bool seen_up_ = false;
   int revision_line_ = 1;
   int wrapped_line_ = 1;
+  int transactional_line_ = 1;
+  int down_line_ = 1;
   std::set<std::string> seen_keys_;
 };
 

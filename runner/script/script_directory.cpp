@@ -2,6 +2,7 @@
 
 #include "schemagate/common/files.h"
 #include "script/migration_parser.h"
+#include "script/repeatable.h"
 
 namespace schemagate::script {
 namespace fs = std::filesystem;
@@ -42,6 +43,7 @@ Result<ScriptDirectory> ScriptDirectory::load(const fs::path& root) {
   }
 
   std::vector<Migration> migrations;
+  std::vector<Migration> repeatables;
   std::vector<std::string> sources;
   std::string problems;
   for (const fs::path& file : sql_files) {
@@ -53,10 +55,17 @@ Result<ScriptDirectory> ScriptDirectory::load(const fs::path& root) {
       problems += (problems.empty() ? "" : "\n") + name_ok.error().message();
       continue;
     }
+    if (migration->repeatable) {
+      repeatables.push_back(std::move(migration).value());
+      continue;
+    }
     sources.push_back(file.string());
     migrations.push_back(std::move(migration).value());
   }
+  Status distinct = check_repeatable_ids(repeatables, migrations);
+  if (!distinct) problems += (problems.empty() ? "" : "\n") + distinct.error().message();
   if (!problems.empty()) return Error(ErrorCode::kInvalid, problems);
+  order_repeatables(repeatables);
 
   std::vector<Revision> revisions;
   std::vector<DirectiveLines> lines;
@@ -68,7 +77,8 @@ Result<ScriptDirectory> ScriptDirectory::load(const fs::path& root) {
   Result<RevisionMap> map =
       RevisionMap::build(std::move(revisions), std::move(sources), std::move(lines));
   if (!map) return map.error();
-  return ScriptDirectory(root, std::move(migrations), std::move(map).value());
+  return ScriptDirectory(root, std::move(migrations), std::move(map).value(),
+                         std::move(repeatables));
 }
 
 }  // namespace schemagate::script

@@ -23,14 +23,22 @@ class ScriptDirectory {
   const RevisionMap& map() const { return map_; }
   /// The migration of revision `index` of map().
   const Migration& migration(RevisionMap::Index index) const { return migrations_[index]; }
+  /// The repeatable revisions (outside the graph), in the order they are
+  /// applied (see script/repeatable.h).
+  const std::vector<Migration>& repeatables() const { return repeatables_; }
 
  private:
-  ScriptDirectory(std::filesystem::path root, std::vector<Migration> migrations, RevisionMap map)
-      : root_(std::move(root)), migrations_(std::move(migrations)), map_(std::move(map)) {}
+  ScriptDirectory(std::filesystem::path root, std::vector<Migration> migrations, RevisionMap map,
+                  std::vector<Migration> repeatables)
+      : root_(std::move(root)),
+        migrations_(std::move(migrations)),
+        map_(std::move(map)),
+        repeatables_(std::move(repeatables)) {}
 
   std::filesystem::path root_;
   std::vector<Migration> migrations_;
   RevisionMap map_;
+  std::vector<Migration> repeatables_;
 };
 
 }  // namespace schemagate::script

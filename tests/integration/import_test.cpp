@@ -337,21 +337,65 @@ TEST_CASE("a wrong upstream down stops at exactly that migration with file and l
   CHECK_FALSE(db.table_exists("c"));
 }
 
-TEST_CASE("import refuses an unknown format and repeatable Flyway migrations", "[import]") {
+TEST_CASE("import refuses an unknown format", "[import]") {
   TestDatabase db;
   Project project;
   auto unknown = run_cli(project, db.url(), {"import", "--from", "liquibase", "x"});
   expect_exit(unknown, 2);
   CHECK_THAT(unknown.err, Catch::Contains("import needs --from alembic, golang-migrate, flyway, "
                                           "dbmate or diesel, not 'liquibase'"));
-  TempDir source;
-  source.write("V1__init.sql", "SELECT 1;\n");
-  source.write("R__views.sql", "SELECT 1;\n");
-  auto repeatable = run_cli(project, db.url(), {"import", "--from", "flyway", source.path().string()});
-  expect_exit(repeatable, 2);
-  CHECK_THAT(repeatable.err, Catch::Contains("R__views.sql: repeatable Flyway migrations are not "
-                                             "supported"));
-  CHECK(files_in(project.root() / "versions") == 0);
+}
+
+TEST_CASE("Flyway repeatables become repeatable revisions, applied after the heads", "[import]") {
+  TestDatabase db;
+  Project project;
+  const fs::path source = fixture("flyway-repeatable");
+  expect_exit(run_cli(project, db.url(), {"import", "--from", "flyway", source.string()}), 0);
+  const std::string view = "d18b662a0d6b";  // sha256("flyway:R:names_view")
+  CHECK_THAT(slurp(project.root() / "versions" / (view + "_names_view.sql")),
+             Catch::Contains("-- schemagate:repeatable true"));
+  expect_exit(run_cli(project, db.url(), {"upgrade"}), 0);
+  CHECK(db.table_exists("names"));
+  CHECK(db.table_exists("ids"));
+  CHECK(db.scalar("SELECT count(*) FROM schemagate_history WHERE direction = 'repeat' AND "
+                  "revision = '" + view + "'") == "1");
+  expect_exit(run_cli(project, db.url(), {"upgrade"}), 0);
+  CHECK(db.scalar("SELECT count(*) FROM schemagate_history WHERE direction = 'repeat'") == "2");
+  // Importing again writes nothing new.
+  auto again = run_cli(project, db.url(), {"import", "--from", "flyway", source.string()});
+  expect_exit(again, 0);
+  CHECK(again.out.empty());
+}
+
+TEST_CASE("adopting a Flyway database records the repeatables it applied from these files",
+          "[import]") {
+  TestDatabase db;
+  Project project;
+  const fs::path source = fixture("flyway-repeatable");
+  // Flyway applied V1 and both views, but views/R__ids_view.sql was edited
+  // since (its recorded checksum is another text's).
+  psql(db.url(), "CREATE TABLE t (id int, name text); "
+                 "CREATE VIEW names AS SELECT name FROM t; CREATE VIEW ids AS SELECT 1 AS id;");
+  db.scalar(R"(CREATE TABLE flyway_schema_history (installed_rank int PRIMARY KEY, version
+      varchar(50), description varchar(200) NOT NULL, type varchar(20) NOT NULL, script
+      varchar(1000) NOT NULL, checksum int, success boolean NOT NULL);
+    INSERT INTO flyway_schema_history VALUES (1, '1', 'table', 'SQL', 'V1__table.sql', 7, true),
+      (2, NULL, 'names view', 'SQL', 'R__names_view.sql', -1623054050, true),
+      (3, NULL, 'ids view', 'SQL', 'views/R__ids_view.sql', 42, true); SELECT 1)");
+  auto adopted = run_cli(project, db.url(), {"import", "--from", "flyway", source.string(),
+                                             "--adopt-database"});
+  expect_exit(adopted, 0);
+  CHECK(version_rows(db) == revision_of("flyway", "1"));
+  auto check = run_cli(project, db.url(), {"check"});
+  expect_exit(check, 1);
+  CHECK_THAT(check.out, Catch::Contains("pending b665ee413824 (repeatable)"));  // ids_view
+  CHECK_THAT(check.out, !Catch::Contains("d18b662a0d6b"));                      // names_view
+  expect_exit(run_cli(project, db.url(), {"upgrade"}), 0);
+  CHECK(db.scalar("SELECT string_agg(revision, ',') FROM schemagate_history WHERE direction = "
+                  "'repeat'") == "b665ee413824");
+  CHECK(db.scalar("SELECT count(*) FROM information_schema.columns WHERE table_name = 'ids' AND "
+                  "column_name = 'id' AND data_type = 'integer'") == "1");
+  expect_exit(run_cli(project, db.url(), {"check"}), 0);
 }
 
 TEST_CASE("a file's own BEGIN/COMMIT do not end the runner's transaction early", "[import]") {

@@ -80,16 +80,27 @@ TEST_CASE("flyway: dotted versions with gaps, undo files, subdirectories",
   CHECK_FALSE(history->migrations[1].down.has_value());
 }
 
-TEST_CASE("flyway: repeatable migrations are refused by name", "[importers][flyway]") {
+TEST_CASE("flyway: repeatable migrations are read by name", "[importers][flyway]") {
   TempDir dir;
   dir.write("V1__init.sql", "SELECT 1;\n");
   dir.write("R__views.sql", "CREATE OR REPLACE VIEW v AS SELECT 1;\n");
-  dir.write("U7__orphan.sql", "SELECT 1;\n");
+  dir.write("sub/R__grant_reader.sql", "GRANT SELECT ON v TO PUBLIC;\n");
   auto history = importers::read_history(Format::kFlyway, dir.path());
-  REQUIRE_FALSE(history.ok());
-  CHECK_THAT(history.error().message(),
-             Catch::Contains("R__views.sql: repeatable Flyway migrations are not supported"));
-  CHECK_THAT(history.error().message(), Catch::Contains("U7__orphan.sql: an undo file"));
+  REQUIRE(history.ok());
+  REQUIRE(history->migrations.size() == 1);
+  REQUIRE(history->repeatables.size() == 2);
+  CHECK(history->repeatables[0].name == "grant_reader");
+  CHECK(history->repeatables[0].description == "grant reader");
+  CHECK(history->repeatables[0].up.path == "sub/R__grant_reader.sql");
+  CHECK(history->repeatables[1].name == "views");
+
+  dir.write("R__views.sql.conf", "executeInTransaction=false\n");
+  dir.write("U7__orphan.sql", "SELECT 1;\n");
+  auto refused = importers::read_history(Format::kFlyway, dir.path());
+  REQUIRE_FALSE(refused.ok());
+  CHECK_THAT(refused.error().message(),
+             Catch::Contains("R__views.sql.conf: executeInTransaction=false on a repeatable"));
+  CHECK_THAT(refused.error().message(), Catch::Contains("U7__orphan.sql: an undo file"));
 }
 
 TEST_CASE("dbmate: sections, transaction:false, lines", "[importers][dbmate]") {

@@ -142,3 +142,40 @@ TEST_CASE("ids other tools chose (Alembic's 0001_initial) are kept as they are",
     CHECK_FALSE(script::is_revision_id(bad));
   }
 }
+
+TEST_CASE("a repeatable revision: no parents, no down, transactional", "[parser][repeatable]") {
+  auto migration = parse_migration("versions/r.sql",
+                                   "-- schemagate:revision r_views\n"
+                                   "-- schemagate:message views\n"
+                                   "-- schemagate:repeatable true\n"
+                                   "-- schemagate:up\n"
+                                   "CREATE OR REPLACE VIEW v AS SELECT 1;\n");
+  REQUIRE(migration.ok());
+  CHECK(migration->repeatable);
+  CHECK(migration->revision.parents.empty());
+  CHECK_FALSE(migration->down);
+
+  auto versioned = parse_migration("versions/v.sql",
+                                   "-- schemagate:revision v1\n-- schemagate:up\nSELECT 1;\n");
+  REQUIRE(versioned.ok());
+  CHECK_FALSE(versioned->repeatable);
+}
+
+TEST_CASE("a repeatable revision refuses what cannot be repeated, by line", "[parser][repeatable]") {
+  const std::string head = "-- schemagate:revision r1\n-- schemagate:repeatable true\n";
+  CHECK_THAT(parse_error(head + "-- schemagate:parents p1\n-- schemagate:up\nSELECT 1;\n").message(),
+             Catch::Contains("versions/x.sql:3") && Catch::Contains("has no parents"));
+  CHECK_THAT(parse_error(head + "-- schemagate:up\nSELECT 1;\n-- schemagate:down\nSELECT 2;\n")
+                 .message(),
+             Catch::Contains("versions/x.sql:5") && Catch::Contains("no down section"));
+  CHECK_THAT(parse_error(head + "-- schemagate:transactional false\n-- schemagate:up\nSELECT 1;\n")
+                 .message(),
+             Catch::Contains("versions/x.sql:3") && Catch::Contains("one transaction"));
+  CHECK_THAT(parse_error(head + "-- schemagate:branch-labels b\n-- schemagate:up\nSELECT 1;\n")
+                 .message(),
+             Catch::Contains("versions/x.sql:3") && Catch::Contains("branch labels"));
+  CHECK_THAT(parse_error("-- schemagate:revision r1\n-- schemagate:repeatable yes\n"
+                         "-- schemagate:up\n")
+                 .message(),
+             Catch::Contains("versions/x.sql:2") && Catch::Contains("'true' or 'false'"));
+}
