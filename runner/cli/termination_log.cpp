@@ -18,18 +18,38 @@ std::string shortened(const std::string& text) {
   return text.substr(0, kErrorLimit - 3) + "...";
 }
 
+void append_json_list(std::string& json, const std::vector<std::string>& items) {
+  json += "[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) json += ",";
+    append_json_string(json, items[i]);
+  }
+  json += "]";
+}
+
 }  // namespace
 
-std::string termination_message(const Outcome& outcome,
-                                const std::vector<std::string>& revisions) {
+std::string termination_message(const Outcome& outcome, const std::vector<std::string>& revisions,
+                                const std::vector<std::string>& contract_pending) {
   std::string json;
   if (!outcome.error) {
-    json = R"({"outcome":"succeeded","revisions":[)";
-    for (size_t i = 0; i < revisions.size(); ++i) {
-      if (i > 0) json += ",";
-      append_json_string(json, revisions[i]);
+    json = R"({"outcome":"succeeded","revisions":)";
+    append_json_list(json, revisions);
+    if (!contract_pending.empty()) {
+      json += R"(,"contractPending":true,"contractRevisions":)";
+      // The flag is what the operator acts on; the ids are for people, so
+      // a long list is cut to keep the message whole.
+      std::vector<std::string> shown = contract_pending;
+      std::string list;
+      for (;;) {
+        list.clear();
+        append_json_list(list, shown);
+        if (shown.empty() || json.size() + list.size() + 1 <= kTerminationMessageLimit) break;
+        shown.pop_back();
+      }
+      json += list;
     }
-    return json + "]}";
+    return json + "}";
   }
   json = R"({"outcome":"failed","exitCode":)" + std::to_string(outcome.exit_code) + R"(,"kind":)";
   append_json_string(json, to_string(outcome.error->code()));

@@ -52,6 +52,7 @@ std::string render_migration(const Migration& migration) {
   text += std::string("-- schemagate:transactional ") +
           (migration.transactional ? "true" : "false") + "\n";
   if (migration.wrapped_transaction) text += "-- schemagate:wrapped-transaction true\n";
+  if (revision.phase == Phase::kContract) text += "-- schemagate:phase contract\n";
   text += "\n";
   text += "-- schemagate:up\n" + migration.up.sql;
   if (migration.down) text += "\n-- schemagate:down\n" + migration.down->sql;

@@ -142,3 +142,29 @@ TEST_CASE("ids other tools chose (Alembic's 0001_initial) are kept as they are",
     CHECK_FALSE(script::is_revision_id(bad));
   }
 }
+
+TEST_CASE("the phase header: expand by default, contract when declared", "[parser][phase]") {
+  auto plain = parse_migration("v.sql", "-- schemagate:revision a1\n-- schemagate:up\n");
+  REQUIRE(plain.ok());
+  CHECK(plain->revision.phase == script::Phase::kExpand);
+  auto contract = parse_migration(
+      "v.sql", "-- schemagate:revision a1\n-- schemagate:phase contract\n-- schemagate:up\n");
+  REQUIRE(contract.ok());
+  CHECK(contract->revision.phase == script::Phase::kContract);
+  auto expand = parse_migration(
+      "v.sql", "-- schemagate:revision a1\n-- schemagate:phase expand\n-- schemagate:up\n");
+  REQUIRE(expand.ok());
+  CHECK(expand->revision.phase == script::Phase::kExpand);
+}
+
+TEST_CASE("an unknown phase names the file and line", "[parser][phase][validation]") {
+  Error error = parse_error("-- schemagate:revision a1\n\n-- schemagate:phase migrate\n"
+                            "-- schemagate:up\n");
+  CHECK_THAT(error.message(), Catch::Contains("versions/x.sql:3:"));
+  CHECK_THAT(error.message(), Catch::Contains("'expand' or 'contract', not 'migrate'"));
+  error = parse_error("-- schemagate:revision a1\n-- schemagate:phase\n-- schemagate:up\n");
+  CHECK_THAT(error.message(), Catch::Contains("versions/x.sql:2:"));
+  error = parse_error("-- schemagate:revision a1\n-- schemagate:phase contract\n"
+                      "-- schemagate:phase expand\n-- schemagate:up\n");
+  CHECK_THAT(error.message(), Catch::Contains("appears twice"));
+}
