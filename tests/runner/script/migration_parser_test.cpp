@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "script/migration_parser.h"
+#include "script/revision_writer.h"
 
 using namespace schemagate;
 using script::parse_migration;
@@ -167,4 +168,16 @@ TEST_CASE("an unknown phase names the file and line", "[parser][phase][validatio
   error = parse_error("-- schemagate:revision a1\n-- schemagate:phase contract\n"
                       "-- schemagate:phase expand\n-- schemagate:up\n");
   CHECK_THAT(error.message(), Catch::Contains("appears twice"));
+}
+
+TEST_CASE("a contract revision keeps its phase when written and read back", "[parser][phase]") {
+  auto parsed = parse_migration(
+      "v.sql", "-- schemagate:revision a1\n-- schemagate:phase contract\n-- schemagate:up\n");
+  REQUIRE(parsed.ok());
+  auto again = parse_migration("v.sql", script::render_migration(*parsed));
+  REQUIRE(again.ok());
+  CHECK(again->revision.phase == script::Phase::kContract);
+  auto plain = parse_migration("v.sql", "-- schemagate:revision a1\n-- schemagate:up\n");
+  REQUIRE(plain.ok());
+  CHECK(script::render_migration(*plain).find("schemagate:phase") == std::string::npos);
 }
