@@ -1,5 +1,6 @@
 #include "cli/command_table.h"
 
+#include "cli/completion.h"
 #include "commands/commands.h"
 
 namespace schemagate::cli {
@@ -26,12 +27,12 @@ const std::vector<Command>& command_table() {
       {"upgrade", "[TARGET] [--sql] [--dry-run] [--phase P]",
        "apply migrations up to TARGET (default heads), under the migration lock",
        {"sql", "dry-run", "allow-changed", "lock-timeout", "lock-mode", "lock-lease",
-        "wait-for-db", "statement-lock-timeout", "lock-retries", "phase"},
+        "wait-for-db", "statement-lock-timeout", "lock-retries", "progress-interval", "phase"},
        0, 1, commands::upgrade},
       {"downgrade", "TARGET [--sql] [--dry-run]",
        "undo the applied descendants of TARGET (base: everything)",
        {"sql", "dry-run", "allow-changed", "lock-timeout", "lock-mode", "lock-lease",
-        "wait-for-db", "statement-lock-timeout", "lock-retries"},
+        "wait-for-db", "statement-lock-timeout", "lock-retries", "progress-interval"},
        1, 1, commands::downgrade},
       {"stamp", "TARGET", "set the version rows to TARGET without running migrations",
        {"dry-run", "lock-timeout", "lock-mode", "lock-lease", "wait-for-db"}, 1, 1,
@@ -59,6 +60,8 @@ const std::vector<Command>& command_table() {
       {"diff", "[--schema PATH] [--dev-url URL] [--database-url URL]",
        "print the SQL from the revisions' schema to the declared one (or a database's drift)",
        {"schema", "dev-url", "wait-for-db"}, 0, 0, commands::diff_schema},
+      {"completion", "bash|zsh", "print the shell's completion script (docs/runner-output.md)", {},
+       1, 1, print_completion},
   };
   return table;
 }

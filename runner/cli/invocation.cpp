@@ -45,6 +45,8 @@ po::options_description make_command_options() {
       ("statement-lock-timeout", po::value<double>(),
        "seconds a migration statement waits for a table lock")
       ("lock-retries", po::value<int>(), "retries of a migration that hit the lock timeout")
+      ("progress-interval", po::value<double>(),
+       "seconds between reports of a statement still running (default 5; 0: none)")
       ("timeout", po::value<double>(), "seconds `wait` waits (exit 4)")
       ("phase", po::value<std::string>(),
        "expand, contract or all (default): which revisions upgrade applies, or check and wait "

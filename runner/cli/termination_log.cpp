@@ -4,7 +4,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "schemagate/common/json_text.h"
+#include <nlohmann/json.hpp>
 
 namespace schemagate::cli {
 namespace {
@@ -18,44 +18,38 @@ std::string shortened(const std::string& text) {
   return text.substr(0, kErrorLimit - 3) + "...";
 }
 
-void append_json_list(std::string& json, const std::vector<std::string>& items) {
-  json += "[";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) json += ",";
-    append_json_string(json, items[i]);
-  }
-  json += "]";
+std::string dumped(const nlohmann::ordered_json& message) {
+  // Bytes that are not UTF-8 (a server message in another encoding) become
+  // U+FFFD rather than an exception.
+  return message.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 }  // namespace
 
 std::string termination_message(const Outcome& outcome, const std::vector<std::string>& revisions,
                                 const std::vector<std::string>& contract_pending) {
-  std::string json;
+  nlohmann::ordered_json message;
   if (!outcome.error) {
-    json = R"({"outcome":"succeeded","revisions":)";
-    append_json_list(json, revisions);
+    message["outcome"] = "succeeded";
+    message["revisions"] = revisions;
     if (!contract_pending.empty()) {
-      json += R"(,"contractPending":true,"contractRevisions":)";
-      // The flag is what the operator acts on; the ids are for people, so
-      // a long list is cut to keep the message whole.
+      message["contractPending"] = true;
+      // The flag is what the operator acts on; the ids are for people, so a
+      // long list is cut to keep the message whole.
       std::vector<std::string> shown = contract_pending;
-      std::string list;
       for (;;) {
-        list.clear();
-        append_json_list(list, shown);
-        if (shown.empty() || json.size() + list.size() + 1 <= kTerminationMessageLimit) break;
+        message["contractRevisions"] = shown;
+        if (shown.empty() || dumped(message).size() <= kTerminationMessageLimit - 1) break;
         shown.pop_back();
       }
-      json += list;
     }
-    return json + "}";
+  } else {
+    message["outcome"] = "failed";
+    message["exitCode"] = outcome.exit_code;
+    message["kind"] = to_string(outcome.error->code());
+    message["error"] = shortened(outcome.error->message());
   }
-  json = R"({"outcome":"failed","exitCode":)" + std::to_string(outcome.exit_code) + R"(,"kind":)";
-  append_json_string(json, to_string(outcome.error->code()));
-  json += R"(,"error":)";
-  append_json_string(json, shortened(outcome.error->message()));
-  return json + "}";
+  return dumped(message);
 }
 
 Status write_termination_log(const std::string& path, const std::string& message) {

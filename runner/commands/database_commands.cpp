@@ -51,6 +51,7 @@ Status with_migrator(cli::Context& context, bool take_lock, const Work& work) {
   options.dry_run = dry_run;
   options.phase = *phase;
   options.executor = settings->executor;
+  options.progress = settings->progress;
   return guarded(
       settings->url,
       [&]() -> Status {

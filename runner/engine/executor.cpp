@@ -41,11 +41,12 @@ std::string progress_note(const std::string& applied_by, int backend_pid,
 }  // namespace
 
 Executor::Executor(pqxx::connection& connection, VersionStore& store, ExecutorOptions options,
-                   Clock& clock)
+                   Clock& clock, ProgressWatcher* progress)
     : connection_(connection),
       store_(store),
       options_(std::move(options)),
       clock_(clock),
+      progress_(progress),
       random_(std::random_device{}()) {}
 
 Status Executor::run(const script::RevisionMap& map, const script::Migration& migration,
@@ -78,6 +79,8 @@ Status Executor::run_transactional(const script::RevisionMap& map,
               std::to_string(options_.statement_lock_timeout.count()));
       for (const sql::AnalyzedStatement& analyzed : analysis->statements) {
         line = analyzed.statement.line;
+        auto watching = ProgressWatcher::watch(
+            progress_, {migration.revision.id, location(migration, line), analyzed.statement.sql});
         tx.exec(analyzed.statement.sql);
       }
       write_version_change(tx, map, step,
@@ -156,6 +159,8 @@ Status Executor::run_outside_transaction(const script::Migration& migration,
         if (*before == IndexBefore::kAlreadyBuilt) return {};
       }
       {
+        auto watching =
+            ProgressWatcher::watch(progress_, {migration.revision.id, where, statement.sql});
         pqxx::nontransaction run(connection_);
         run.exec(statement.sql);
       }

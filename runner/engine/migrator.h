@@ -8,6 +8,7 @@
 
 #include "engine/executor.h"
 #include "engine/migration_lock.h"
+#include "engine/progress_watcher.h"
 #include "engine/version_store.h"
 #include "schemagate/common/backoff.h"
 #include "schemagate/common/clock.h"
@@ -30,6 +31,9 @@ struct MigratorOptions {
   /// Which pending revisions `upgrade` applies (`--phase`).
   script::PhaseSelection phase = script::PhaseSelection::kAll;
   ExecutorOptions executor;
+  /// Statements running longer than its interval are reported (the
+  /// migration connection's backend pid is filled in here).
+  ProgressOptions progress;
 };
 
 /// Every entry point follows one shape: read the state (the caller holds
@@ -67,6 +71,8 @@ class Migrator {
   Status run_plan(const script::Plan& plan, std::ostream& out, const MigrationLock* lock);
   Status check_bodies(const script::Plan& plan) const;
   void print_plan(const script::Plan& plan, std::ostream& out) const;
+  /// "Running upgrade A -> B, message", as Alembic says it, before the step runs.
+  void announce(const script::Step& step, size_t number, size_t total) const;
 
   pqxx::connection& connection_;
   VersionStore& store_;

@@ -6,9 +6,10 @@
 #include <cstdlib>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "importers/captured_process.h"
 #include "schemagate/common/files.h"
-#include "sql/json_value.h"
 
 namespace schemagate::importers {
 namespace fs = std::filesystem;
@@ -113,25 +114,23 @@ std::string python_interpreter() {
   return "python3";
 }
 
-std::string text_member(const sql::JsonValue& object, const std::string& key) {
-  const sql::JsonValue* member = object.find(key);
-  const std::string* text = member ? member->string() : nullptr;
-  return text ? *text : std::string();
+std::string text_member(const nlohmann::json& object, const char* key) {
+  auto member = object.find(key);
+  return member != object.end() && member->is_string() ? member->get<std::string>() : std::string();
 }
 
-std::optional<std::string> optional_member(const sql::JsonValue& object, const std::string& key) {
-  const sql::JsonValue* member = object.find(key);
-  const std::string* text = member ? member->string() : nullptr;
-  if (!text) return std::nullopt;
-  return *text;
+std::optional<std::string> optional_member(const nlohmann::json& object, const char* key) {
+  auto member = object.find(key);
+  if (member == object.end() || !member->is_string()) return std::nullopt;
+  return member->get<std::string>();
 }
 
-std::vector<std::string> list_member(const sql::JsonValue& object, const std::string& key) {
+std::vector<std::string> list_member(const nlohmann::json& object, const char* key) {
   std::vector<std::string> items;
-  const sql::JsonValue* member = object.find(key);
-  if (!member || !member->array()) return items;
-  for (const sql::JsonValue& item : *member->array()) {
-    if (item.string()) items.push_back(*item.string());
+  auto member = object.find(key);
+  if (member == object.end() || !member->is_array()) return items;
+  for (const nlohmann::json& item : *member) {
+    if (item.is_string()) items.push_back(item.get<std::string>());
   }
   return items;
 }
@@ -159,25 +158,23 @@ Result<std::vector<AlembicRevision>> parse_alembic_listing(const std::string& ou
     std::string line = output.substr(begin, end - begin);
     begin = end + 1;
     if (line.empty()) continue;
-    std::optional<sql::JsonValue> object = sql::JsonValue::parse(line);
-    if (!object || !object->object()) {
+    nlohmann::json object = nlohmann::json::parse(line, nullptr, false);
+    if (!object.is_object()) {
       return invalid("Alembic's listing has a line that is not JSON (a revision file printing "
                      "on import?): " + line.substr(0, 200));
     }
-    if (const std::string* fatal = object->find("fatal") ? object->find("fatal")->string() : nullptr) {
-      return invalid(*fatal);
-    }
+    if (std::optional<std::string> fatal = optional_member(object, "fatal")) return invalid(*fatal);
     AlembicRevision revision;
-    revision.id = text_member(*object, "revision");
-    revision.parents = list_member(*object, "parents");
-    revision.branch_labels = list_member(*object, "branch_labels");
-    revision.depends_on = list_member(*object, "depends_on");
-    revision.message = text_member(*object, "message");
-    revision.path = text_member(*object, "path");
-    revision.up = optional_member(*object, "up");
-    revision.up_error = text_member(*object, "up_error");
-    revision.down = optional_member(*object, "down");
-    revision.down_error = text_member(*object, "down_error");
+    revision.id = text_member(object, "revision");
+    revision.parents = list_member(object, "parents");
+    revision.branch_labels = list_member(object, "branch_labels");
+    revision.depends_on = list_member(object, "depends_on");
+    revision.message = text_member(object, "message");
+    revision.path = text_member(object, "path");
+    revision.up = optional_member(object, "up");
+    revision.up_error = text_member(object, "up_error");
+    revision.down = optional_member(object, "down");
+    revision.down_error = text_member(object, "down_error");
     revisions.push_back(std::move(revision));
   }
   if (revisions.empty()) {
