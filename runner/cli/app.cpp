@@ -101,7 +101,8 @@ Outcome run(const std::vector<std::string>& args, std::ostream& out) {
   Outcome outcome = dispatch(context);
   if (!parsed->has("termination-log")) return outcome;
   Status written = write_termination_log(parsed->get<std::string>("termination-log"),
-                                         termination_message(outcome, context.reported_revisions()));
+                                         termination_message(outcome, context.reported_revisions(),
+                                                             context.reported_contract_pending()));
   if (written) return outcome;
   // The run's own error matters more than a lost report of it.
   if (outcome.error) {

@@ -33,12 +33,18 @@ class Context {
   bool wants_revisions() const { return invocation_.has("termination-log"); }
   void report_revisions(std::vector<std::string> revisions) { revisions_ = std::move(revisions); }
   const std::vector<std::string>& reported_revisions() const { return revisions_; }
+  /// Revisions an `upgrade --phase expand` left for the contract phase.
+  void report_contract_pending(std::vector<std::string> revisions) {
+    contract_pending_ = std::move(revisions);
+  }
+  const std::vector<std::string>& reported_contract_pending() const { return contract_pending_; }
 
  private:
   const Invocation& invocation_;
   std::ostream& out_;
   std::mt19937_64 random_;
   std::vector<std::string> revisions_;
+  std::vector<std::string> contract_pending_;
 };
 
 }  // namespace schemagate::cli

@@ -48,6 +48,9 @@ po::options_description make_command_options() {
       ("progress-interval", po::value<double>(),
        "seconds between reports of a statement still running (default 5; 0: none)")
       ("timeout", po::value<double>(), "seconds `wait` waits (exit 4)")
+      ("phase", po::value<std::string>(),
+       "expand, contract or all (default): which revisions upgrade applies, or check and wait "
+       "require")
       ("indicate-current,i", "mark the database's current revisions (connects)")
       ("from", po::value<std::string>(), "format of SRC: golang-migrate, flyway, dbmate or diesel")
       ("into", po::value<std::string>(), "migration directory to write into (default: --dir)")

@@ -18,23 +18,38 @@ std::string shortened(const std::string& text) {
   return text.substr(0, kErrorLimit - 3) + "...";
 }
 
+std::string dumped(const nlohmann::ordered_json& message) {
+  // Bytes that are not UTF-8 (a server message in another encoding) become
+  // U+FFFD rather than an exception.
+  return message.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
 }  // namespace
 
-std::string termination_message(const Outcome& outcome,
-                                const std::vector<std::string>& revisions) {
+std::string termination_message(const Outcome& outcome, const std::vector<std::string>& revisions,
+                                const std::vector<std::string>& contract_pending) {
   nlohmann::ordered_json message;
   if (!outcome.error) {
     message["outcome"] = "succeeded";
     message["revisions"] = revisions;
+    if (!contract_pending.empty()) {
+      message["contractPending"] = true;
+      // The flag is what the operator acts on; the ids are for people, so a
+      // long list is cut to keep the message whole.
+      std::vector<std::string> shown = contract_pending;
+      for (;;) {
+        message["contractRevisions"] = shown;
+        if (shown.empty() || dumped(message).size() <= kTerminationMessageLimit - 1) break;
+        shown.pop_back();
+      }
+    }
   } else {
     message["outcome"] = "failed";
     message["exitCode"] = outcome.exit_code;
     message["kind"] = to_string(outcome.error->code());
     message["error"] = shortened(outcome.error->message());
   }
-  // Bytes that are not UTF-8 (a server message in another encoding) become
-  // U+FFFD rather than an exception.
-  return message.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  return dumped(message);
 }
 
 Status write_termination_log(const std::string& path, const std::string& message) {

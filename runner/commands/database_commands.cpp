@@ -17,6 +17,21 @@ namespace {
 using engine::Migrator;
 using script::RevisionMap;
 
+/// `--phase`: all when absent. Exit 2 for anything else than the three.
+Result<script::PhaseSelection> phase_selection(const cli::Invocation& invocation) {
+  if (!invocation.has("phase")) return script::PhaseSelection::kAll;
+  std::string value = invocation.get<std::string>("phase");
+  if (value == "all") return script::PhaseSelection::kAll;
+  if (value == "expand") return script::PhaseSelection::kExpand;
+  if (value == "contract") return script::PhaseSelection::kContract;
+  return Error(ErrorCode::kInvalid, "--phase must be 'expand', 'contract' or 'all', not '" +
+                                        value + "'");
+}
+
+std::vector<std::string> ids_in(const RevisionMap& map, const RevisionMap::Set& set) {
+  return map.ids(map.ordered(set));
+}
+
 using Work = std::function<Status(Migrator&, DatabaseSession&, const script::ScriptDirectory&)>;
 
 /// Loads the scripts, connects (taking the lock when the command writes),
@@ -27,6 +42,8 @@ Status with_migrator(cli::Context& context, bool take_lock, const Work& work) {
   Result<DatabaseSettings> settings = database_settings(context);
   if (!settings) return settings.error();
   const cli::Invocation& invocation = context.invocation();
+  Result<script::PhaseSelection> phase = phase_selection(invocation);
+  if (!phase) return phase.error();
   bool dry_run = invocation.has("dry-run");
   Result<std::unique_ptr<DatabaseSession>> session =
       DatabaseSession::open(*settings, take_lock && !dry_run);
@@ -34,6 +51,7 @@ Status with_migrator(cli::Context& context, bool take_lock, const Work& work) {
   engine::MigratorOptions options;
   options.allow_changed = invocation.has("allow-changed");
   options.dry_run = dry_run;
+  options.phase = *phase;
   options.executor = settings->executor;
   options.progress = settings->progress;
   return guarded(
@@ -68,7 +86,9 @@ Status offline(cli::Context& context, const std::string& spec, bool up) {
   script::Target heads = map.heads_of(map.ancestors(*current));
   script::Plan plan;
   if (up) {
-    plan = script::plan_upgrade(map, heads, *target);
+    Result<script::PhaseSelection> phase = phase_selection(context.invocation());
+    if (!phase) return phase.error();
+    plan = script::plan_upgrade(map, heads, *target, *phase);
   } else {
     Result<script::Plan> down = script::plan_downgrade(map, heads, *target);
     if (!down) return down.error();
@@ -91,15 +111,21 @@ Status offline(cli::Context& context, const std::string& spec, bool up) {
 }
 
 /// Where a command that moves the version rows left them, for
-/// --termination-log (the operator reads it as the applied revision).
+/// --termination-log (the operator reads it as the applied revision), and,
+/// given the upgrade's target, what is left for the contract phase.
 Status report_revisions(cli::Context& context, Migrator& migrator,
-                        const script::ScriptDirectory& scripts) {
+                        const script::ScriptDirectory& scripts,
+                        const std::string* upgrade_target = nullptr) {
   if (!context.wants_revisions()) return {};
   Result<engine::DatabaseState> state = migrator.read_state();
   if (!state) return state.error();
-  std::vector<std::string> revisions;
-  for (RevisionMap::Index head : state->heads) revisions.push_back(scripts.map().id(head));
-  context.report_revisions(std::move(revisions));
+  const RevisionMap& map = scripts.map();
+  context.report_revisions(map.ids(state->heads));
+  if (!upgrade_target) return {};
+  Result<script::Target> target = script::resolve_target(map, *upgrade_target, state->heads);
+  if (!target) return target.error();
+  context.report_contract_pending(
+      ids_in(map, script::split_pending(map, state->heads, *target).contract));
   return {};
 }
 
@@ -117,7 +143,7 @@ Status upgrade(cli::Context& context) {
                                           const script::ScriptDirectory& scripts) -> Status {
     Status done = migrator.upgrade(target, context.out(), session.lock());
     if (!done) return done;
-    return report_revisions(context, migrator, scripts);
+    return report_revisions(context, migrator, scripts, &target);
   });
 }
 
@@ -154,8 +180,14 @@ Status current(cli::Context& context) {
                                            const script::ScriptDirectory& scripts) -> Status {
     Result<engine::DatabaseState> state = migrator.read_state();
     if (!state) return state.error();
+    const RevisionMap& map = scripts.map();
     for (RevisionMap::Index head : state->heads) {
-      context.out() << describe_revision(scripts.map(), head) << "\n";
+      context.out() << describe_revision(map, head) << "\n";
+    }
+    script::PendingSplit split = script::split_pending(map, state->heads, map.heads());
+    if (split.expand_done() && !split.contract_done()) {
+      context.out() << "expanded, contract pending: " << map.describe(map.ordered(split.contract))
+                    << "\n";
     }
     if (scripts.repeatables().empty()) return {};
     auto recorded = engine::recorded_repeatable_checksums(session.connection(), session.store());
@@ -196,15 +228,28 @@ Status check(cli::Context& context) {
     Status bookkeeping =
         engine::check_bookkeeping(session.connection(), session.store(), scripts, plan);
     if (!bookkeeping) return bookkeeping;
-    for (const script::Step& step : plan.steps) context.out() << "pending " << map.id(step.revision) << "\n";
+    script::PendingSplit split = script::split_pending(map, state->heads, map.heads());
+    for (const script::Step& step : plan.steps) {
+      context.out() << "pending " << map.id(step.revision)
+                    << (split.contract[step.revision] ? " (contract)" : "") << "\n";
+    }
     for (RevisionMap::Index index : state->changed) context.out() << "changed " << map.id(index) << "\n";
     std::vector<const script::Migration*> repeatables =
         engine::pending_repeatables(session.connection(), session.store(), scripts);
     for (const script::Migration* repeatable : repeatables) {
       context.out() << "pending " << repeatable->revision.id << " (repeatable)\n";
     }
-    if (plan.steps.empty() && state->changed.empty() && repeatables.empty()) {
-      log::info("up to date", {{"current", map.describe(state->heads)}});
+    bool expand_only =
+        *phase_selection(context.invocation()) == script::PhaseSelection::kExpand;
+    bool migrated = expand_only ? split.expand_done() : plan.steps.empty() && repeatables.empty();
+    if (migrated && state->changed.empty()) {
+      if (plan.steps.empty()) {
+        log::info("up to date", {{"current", map.describe(state->heads)}});
+      } else {
+        log::info("expanded, contract pending",
+                  {{"current", map.describe(state->heads)},
+                   {"contract_pending", map.describe(map.ordered(split.contract))}});
+      }
       return {};
     }
     return Error(ErrorCode::kMigrationFailed,
@@ -218,6 +263,9 @@ Status wait(cli::Context& context) {
   double timeout = context.invocation().has("timeout")
                        ? context.invocation().get<double>("timeout")
                        : 300.0;
+  Result<script::PhaseSelection> selected = phase_selection(context.invocation());
+  if (!selected) return selected.error();
+  script::PhaseSelection phase = *selected;
   return with_migrator(context, false, [&](Migrator& migrator, DatabaseSession& session,
                                            const script::ScriptDirectory& scripts) -> Status {
     const RevisionMap& map = scripts.map();
@@ -230,9 +278,13 @@ Status wait(cli::Context& context) {
       if (!state) return state.error();
       Status refused = migrator.refuse_blocking(*state);
       if (!refused) return refused;
-      script::Plan plan = script::plan_upgrade(map, state->heads, map.heads());
+      script::Plan plan = script::plan_upgrade(map, state->heads, map.heads(), phase);
       if (plan.steps.empty()) {
-        log::info("database is migrated", {{"current", map.describe(state->heads)}});
+        if (phase == script::PhaseSelection::kExpand) {
+          log::info("database is expanded", {{"current", map.describe(state->heads)}});
+        } else {
+          log::info("database is migrated", {{"current", map.describe(state->heads)}});
+        }
         return {};
       }
       if (clock.now() >= deadline) {

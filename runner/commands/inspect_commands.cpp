@@ -73,7 +73,10 @@ Status heads(cli::Context& context) {
   bool verbose = context.invocation().has("verbose");
   for (RevisionMap::Index head : map.heads()) {
     context.out() << describe_revision(map, head);
-    if (verbose) context.out() << ", " << map.revision(head).message;
+    if (verbose) {
+      context.out() << ", " << map.revision(head).message << " [phase "
+                    << script::to_string(map.revision(head).phase) << "]";
+    }
     context.out() << "\n";
   }
   return {};
@@ -118,7 +121,10 @@ Status history(cli::Context& context) {
   std::vector<RevisionMap::Index> order = map.ordered(shown);
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     context.out() << history_line(map, *it, current[*it] != 0);
-    if (verbose) context.out() << " [" << map.source(*it) << "]";
+    if (verbose) {
+      context.out() << " [" << map.source(*it) << "] [phase "
+                    << script::to_string(map.revision(*it).phase) << "]";
+    }
     context.out() << "\n";
   }
   if (context.invocation().has("rev-range")) return {};

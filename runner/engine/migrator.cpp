@@ -106,7 +106,8 @@ Status Migrator::upgrade(const std::string& target, std::ostream& out, const Mig
   }
   Result<script::Target> resolved = script::resolve_target(scripts_.map(), target, state->heads);
   if (!resolved) return resolved.error();
-  script::Plan plan = script::plan_upgrade(scripts_.map(), state->heads, *resolved);
+  script::Plan plan =
+      script::plan_upgrade(scripts_.map(), state->heads, *resolved, options_.phase);
   Status bookkeeping = check_bookkeeping(connection_, store_, scripts_, plan);
   if (!bookkeeping) return bookkeeping;
   RepeatableRunner repeatables(connection_, store_, scripts_, options_.executor, clock_);

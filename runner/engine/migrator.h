@@ -28,6 +28,8 @@ struct DatabaseState {
 struct MigratorOptions {
   bool allow_changed = false;  ///< run despite edited applied files (logged loudly)
   bool dry_run = false;        ///< plan and print, change nothing
+  /// Which pending revisions `upgrade` applies (`--phase`).
+  script::PhaseSelection phase = script::PhaseSelection::kAll;
   ExecutorOptions executor;
   /// Statements running longer than its interval are reported (the
   /// migration connection's backend pid is filled in here).

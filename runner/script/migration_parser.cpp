@@ -192,6 +192,14 @@ class Parser {
       }
       migration_.transactional = directive.value == "true";
       transactional_line_ = number;
+    } else if (directive.key == "phase") {
+      if (directive.value != "expand" && directive.value != "contract") {
+        return fail(number, "'-- schemagate:phase' must be 'expand' or 'contract', not '" +
+                                directive.value +
+                                "' (expand runs before a rollout, contract after it)");
+      }
+      migration_.revision.phase =
+          directive.value == "contract" ? Phase::kContract : Phase::kExpand;
     } else if (directive.key == "wrapped-transaction") {
       if (directive.value != "true" && directive.value != "false") {
         return fail(number, "'-- schemagate:wrapped-transaction' must be 'true' or 'false', not '" +
@@ -208,7 +216,7 @@ class Parser {
     } else {
       return fail(number, "unknown directive '-- schemagate:" + directive.key +
                               "'; known: revision, parents, message, branch-labels, "
-                              "transactional, wrapped-transaction, repeatable, up, down");
+                              "transactional, wrapped-transaction, repeatable, phase, up, down");
     }
     return {};
   }

@@ -36,11 +36,38 @@ Status check_current(const RevisionMap& map, const Target& current) {
   return {};
 }
 
-Plan plan_upgrade(const RevisionMap& map, const Target& current, const Target& target) {
+bool PendingSplit::expand_done() const {
+  return std::none_of(expand.begin(), expand.end(), [](char member) { return member != 0; });
+}
+
+bool PendingSplit::contract_done() const {
+  return std::none_of(contract.begin(), contract.end(), [](char member) { return member != 0; });
+}
+
+PendingSplit split_pending(const RevisionMap& map, const Target& current, const Target& target) {
   RevisionMap::Set applied = map.ancestors(current);
   RevisionMap::Set wanted = map.ancestors(target);
+  PendingSplit split{RevisionMap::Set(map.size(), 0), RevisionMap::Set(map.size(), 0)};
+  // Parents come first, so a revision's parents are classified before it: a
+  // pending revision is held for the contract phase when it is a contract
+  // revision or a parent of it is held.
+  for (Index revision : map.topological_order()) {
+    if (!wanted[revision] || applied[revision]) continue;
+    bool held = map.revision(revision).phase == Phase::kContract ||
+                std::any_of(map.parents(revision).begin(), map.parents(revision).end(),
+                            [&split](Index parent) { return split.contract[parent] != 0; });
+    (held ? split.contract : split.expand)[revision] = 1;
+  }
+  return split;
+}
+
+Plan plan_upgrade(const RevisionMap& map, const Target& current, const Target& target,
+                  PhaseSelection phase) {
+  PendingSplit split = split_pending(map, current, target);
   RevisionMap::Set to_apply(map.size(), 0);
-  for (size_t i = 0; i < wanted.size(); ++i) to_apply[i] = wanted[i] && !applied[i];
+  for (size_t i = 0; i < to_apply.size(); ++i) {
+    to_apply[i] = split.expand[i] || (split.contract[i] && phase != PhaseSelection::kExpand);
+  }
 
   Plan plan;
   plan.heads_after = current;

@@ -29,9 +29,36 @@ struct Plan {
 /// directory disagree, and nothing should run until a person looks.
 Status check_current(const RevisionMap& map, const Target& current);
 
+/// Which revisions an upgrade applies (docs/expand-contract.md).
+enum class PhaseSelection {
+  kAll,       ///< every pending revision, as without phases
+  kExpand,    ///< pending expand revisions without a pending contract ancestor
+  /// Everything still pending: after an expand run, the contract revisions
+  /// and what depends on them. Expand revisions not applied yet run too (in
+  /// graph order), since a contract revision may need them below it.
+  kContract,
+};
+
+/// Pending revisions on the way to a target, split by phase. `expand` holds
+/// the expand revisions with no pending contract ancestor: they can run
+/// before a rollout. `contract` holds the rest: contract revisions and any
+/// revision (even an expand one) that depends on a pending contract revision,
+/// which is held back until the contract phase. `expand` is closed under
+/// pending ancestors, so it is a valid plan of its own.
+struct PendingSplit {
+  RevisionMap::Set expand;
+  RevisionMap::Set contract;
+  bool expand_done() const;
+  bool contract_done() const;
+};
+
+PendingSplit split_pending(const RevisionMap& map, const Target& current, const Target& target);
+
 /// Applies, parents first, every ancestor of `target` (and the target) that
-/// is not applied yet. Nothing to do is an empty plan, not an error.
-Plan plan_upgrade(const RevisionMap& map, const Target& current, const Target& target);
+/// is not applied yet and that `phase` selects. Nothing to do is an empty
+/// plan, not an error.
+Plan plan_upgrade(const RevisionMap& map, const Target& current, const Target& target,
+                  PhaseSelection phase = PhaseSelection::kAll);
 
 /// Undoes, children first, the applied descendants of `target`; the target
 /// and unrelated branches stay. An empty target (base) undoes everything.

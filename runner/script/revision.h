@@ -6,6 +6,17 @@
 
 namespace schemagate::script {
 
+/// When a revision may run relative to a rollout of the application (see
+/// docs/expand-contract.md): expand revisions keep the schema usable by the
+/// old and the new version of the application, so they run before the new
+/// version rolls out; contract revisions remove what only the old version
+/// used, so they run once no old instance is left.
+enum class Phase { kExpand, kContract };
+
+inline const char* to_string(Phase phase) {
+  return phase == Phase::kExpand ? "expand" : "contract";
+}
+
 /// A node of the revision graph, as declared in a migration file's header.
 /// Tests build graphs from these directly, without files.
 struct Revision {
@@ -13,6 +24,7 @@ struct Revision {
   std::vector<std::string> parents;        ///< down revisions; empty for a base
   std::vector<std::string> branch_labels;  ///< labels declared on this revision
   std::string message;
+  Phase phase = Phase::kExpand;  ///< `-- schemagate:phase`; expand when absent
 };
 
 /// File lines of a revision's header directives, for messages; 0 when the

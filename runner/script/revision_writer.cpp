@@ -53,6 +53,7 @@ std::string render_migration(const Migration& migration) {
           (migration.transactional ? "true" : "false") + "\n";
   if (migration.wrapped_transaction) text += "-- schemagate:wrapped-transaction true\n";
   if (migration.repeatable) text += "-- schemagate:repeatable true\n";
+  if (revision.phase == Phase::kContract) text += "-- schemagate:phase contract\n";
   text += "\n";
   text += "-- schemagate:up\n" + migration.up.sql;
   if (migration.down) text += "\n-- schemagate:down\n" + migration.down->sql;

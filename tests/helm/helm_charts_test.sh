@@ -54,6 +54,9 @@ custom=(--set migrations.imagePullPolicy=Always --set migrations.runAsUser=null
   --set migrations.waitForDbSeconds=0 >"$work/custom-wait.yaml"
 "$helm" template shop-uid "$chart" --set migrations.runAsUser=1000 --set migrations.waitForDbSeconds=15 \
   >"$work/uid.yaml"
+"$helm" template shop-all "$chart" --set migrations.phase=all >"$work/all.yaml"
+"$helm" template shop-all-wait "$chart" --set migrations.phase=all --set migrations.mode=wait \
+  >"$work/all-wait.yaml"
 refused() {  # refused PATTERN HELM-ARGS...: helm template fails and says PATTERN
   local pattern=$1
   shift
@@ -62,6 +65,9 @@ refused() {  # refused PATTERN HELM-ARGS...: helm template fails and says PATTER
     return 1
   fi
 }
+check "a phase other than expand or all is refused, saying why" \
+  refused 'config.phase must be expand (contract revisions wait for a run after the rollout) or all, not "contract"' \
+  --set migrations.phase=contract
 check "a missing image is refused with the key to set" refused 'config.image is required' --set migrations.image=
 check "a negative waitForDbSeconds is refused with the key and the meaning of 0" \
   refused 'config.waitForDbSeconds must be 0 (do not wait) or more, not -1' --set migrations.waitForDbSeconds=-1
@@ -85,7 +91,7 @@ get() { yq_deployment "$1" | jq -c "$2"; }
 yq_deployment() { as_json "$kubectl" <"$work/$1.yaml" | jq -c 'select(.kind == "Deployment")'; }
 check "migrate mode runs upgrade heads from the mounted Secret" equals \
   "$(get migrate '.spec.template.spec.initContainers[0].args')" \
-  '["--dir","/migrations","--database-url-file","/var/run/schemagate/database/url","--log-format","json","upgrade","heads","--wait-for-db","60","--lock-timeout","600"]'
+  '["--dir","/migrations","--database-url-file","/var/run/schemagate/database/url","--log-format","json","upgrade","heads","--phase","expand","--wait-for-db","60","--lock-timeout","600"]'
 check "the URL comes from the Secret as a file, never an env variable" equals \
   "$(get migrate '.spec.template.spec | [.volumes[0].secret.secretName, .volumes[0].secret.items[0].key, [.initContainers[0].env[].name]]')" \
   '["shop-db","url",["POD_NAME"]]'
@@ -95,6 +101,11 @@ check "the init container runs as non-root on a read-only root file system" equa
 check "wait mode waits instead of migrating, with the other Secret and key" equals \
   "$(get wait '.spec.template.spec | [.initContainers[0].name, .initContainers[0].args[6], .initContainers[0].args[3], .volumes[0].secret.secretName]')" \
   '["schemagate-wait","wait","/var/run/schemagate/database/dsn","other-db"]'
+check "wait mode waits for the expand phase by default" equals \
+  "$(get wait '.spec.template.spec.initContainers[0].args | .[index("--phase") + 1]')" '"expand"'
+check "phase all reaches the runner in both modes" equals \
+  "$(get all '.spec.template.spec.initContainers[0].args | .[index("--phase") + 1]') $(get all-wait '.spec.template.spec.initContainers[0].args | .[index("--phase") + 1]')" \
+  '"all" "all"'
 check "by default the image is pulled IfNotPresent, with no extra env or mounts" equals \
   "$(get migrate '.spec.template.spec.initContainers[0] | [.imagePullPolicy, (.env | length), (.volumeMounts | length)]')" \
   '["IfNotPresent",1,1]'

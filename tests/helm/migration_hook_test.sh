@@ -58,7 +58,7 @@ check "the Job is a Helm pre-install and pre-upgrade hook and an Argo CD PreSync
   '{"argocd.argoproj.io/hook":"PreSync","argocd.argoproj.io/hook-delete-policy":"BeforeHookCreation,HookSucceeded","argocd.argoproj.io/sync-wave":"-5","helm.sh/hook":"pre-install,pre-upgrade","helm.sh/hook-delete-policy":"before-hook-creation,hook-succeeded","helm.sh/hook-weight":"-5"}'
 check "it runs the init container's upgrade, from the mounted Secret" equals \
   "$(job shop '.spec.template.spec | [.containers[0].args, .volumes[0].secret.secretName]')" \
-  '[["--dir","/migrations","--database-url-file","/var/run/schemagate/database/url","--log-format","json","upgrade","heads","--wait-for-db","60","--lock-timeout","600"],"shop-db"]'
+  '[["--dir","/migrations","--database-url-file","/var/run/schemagate/database/url","--log-format","json","upgrade","heads","--phase","expand","--wait-for-db","60","--lock-timeout","600"],"shop-db"]'
 check "once, with no service account token, within a deadline, as non-root" equals \
   "$(job shop '[.spec.backoffLimit, .spec.activeDeadlineSeconds, (.spec.template.spec | .restartPolicy, .automountServiceAccountToken, .containers[0].securityContext.runAsNonRoot)]')" \
   '[1,900,"Never",false,true]'

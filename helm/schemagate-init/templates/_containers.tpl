@@ -7,6 +7,12 @@ Every template takes a dict: "context" (the caller's root context, `.`) and
   imagePullPolicy    Always, IfNotPresent or Never (default IfNotPresent)
   migrationsDir      where the image keeps them (default /migrations)
   target             upgrade target (default heads)
+  phase              expand (default) or all: with expand, migrate applies only
+                     the expand revisions (those the running version of the app
+                     can live with) and wait lets the pod start once they are
+                     applied; the contract revisions are left for after the
+                     rollout (docs/expand-contract.md). all: every revision, as
+                     the chart did before phases existed
   databaseUrlSecret  {name, key}: the Secret holding the database URL (required);
                      it is mounted as a file, never put in an env variable
   waitForDbSeconds   how long to wait for the database to accept connections
@@ -49,6 +55,15 @@ on, and the runner then makes one attempt (it overrides a config file's value).
 {{- fail (printf "schemagate-init: config.waitForDbSeconds must be 0 (do not wait) or more, not %v" $seconds) -}}
 {{- end -}}
 {{- $seconds -}}
+{{- end -}}
+
+{{/* --phase for migrate and wait: expand unless the config says all. */}}
+{{- define "schemagate-init.phase" -}}
+{{- $phase := .config.phase | default "expand" | toString -}}
+{{- if not (has $phase (list "expand" "all")) -}}
+{{- fail (printf "schemagate-init: config.phase must be expand (contract revisions wait for a run after the rollout) or all, not %q" $phase) -}}
+{{- end -}}
+{{- $phase -}}
 {{- end -}}
 
 {{- define "schemagate-init.common" -}}
@@ -109,6 +124,8 @@ resources:
     - json
     - upgrade
     - {{ $config.target | default "heads" | quote }}
+    - --phase
+    - {{ include "schemagate-init.phase" . | quote }}
     - --wait-for-db
     - {{ include "schemagate-init.waitForDbSeconds" . | quote }}
     - --lock-timeout
@@ -133,6 +150,8 @@ resources:
     - wait
     - --timeout
     - {{ $config.waitTimeoutSeconds | default 600 | quote }}
+    - --phase
+    - {{ include "schemagate-init.phase" . | quote }}
     - --wait-for-db
     - {{ include "schemagate-init.waitForDbSeconds" . | quote }}
     {{- range $config.extraArgs }}

@@ -206,3 +206,15 @@ TEST_CASE("a termination message fits Kubernetes' 4096 bytes however long the er
   CHECK(schemagate::cli::termination_message(Outcome{}, {"a1", "b2"}) ==
         "{\"outcome\":\"succeeded\",\"revisions\":[\"a1\",\"b2\"]}");
 }
+
+TEST_CASE("an expand run reports the contract revisions it left", "[cli][phase]") {
+  using schemagate::cli::Outcome;
+  CHECK(schemagate::cli::termination_message(Outcome{}, {"b2"}, {"c3", "d4"}) ==
+        "{\"outcome\":\"succeeded\",\"revisions\":[\"b2\"],\"contractPending\":true,"
+        "\"contractRevisions\":[\"c3\",\"d4\"]}");
+  std::vector<std::string> many(500, std::string(32, 'a'));
+  std::string message = schemagate::cli::termination_message(Outcome{}, {"b2"}, many);
+  CHECK(message.size() <= schemagate::cli::kTerminationMessageLimit);
+  CHECK_THAT(message, Catch::Contains("\"contractPending\":true"));
+  CHECK_THAT(message, Catch::EndsWith("]}"));
+}

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "script/migration_parser.h"
+#include "script/revision_writer.h"
 
 using namespace schemagate;
 using script::parse_migration;
@@ -178,4 +179,42 @@ TEST_CASE("a repeatable revision refuses what cannot be repeated, by line", "[pa
                          "-- schemagate:up\n")
                  .message(),
              Catch::Contains("versions/x.sql:2") && Catch::Contains("'true' or 'false'"));
+}
+
+TEST_CASE("the phase header: expand by default, contract when declared", "[parser][phase]") {
+  auto plain = parse_migration("v.sql", "-- schemagate:revision a1\n-- schemagate:up\n");
+  REQUIRE(plain.ok());
+  CHECK(plain->revision.phase == script::Phase::kExpand);
+  auto contract = parse_migration(
+      "v.sql", "-- schemagate:revision a1\n-- schemagate:phase contract\n-- schemagate:up\n");
+  REQUIRE(contract.ok());
+  CHECK(contract->revision.phase == script::Phase::kContract);
+  auto expand = parse_migration(
+      "v.sql", "-- schemagate:revision a1\n-- schemagate:phase expand\n-- schemagate:up\n");
+  REQUIRE(expand.ok());
+  CHECK(expand->revision.phase == script::Phase::kExpand);
+}
+
+TEST_CASE("an unknown phase names the file and line", "[parser][phase][validation]") {
+  Error error = parse_error("-- schemagate:revision a1\n\n-- schemagate:phase migrate\n"
+                            "-- schemagate:up\n");
+  CHECK_THAT(error.message(), Catch::Contains("versions/x.sql:3:"));
+  CHECK_THAT(error.message(), Catch::Contains("'expand' or 'contract', not 'migrate'"));
+  error = parse_error("-- schemagate:revision a1\n-- schemagate:phase\n-- schemagate:up\n");
+  CHECK_THAT(error.message(), Catch::Contains("versions/x.sql:2:"));
+  error = parse_error("-- schemagate:revision a1\n-- schemagate:phase contract\n"
+                      "-- schemagate:phase expand\n-- schemagate:up\n");
+  CHECK_THAT(error.message(), Catch::Contains("appears twice"));
+}
+
+TEST_CASE("a contract revision keeps its phase when written and read back", "[parser][phase]") {
+  auto parsed = parse_migration(
+      "v.sql", "-- schemagate:revision a1\n-- schemagate:phase contract\n-- schemagate:up\n");
+  REQUIRE(parsed.ok());
+  auto again = parse_migration("v.sql", script::render_migration(*parsed));
+  REQUIRE(again.ok());
+  CHECK(again->revision.phase == script::Phase::kContract);
+  auto plain = parse_migration("v.sql", "-- schemagate:revision a1\n-- schemagate:up\n");
+  REQUIRE(plain.ok());
+  CHECK(script::render_migration(*plain).find("schemagate:phase") == std::string::npos);
 }

@@ -140,3 +140,92 @@ TEST_CASE("current rows must be a set of unrelated known heads", "[planner]") {
   CHECK(status.error().exit_code() == 5);
   CHECK_THAT(status.error().message(), Catch::Contains("d4 is an ancestor"));
 }
+
+namespace {
+
+using script::Phase;
+using script::PhaseSelection;
+
+/// a1 (applied) <- b2 expand <- c3 contract <- d4 expand (held: its parent is
+/// a pending contract), and a second branch from a1: e5 expand, merged by f6.
+RevisionMap phased() {
+  return testing::graph({{"a1", {}, {}, "", Phase::kExpand},
+                         {"b2", {"a1"}, {}, "add column", Phase::kExpand},
+                         {"c3", {"b2"}, {}, "drop old column", Phase::kContract},
+                         {"d4", {"c3"}, {}, "after the drop", Phase::kExpand},
+                         {"e5", {"a1"}, {}, "add table", Phase::kExpand},
+                         {"f6", {"d4", "e5"}, {}, "merge", Phase::kExpand}});
+}
+
+Plan upgrade_phase(const RevisionMap& map, const Ids& current, const Ids& target,
+                   PhaseSelection phase) {
+  return script::plan_upgrade(map, at(map, current), at(map, target), phase);
+}
+
+Ids members(const RevisionMap& map, const RevisionMap::Set& set) {
+  return map.ids(map.ordered(set));
+}
+
+}  // namespace
+
+TEST_CASE("the expand phase applies expand revisions without a pending contract ancestor",
+          "[planner][phase]") {
+  RevisionMap map = phased();
+  Plan plan = upgrade_phase(map, {"a1"}, {"f6"}, PhaseSelection::kExpand);
+  CHECK(steps(map, plan) == Ids{"b2", "e5"});
+  CHECK(map.ids(plan.heads_after) == Ids{"b2", "e5"});
+}
+
+TEST_CASE("the contract phase applies the rest, and after it nothing is pending",
+          "[planner][phase]") {
+  RevisionMap map = phased();
+  Plan plan = upgrade_phase(map, {"b2", "e5"}, {"f6"}, PhaseSelection::kContract);
+  CHECK(steps(map, plan) == Ids{"c3", "d4", "f6"});
+  CHECK(map.ids(plan.heads_after) == Ids{"f6"});
+  CHECK(upgrade_phase(map, {"f6"}, {"f6"}, PhaseSelection::kContract).steps.empty());
+}
+
+TEST_CASE("contract without a prior expand run applies the expand revisions too",
+          "[planner][phase]") {
+  RevisionMap map = phased();
+  Plan plan = upgrade_phase(map, {"a1"}, {"f6"}, PhaseSelection::kContract);
+  CHECK(steps(map, plan) == steps(map, upgrade(map, {"a1"}, {"f6"})));
+}
+
+TEST_CASE("all phases is the plain upgrade", "[planner][phase]") {
+  RevisionMap map = phased();
+  CHECK(steps(map, upgrade_phase(map, {"a1"}, {"f6"}, PhaseSelection::kAll)) ==
+        Ids{"b2", "c3", "d4", "e5", "f6"});
+}
+
+TEST_CASE("split_pending tells expanded from fully migrated", "[planner][phase]") {
+  RevisionMap map = phased();
+  auto split = script::split_pending(map, at(map, {"a1"}), at(map, {"f6"}));
+  CHECK(members(map, split.expand) == Ids{"b2", "e5"});
+  CHECK(members(map, split.contract) == Ids{"c3", "d4", "f6"});
+  CHECK_FALSE(split.expand_done());
+
+  split = script::split_pending(map, at(map, {"b2", "e5"}), at(map, {"f6"}));
+  CHECK(split.expand_done());
+  CHECK_FALSE(split.contract_done());
+
+  split = script::split_pending(map, at(map, {"f6"}), at(map, {"f6"}));
+  CHECK(split.expand_done());
+  CHECK(split.contract_done());
+}
+
+TEST_CASE("an applied contract revision holds nothing back", "[planner][phase]") {
+  RevisionMap map = phased();
+  // c3 is applied: d4 has no pending contract ancestor and runs in the expand phase.
+  Plan plan = upgrade_phase(map, {"c3"}, {"d4"}, PhaseSelection::kExpand);
+  CHECK(steps(map, plan) == Ids{"d4"});
+}
+
+TEST_CASE("a history without contract revisions has an empty contract phase",
+          "[planner][phase]") {
+  RevisionMap map = testing::diamond();
+  auto split = script::split_pending(map, {}, at(map, {"f6"}));
+  CHECK(split.contract_done());
+  CHECK(steps(map, upgrade_phase(map, {}, {"f6"}, PhaseSelection::kExpand)) ==
+        steps(map, upgrade(map, {}, {"f6"})));
+}
