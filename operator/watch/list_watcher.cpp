@@ -6,11 +6,20 @@ kube::ApiResult<kube::ObjectList> ClientListWatcher::list() {
   kube::ListOptions options;
   options.label_selector = label_selector_;
   options.limit = page_size_;
-  kube::ApiResult<kube::ObjectList> listed = client_.list_all(ref_, ns_, options);
-  if (listed) {
-    for (kube::Json& object : listed->items) transform_(object);
-  }
-  return listed;
+  // Page by page (not Client::list_all), each page stripped before the next
+  // is read: only one page of whole objects is ever held.
+  kube::ObjectList all;
+  do {
+    kube::ApiResult<kube::ObjectList> page = client_.list(ref_, ns_, options);
+    if (!page) return page.error();
+    for (kube::Json& object : page->items) {
+      transform_(object);
+      all.items.push_back(std::move(object));
+    }
+    all.resource_version = page->resource_version;
+    options.continue_token = page->continue_token;
+  } while (!options.continue_token.empty());
+  return all;
 }
 
 kube::ApiStatus ClientListWatcher::watch(
