@@ -24,7 +24,7 @@ void strip_bookkeeping(kube::Json& object) {
 
 void strip_job(kube::Json& object) {
   strip_bookkeeping(object);
-  if (object.is_object() && object.has_object_field("spec")) erase_field(object.at("spec"), "template");
+  erase_field(object, "spec");
 }
 
 ObjectTransform cache_transform_for(const kube::ResourceRef& ref) {

@@ -18,10 +18,10 @@ using ObjectTransform = std::function<void(kube::Json&)>;
 /// of an update that carries none, and a status update takes only status.
 void strip_bookkeeping(kube::Json& object);
 
-/// strip_bookkeeping, and a Job's pod template (spec.template, most of a
+/// strip_bookkeeping, and a Job's spec (its pod template is most of a
 /// defaulted Job): the controller reads a Job's metadata (name, namespace,
-/// ownerReferences, annotations, resourceVersion) and its status, never the
-/// pod it was created with, and never writes a Job back.
+/// ownerReferences, annotations, resourceVersion) and its status, never what
+/// it asked the Job for, and never writes a Job back.
 void strip_job(kube::Json& object);
 
 /// strip_job for batch jobs, strip_bookkeeping for everything else.
