@@ -231,7 +231,8 @@ start_operator
 wait_for 60 "operator /readyz" ready
 sleep 2
 idle_rss=$(kib "$operator_pid" VmRSS)
-echo "RSS idle: $idle_rss KiB"
+idle_anon=$(kib "$operator_pid" RssAnon)  # the rest is the shared libraries' pages
+echo "RSS idle: $idle_rss KiB, of which anonymous $idle_anon KiB"
 
 echo "== $count MigrationJobs created at once, operator running"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -341,7 +342,7 @@ echo "| $count MigrationJobs created at once, until all have Job and status | \`
 echo "| ... of which its own \`create -f\` of the MigrationJobs | the same, no operator running: $kc_mj_create_ms ms | $mj_create_ms ms | $(ratio "$mj_create_ms" "$kc_mj_create_ms") |"
 echo "| cold start over $count done | \`get -w\` listing them: $kc_cold_ms ms | $count reconciles: $op_cold_ms ms | $(ratio "$op_cold_ms" "$kc_cold_ms") |"
 echo "| CPU in that time: client / kube-apiserver / etcd | kubectl: $kc_cpu ms | operator: $live_cpu ms | |"
-echo "| RSS idle | | $idle_rss KiB | |"
+echo "| RSS idle (anonymous) | | $idle_rss KiB ($idle_anon KiB) | |"
 echo "| peak RSS, $count created at once (RSS once quiet) | \`get -w\` peak: $kc_hwm KiB | $live_hwm KiB ($live_rss KiB) | $(ratio "$live_hwm" "$kc_hwm") |"
 echo "| peak RSS, cold start (RSS after) | \`get -w\` peak: $kc_hwm KiB | $cold_hwm KiB ($cold_rss KiB) | $(ratio "$cold_hwm" "$kc_hwm") |"
 echo "| operator API requests, created at once / cold start | | $live_requests / $cold_requests | |"

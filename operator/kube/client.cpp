@@ -1,8 +1,11 @@
 #include "kube/client.h"
 
+#include <mutex>
+
 #include <boost/asio/ssl/context.hpp>
 #include <cpprest/http_client.h>
 #include <cpprest/containerstream.h>
+#include <pplx/threadpool.h>
 
 #include "schemagate/common/logging.h"
 
@@ -107,7 +110,28 @@ std::optional<WatchEvent::Type> event_type(const std::string& name) {
 
 }  // namespace
 
+namespace {
+
+// cpprestsdk starts 40 I/O threads on first use. Every request here blocks the
+// thread that sends it, so the pool only runs socket handlers: a few threads
+// do, and each one not started is a stack and a malloc arena less resident.
+constexpr std::size_t kIoThreads = 4;
+
+void size_io_pool() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    try {
+      crossplat::threadpool::initialize_with_threads(kIoThreads);
+    } catch (const std::exception&) {
+      // Already started by an earlier user of cpprestsdk: keep that pool.
+    }
+  });
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Client>> Client::create(ClientConfig config, ClientOptions options) {
+  size_io_pool();
   try {
     boost::asio::ssl::context probe(boost::asio::ssl::context::sslv23);
     configure_tls(config, static_identity(config), probe);

@@ -7,6 +7,7 @@
 #include "kube/client.h"
 #include "kube/object.h"
 #include "schemagate/common/stop_signal.h"
+#include "watch/cache_transform.h"
 
 namespace schemagate::watch {
 
@@ -27,6 +28,7 @@ class ListWatcher {
 };
 
 /// The real one: one resource of one namespace (or all), through a Client.
+/// Every object it hands on has been through cache_transform_for(ref).
 class ClientListWatcher final : public ListWatcher {
  public:
   ClientListWatcher(kube::Client& client, kube::ResourceRef ref, std::string ns,
@@ -34,7 +36,7 @@ class ClientListWatcher final : public ListWatcher {
                     int watch_timeout_seconds = 300)
       : client_(client), ref_(std::move(ref)), ns_(std::move(ns)),
         label_selector_(std::move(label_selector)), page_size_(page_size),
-        watch_timeout_seconds_(watch_timeout_seconds) {}
+        watch_timeout_seconds_(watch_timeout_seconds), transform_(cache_transform_for(ref_)) {}
 
   kube::ApiResult<kube::ObjectList> list() override;
   kube::ApiStatus watch(const std::string& resource_version,
@@ -49,6 +51,7 @@ class ClientListWatcher final : public ListWatcher {
   std::string label_selector_;
   int page_size_;
   int watch_timeout_seconds_;
+  ObjectTransform transform_;
 };
 
 }  // namespace schemagate::watch

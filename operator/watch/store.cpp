@@ -2,9 +2,12 @@
 
 namespace schemagate::watch {
 
-std::vector<Delta> Store::replace(const std::vector<Json>& objects) {
+std::vector<Delta> Store::replace(std::vector<Json> objects) {
   std::map<std::string, Json> next;
-  for (const auto& object : objects) next[kube::object_key(object)] = object;
+  for (auto& object : objects) {
+    std::string key = kube::object_key(object);
+    next[key] = std::move(object);
+  }
 
   std::vector<Delta> deltas;
   std::lock_guard<std::mutex> lock(mutex_);

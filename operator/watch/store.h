@@ -30,7 +30,7 @@ class Store {
   /// differences to the previous content: objects that appeared, changed
   /// (other resourceVersion) or disappeared. This is how a relist after a
   /// watch gap turns into the events that were missed.
-  std::vector<Delta> replace(const std::vector<Json>& objects);
+  std::vector<Delta> replace(std::vector<Json> objects);
 
   /// Applies a watch event (kAdded, kModified, kDeleted); nullopt when it
   /// changes nothing (an event already seen, a delete of an unknown object).
