@@ -16,7 +16,7 @@ chmod 755 "$work"
 pgdir=$work/pg
 runner_pid=""
 cleanup() {
-  [[ -n $runner_pid ]] && kill -9 "$runner_pid" 2>/dev/null || true
+  if [[ -n $runner_pid ]]; then kill -9 "$runner_pid" 2>/dev/null || true; fi
   "$source_dir/scripts/pg.sh" stop "$pgdir"
   rm -rf "$work"
 }
