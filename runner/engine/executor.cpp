@@ -50,11 +50,11 @@ Executor::Executor(pqxx::connection& connection, VersionStore& store, ExecutorOp
       random_(std::random_device{}()) {}
 
 Status Executor::run(const script::RevisionMap& map, const script::Migration& migration,
-                     const script::Step& step) {
+                     const script::Step& step, bool durable) {
   Result<const script::Body*> body = script::body_for(migration, step.direction == Direction::kDown);
   if (!body) return body.error();
   NoticeLog notices(connection_, migration.revision.id);
-  Status status = migration.transactional ? run_transactional(map, migration, step, **body)
+  Status status = migration.transactional ? run_transactional(map, migration, step, **body, durable)
                                           : run_statements(map, migration, step, **body);
   reset_session();
   return status;
@@ -62,12 +62,11 @@ Status Executor::run(const script::RevisionMap& map, const script::Migration& mi
 
 Status Executor::run_transactional(const script::RevisionMap& map,
                                    const script::Migration& migration, const script::Step& step,
-                                   const script::Body& body) {
+                                   const script::Body& body, bool durable) {
   Result<sql::Analysis> analysis = sql::analyze_body(migration.path, body.sql, body.first_line,
                                                      true, migration.wrapped_transaction);
   if (!analysis) return analysis.error();
   const std::string started_at = utc_timestamp_now();
-  const auto start = clock_.now();
   for (int attempt = 0;; ++attempt) {
     // Statement by statement in one transaction, so that an error the server
     // gives no position for (a constraint violation, a division by zero) is
@@ -76,15 +75,30 @@ Status Executor::run_transactional(const script::RevisionMap& map,
     try {
       pqxx::work tx(connection_);
       tx.exec("SET LOCAL lock_timeout = " +
-              std::to_string(options_.statement_lock_timeout.count()));
-      for (const sql::AnalyzedStatement& analyzed : analysis->statements) {
-        line = analyzed.statement.line;
+              std::to_string(options_.statement_lock_timeout.count()) +
+              (durable ? "" : "; SET LOCAL synchronous_commit = off"));
+      // The version change goes with the last statement: one round trip
+      // fewer per step. It follows the statement, so a server error position
+      // in the statement still maps to its line.
+      HistoryRecord record = history(migration, step, started_at, 0);
+      record.duration_of_transaction = true;
+      const std::string change = version_change_sql(store_.tables(), map.ids(step.rows_removed),
+                                                    map.ids(step.rows_added), record);
+      pqxx::result moved;
+      const size_t count = analysis->statements.size();
+      for (size_t i = 0; i < count; ++i) {
+        const sql::Statement& statement = analysis->statements[i].statement;
+        line = statement.line;
         auto watching = ProgressWatcher::watch(
-            progress_, {migration.revision.id, location(migration, line), analyzed.statement.sql});
-        tx.exec(analyzed.statement.sql);
+            progress_, {migration.revision.id, location(migration, line), statement.sql});
+        if (i + 1 < count) {
+          tx.exec(statement.sql);
+        } else {
+          moved = tx.exec(statement.sql + "\n;\n" + change);
+        }
       }
-      write_version_change(tx, map, step,
-                           history(migration, step, started_at, elapsed_ms(clock_, start)));
+      if (count == 0) moved = tx.exec(change);
+      check_version_change(map, step, moved);
       tx.commit();
       return {};
     } catch (const pqxx::sql_error& error) {
@@ -185,8 +199,17 @@ Status Executor::run_outside_transaction(const script::Migration& migration,
 
 void Executor::write_version_change(pqxx::transaction_base& tx, const script::RevisionMap& map,
                                     const script::Step& step, const HistoryRecord& record) {
-  pqxx::row removed = tx.exec1(version_change_sql(store_.tables(), map.ids(step.rows_removed),
-                                                  map.ids(step.rows_added), record));
+  check_version_change(map, step,
+                       tx.exec(version_change_sql(store_.tables(), map.ids(step.rows_removed),
+                                                  map.ids(step.rows_added), record)));
+}
+
+void Executor::check_version_change(const script::RevisionMap& map, const script::Step& step,
+                                    const pqxx::result& moved) {
+  if (moved.size() != 1 || moved.columns() != 1) {
+    throw pqxx::sql_error("the version change returned no row count", "", "XX000");
+  }
+  const pqxx::row removed = moved[0];
   if (removed[0].as<size_t>() != step.rows_removed.size()) {
     // Another writer changed the rows under us: abort rather than guess.
     throw pqxx::sql_error("version rows changed concurrently: expected to move " +

@@ -43,12 +43,17 @@ class Executor {
   Executor(pqxx::connection& connection, VersionStore& store, ExecutorOptions options,
            Clock& clock, ProgressWatcher* progress = nullptr);
 
+  /// `durable`: the step's commit waits for the WAL to reach disk. A plan
+  /// commits every step but its last asynchronously and the last durably:
+  /// that commit flushes the WAL of all before it, so success is reported
+  /// only once everything is on disk, and a crash loses at most a suffix of
+  /// whole steps (each with its version rows).
   Status run(const script::RevisionMap& map, const script::Migration& migration,
-             const script::Step& step);
+             const script::Step& step, bool durable = true);
 
  private:
   Status run_transactional(const script::RevisionMap& map, const script::Migration& migration,
-                           const script::Step& step, const script::Body& body);
+                           const script::Step& step, const script::Body& body, bool durable);
   Status run_statements(const script::RevisionMap& map, const script::Migration& migration,
                         const script::Step& step, const script::Body& body);
   /// One statement of a non-transactional step, retried after lock_timeout
@@ -60,6 +65,10 @@ class Executor {
   /// checking that every row expected to move was there.
   void write_version_change(pqxx::transaction_base& tx, const script::RevisionMap& map,
                             const script::Step& step, const HistoryRecord& record);
+  /// Throws when `moved` (version_change_sql's result) did not remove
+  /// exactly the rows the step expected.
+  void check_version_change(const script::RevisionMap& map, const script::Step& step,
+                            const pqxx::result& moved);
   HistoryRecord history(const script::Migration& migration, const script::Step& step,
                         const std::string& started_at, int64_t duration_ms) const;
   /// Records the failure and builds the error: file and line (from the

@@ -79,7 +79,10 @@ std::string insert_history_sql(const VersionTables& tables, const HistoryRecord&
          "blocking) VALUES (" +
          quote_literal(record.revision) + ", " + quote_literal(record.direction) + ", " +
          nullable(record.checksum) + ", " + quote_literal(record.started_at) + ", " +
-         std::to_string(record.duration_ms) + ", " + quote_literal(record.applied_by) + ", " +
+         (record.duration_of_transaction
+              ? std::string("(extract(epoch FROM clock_timestamp() - now()) * 1000)::bigint")
+              : std::to_string(record.duration_ms)) +
+         ", " + quote_literal(record.applied_by) + ", " +
          quote_literal(record.outcome) + ", " + nullable(cut_for_history(record.error)) + ", " +
          (record.blocking ? "true" : "false") + ")";
 }

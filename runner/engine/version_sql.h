@@ -25,6 +25,10 @@ struct HistoryRecord {
   std::string checksum;    ///< empty: NULL
   std::string started_at;  ///< ISO 8601 UTC
   int64_t duration_ms = 0;
+  /// Instead of duration_ms: the time since the writing transaction began,
+  /// taken by the server when the row is written (the row is sent with the
+  /// migration's last statement, before the client knows how long it took).
+  bool duration_of_transaction = false;
   std::string applied_by;
   std::string outcome;     ///< succeeded | failed
   std::string error;       ///< empty: NULL
