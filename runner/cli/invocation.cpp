@@ -49,7 +49,9 @@ po::options_description make_command_options() {
       ("indicate-current,i", "mark the database's current revisions (connects)")
       ("from", po::value<std::string>(), "format of SRC: golang-migrate, flyway, dbmate or diesel")
       ("into", po::value<std::string>(), "migration directory to write into (default: --dir)")
-      ("adopt-database", "stamp what the other tool's own table says is applied");
+      ("adopt-database", "stamp what the other tool's own table says is applied")
+      ("since", po::value<std::string>(), "lint the revisions after REV")
+      ("format", po::value<std::string>(), "lint output: text (default), json or sarif");
   return options;
 }
 

@@ -28,6 +28,9 @@ Status check(cli::Context& context);
 Status verify(cli::Context& context);
 Status wait(cli::Context& context);
 
+// Checking revision bodies for dangerous DDL (runner/lint/).
+Status lint(cli::Context& context);
+
 // Adopting another tool's history (runner/importers/).
 Status import_history(cli::Context& context);
 

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "schemagate/common/result.h"
 #include "script/revision.h"
@@ -15,6 +16,14 @@ struct Body {
   int first_line = 0;  ///< 1-based file line of the body's first line
 };
 
+/// `-- schemagate:lint-ignore RULE reason`: a finding of `schemagate lint`
+/// this revision accepts, and why.
+struct LintIgnore {
+  std::string rule;
+  std::string reason;
+  int line = 0;  ///< file line of the directive
+};
+
 /// A parsed migration file (DESIGN §1).
 struct Migration {
   Revision revision;
@@ -25,6 +34,7 @@ struct Migration {
   /// imported from tools that allowed it); the runner drops both and runs the
   /// body inside its own transaction. Only for transactional migrations.
   bool wrapped_transaction = false;
+  std::vector<LintIgnore> lint_ignores;
   Body up;
   std::optional<Body> down;  ///< absent: the file has no down section
 

@@ -195,6 +195,11 @@ const JsonValue* JsonValue::find(const std::string& key) const {
   return nullptr;
 }
 
+const std::string* JsonValue::number() const {
+  const Number* number = std::get_if<Number>(&value_);
+  return number != nullptr ? &number->text : nullptr;
+}
+
 bool JsonValue::is_true() const {
   const bool* flag = std::get_if<bool>(&value_);
   return flag != nullptr && *flag;

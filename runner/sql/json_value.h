@@ -27,6 +27,8 @@ class JsonValue {
   const std::string* string() const { return std::get_if<std::string>(&value_); }
   const Array* array() const { return std::get_if<Array>(&value_); }
   const Object* object() const { return std::get_if<Object>(&value_); }
+  /// A number's text as written; nullptr when this is not a number.
+  const std::string* number() const;
   /// True only for the literal `true`.
   bool is_true() const;
 
