@@ -27,7 +27,8 @@ Result<std::optional<std::vector<RevisionMap::Index>>> named_revisions(
     if (!invocation.arguments.empty()) {
       return Error(ErrorCode::kInvalid, "'lint' takes revisions or --since REV, not both");
     }
-    Result<script::Target> since = script::resolve_target(map, invocation.get<std::string>("since"));
+    Result<script::Target> since =
+        script::resolve_target(map, invocation.get<std::string>("since"));
     if (!since) return since.error();
     RevisionMap::Set after = map.descendants(*since);
     for (RevisionMap::Index index : *since) after[index] = 0;
@@ -128,8 +129,9 @@ Status lint(cli::Context& context) {
   if (!linted) return linted;
 
   context.out() << lint::render_report(report, *format);
-  auto errors = std::count_if(report.findings.begin(), report.findings.end(),
-                              [](const lint::Finding& f) { return f.severity == lint::Severity::kError; });
+  auto errors = std::count_if(
+      report.findings.begin(), report.findings.end(),
+      [](const lint::Finding& f) { return f.severity == lint::Severity::kError; });
   log::info("lint finished", {{"revisions", int64_t(report.revisions)},
                               {"errors", int64_t(errors)},
                               {"warnings", int64_t(report.findings.size()) - errors},

@@ -173,13 +173,18 @@ class Loader {
 
   /// `lint.rules`: rule ids are the linter's to check, levels are ours.
   Status lint_rules(const YAML::Node& rules) {
-    if (!rules.IsMap()) return fail(rules.Mark(), "'lint.rules' must map rule ids to off, warning or error");
+    if (!rules.IsMap()) {
+      return fail(rules.Mark(), "'lint.rules' must map rule ids to off, warning or error");
+    }
     for (const auto& entry : rules) {
-      if (!entry.first.IsScalar()) return fail(entry.first.Mark(), "a rule id must be a plain word");
+      if (!entry.first.IsScalar()) {
+        return fail(entry.first.Mark(), "a rule id must be a plain word");
+      }
       std::string rule = entry.first.as<std::string>();
       std::string level = entry.second.IsScalar() ? entry.second.as<std::string>() : "";
       if (level != "off" && level != "warning" && level != "error") {
-        return fail(entry.second.Mark(), "'lint.rules." + rule + "' must be off, warning or error");
+        return fail(entry.second.Mark(),
+                    "'lint.rules." + rule + "' must be off, warning or error");
       }
       std::string where = path_.string() + ":" + std::to_string(entry.first.Mark().line + 1);
       if (!config_.lint_rules.emplace(rule, LintRuleSetting{level, where}).second) {

@@ -116,7 +116,8 @@ class AlterTable {
       context_.report("ban-drop-not-null", "column " + column + " of " + table_.text() +
                                                " may hold NULL from now on");
     } else if (subtype == "AT_AlterColumnType" && def != nullptr) {
-      if (const JsonValue* column_def = node::as(*def, "ColumnDef")) change_type(column, *column_def);
+      const JsonValue* column_def = node::as(*def, "ColumnDef");
+      if (column_def != nullptr) change_type(column, *column_def);
     } else if (subtype == "AT_DropColumn" && matters_) {
       context_.report("ban-drop-column",
                       "DROP COLUMN " + column + ": pods of the previous release still use it",
@@ -276,7 +277,8 @@ class AlterTable {
   void set_not_null(const std::string& column) {
     if (!matters_) return;
     std::optional<int> version = context_.server_version();
-    bool checked = context_.state().not_null_checks_validated.count(table_.name + "." + column) != 0 ||
+    const std::string key = table_.name + "." + column;
+    bool checked = context_.state().not_null_checks_validated.count(key) != 0 ||
                    context_.facts().has_not_null_check(table_, column);
     if (checked && (!version || *version >= 120000)) return;
     context_.report("adding-not-nullable-field",

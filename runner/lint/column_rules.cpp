@@ -31,7 +31,8 @@ std::vector<std::string> primary_key_columns(const JsonValue& create) {
     const JsonValue* constraint = node::as(element, "Constraint");
     if (constraint == nullptr || node::text(*constraint, "contype") != "CONSTR_PRIMARY") continue;
     for (const JsonValue& key : node::list(*constraint, "keys")) {
-      if (const JsonValue* name = node::as(key, "String")) columns.push_back(node::text(*name, "sval"));
+      const JsonValue* name = node::as(key, "String");
+      if (name != nullptr) columns.push_back(node::text(*name, "sval"));
     }
   }
   return columns;

@@ -8,8 +8,12 @@ namespace schemagate::lint {
 namespace {
 
 Error unknown_rule(const std::string& where, const std::string& rule, const std::string& what) {
+  std::string known;
+  for (const Rule& entry : rule_catalog()) {
+    known += (known.empty() ? "" : ", ") + std::string(entry.id);
+  }
   return Error(ErrorCode::kInvalid, where + ": unknown lint rule '" + rule + "' in " + what +
-                                        "; `schemagate lint --help` and docs/lint.md list them");
+                                        " (docs/lint.md describes them); known: " + known);
 }
 
 }  // namespace

@@ -12,7 +12,8 @@ namespace {
 
 lint::Report sample_report() {
   lint::Report report;
-  report.findings = testing::lint_sql("CREATE TABLE x (at timestamp);\n\nCREATE INDEX i ON \"t\" (a)");
+  report.findings =
+      testing::lint_sql("CREATE TABLE x (at timestamp);\n\nCREATE INDEX i ON \"t\" (a)");
   for (lint::Finding& finding : report.findings) finding.path = "./migrations/versions/a_b.sql";
   report.revisions = 1;
   return report;
