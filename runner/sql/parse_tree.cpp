@@ -16,15 +16,24 @@ constexpr size_t kStackBytesPerByte = 256;
 
 }  // namespace
 
-std::optional<JsonValue> parse_tree(const std::string& sql) {
-  std::optional<JsonValue> tree;
-  if (sql.size() > kMaxParsedBytes) return tree;
+ParseOutcome parse_sql(const std::string& sql) {
+  ParseOutcome outcome;
+  if (sql.size() > kMaxParsedBytes) return outcome;
   run_with_stack(kBaseStackBytes + kStackBytesPerByte * sql.size(), [&] {
     PgQueryParseResult result = pg_query_parse(sql.c_str());
-    if (result.error == nullptr) tree = JsonValue::parse(result.parse_tree);
+    if (result.error == nullptr) {
+      outcome.tree = JsonValue::parse(result.parse_tree);
+    } else {
+      // libpg_query reports a nesting too deep for its stack as an error too
+      // ("stack depth limit exceeded"): that is not the SQL's fault.
+      outcome.syntax_error = std::string(result.error->message).find("stack depth") ==
+                             std::string::npos;
+    }
     pg_query_free_parse_result(result);
   });
-  return tree;
+  return outcome;
 }
+
+std::optional<JsonValue> parse_tree(const std::string& sql) { return parse_sql(sql).tree; }
 
 }  // namespace schemagate::sql

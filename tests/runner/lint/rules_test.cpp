@@ -208,3 +208,15 @@ TEST_CASE("a psql meta-command is a syntax error at its line", "[lint][rules]") 
   CHECK(findings[0].rule == "syntax-error");
   CHECK(findings[0].line == 2);
 }
+
+TEST_CASE("a statement too large to look at is left to the server", "[lint][rules]") {
+  std::string seed = "INSERT INTO t VALUES ('" + std::string(size_t{4} << 20, 'x') + "')";
+  CHECK(lint_sql("SELECT 1;\n" + seed).empty());
+}
+
+TEST_CASE("a NUL byte is a syntax error at its line", "[lint][rules]") {
+  auto findings = lint_sql(std::string("SELECT 1;\nSELECT '\0';\n", 22));
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].rule == "syntax-error");
+  CHECK(findings[0].line == 2);
+}
