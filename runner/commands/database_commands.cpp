@@ -3,6 +3,7 @@
 #include "commands/commands.h"
 #include "commands/database_session.h"
 #include "commands/revision_format.h"
+#include "commands/safety_checks.h"
 #include "engine/migrator.h"
 #include "engine/offline_script.h"
 #include "engine/pause.h"
@@ -32,6 +33,10 @@ Status with_migrator(cli::Context& context, bool take_lock, const Work& work) {
   options.allow_changed = invocation.has("allow-changed");
   options.dry_run = dry_run;
   options.executor = settings->executor;
+  if (invocation.has("safety-checks")) {
+    options.executor.before_statement =
+        lock_holder_gate(options.executor, (*session)->clock());
+  }
   return guarded(
       settings->url,
       [&]() -> Status {
@@ -102,6 +107,12 @@ Status upgrade(cli::Context& context) {
   if (context.invocation().has("sql")) return offline(context, target, true);
   return with_migrator(context, true, [&](Migrator& migrator, DatabaseSession& session,
                                           const script::ScriptDirectory& scripts) -> Status {
+    if (context.invocation().has("safety-checks")) {
+      Result<DatabaseSettings> settings = database_settings(context);
+      if (!settings) return settings.error();
+      Status safe = lint_before_upgrade(context, session, scripts, target, settings->executor);
+      if (!safe) return safe;
+    }
     Status done = migrator.upgrade(target, context.out(), session.lock());
     if (!done) return done;
     return report_revisions(context, migrator, scripts);

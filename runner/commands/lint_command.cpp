@@ -3,14 +3,10 @@
 
 #include "commands/commands.h"
 #include "commands/database_session.h"
-#include "engine/migrator.h"
+#include "commands/lint_run.h"
 #include "lint/database_facts.h"
-#include "lint/linter.h"
-#include "lint/policy.h"
-#include "lint/report.h"
 #include "schemagate/common/logging.h"
 #include "script/target.h"
-#include "sql/body_analyzer.h"
 
 namespace schemagate::commands {
 namespace {
@@ -44,31 +40,6 @@ Result<std::optional<std::vector<RevisionMap::Index>>> named_revisions(
   return std::optional(map.ordered(chosen));
 }
 
-/// The revisions the database has not applied yet.
-Result<std::vector<RevisionMap::Index>> pending(DatabaseSession& session,
-                                                const script::ScriptDirectory& scripts) {
-  engine::Migrator migrator(session.connection(), session.store(), scripts, {}, session.clock());
-  Result<engine::DatabaseState> state = migrator.read_state();
-  if (!state) return state.error();
-  script::Plan plan = script::plan_upgrade(scripts.map(), state->heads, scripts.map().heads());
-  std::vector<RevisionMap::Index> revisions;
-  for (const script::Step& step : plan.steps) revisions.push_back(step.revision);
-  return revisions;
-}
-
-/// The up body as the runner will run it: a wrapped transaction's own
-/// BEGIN and COMMIT blanked out, lines kept.
-lint::BodyToLint body_of(const script::Migration& migration) {
-  lint::BodyToLint body{migration.path, migration.up.sql, migration.up.first_line,
-                        migration.transactional};
-  if (migration.wrapped_transaction) {
-    Result<sql::Analysis> analysis = sql::analyze_body(migration.path, migration.up.sql,
-                                                       migration.up.first_line, true, true);
-    if (analysis) body.sql = analysis->runnable_sql;
-  }
-  return body;
-}
-
 }  // namespace
 
 Status lint(cli::Context& context) {
@@ -80,18 +51,11 @@ Status lint(cli::Context& context) {
   if (!scripts) return scripts.error();
   Result<config::Config> config = context.settings();
   if (!config) return config.error();
-  Result<lint::RuleLevels> levels = lint::rule_levels(config->lint_rules);
-  if (!levels) return levels.error();
   Result<DatabaseSettings> settings = database_settings(context, false);
   if (!settings) return settings.error();
   const RevisionMap& map = scripts->map();
   Result<std::optional<std::vector<RevisionMap::Index>>> named = named_revisions(context, map);
   if (!named) return named.error();
-  for (RevisionMap::Index index : map.topological_order()) {
-    Status ignores = lint::check_ignores(scripts->migration(index));
-    if (!ignores) return ignores;
-  }
-
   std::unique_ptr<DatabaseSession> session;
   if (!settings->url.empty()) {
     Result<std::unique_ptr<DatabaseSession>> opened = DatabaseSession::open(*settings, false);
@@ -106,7 +70,7 @@ Status lint(cli::Context& context) {
     if (*named) {
       revisions = **named;
     } else if (session) {
-      Result<std::vector<RevisionMap::Index>> unapplied = pending(*session, *scripts);
+      Result<std::vector<RevisionMap::Index>> unapplied = pending_revisions(*session, *scripts);
       if (!unapplied) return unapplied.error();
       revisions = *unapplied;
     }
@@ -115,25 +79,19 @@ Status lint(cli::Context& context) {
     if (session) database_facts = std::make_unique<lint::DatabaseFacts>(session->connection());
     const lint::Facts& facts = database_facts ? static_cast<const lint::Facts&>(*database_facts)
                                               : no_facts;
-    lint::Linter linter(facts, options);
-    for (RevisionMap::Index index : revisions) {
-      const script::Migration& migration = scripts->migration(index);
-      std::vector<lint::Finding> found = lint::apply_policy(linter.lint(body_of(migration)),
-                                                            *levels, migration.lint_ignores);
-      std::move(found.begin(), found.end(), std::back_inserter(report.findings));
-    }
-    report.revisions = revisions.size();
+    Result<lint::Report> linted =
+        lint_revisions(*config, *scripts, revisions, facts, options);
+    if (!linted) return linted.error();
+    report = std::move(linted).value();
     return {};
   };
   Status linted = session ? guarded(settings->url, run, session->backend_pid()) : run();
   if (!linted) return linted;
 
   context.out() << lint::render_report(report, *format);
-  auto errors = std::count_if(
-      report.findings.begin(), report.findings.end(),
-      [](const lint::Finding& f) { return f.severity == lint::Severity::kError; });
+  const int64_t errors = static_cast<int64_t>(error_count(report));
   log::info("lint finished", {{"revisions", int64_t(report.revisions)},
-                              {"errors", int64_t(errors)},
+                              {"errors", errors},
                               {"warnings", int64_t(report.findings.size()) - errors},
                               {"database", session != nullptr}});
   if (errors > 0) {

@@ -78,6 +78,10 @@ Status Executor::run_transactional(const script::RevisionMap& map,
               std::to_string(options_.statement_lock_timeout.count()));
       for (const sql::AnalyzedStatement& analyzed : analysis->statements) {
         line = analyzed.statement.line;
+        if (options_.before_statement) {
+          Status clear = options_.before_statement(tx, migration, analyzed.statement);
+          if (!clear) return clear;
+        }
         tx.exec(analyzed.statement.sql);
       }
       write_version_change(tx, map, step,
@@ -154,6 +158,11 @@ Status Executor::run_outside_transaction(const script::Migration& migration,
         Result<IndexBefore> before = prepare_concurrent_index(connection_, *index, where);
         if (!before) return failed_check(migration, step, before.error(), attempt_id);
         if (*before == IndexBefore::kAlreadyBuilt) return {};
+      }
+      if (options_.before_statement) {
+        pqxx::nontransaction check(connection_);
+        Status clear = options_.before_statement(check, migration, statement);
+        if (!clear) return failed_check(migration, step, clear.error(), attempt_id);
       }
       {
         pqxx::nontransaction run(connection_);

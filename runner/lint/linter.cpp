@@ -71,7 +71,35 @@ void check_lock_timeout(CheckContext& context, const LintOptions& options) {
                                 LockDuration::kInstant));
 }
 
+/// Runs the rules of every node of the statement's tree.
+void check_tree(CheckContext& context, const JsonValue& tree) {
+  for (const JsonValue& raw : node::list(tree, "stmts")) {
+    const JsonValue* stmt = raw.find("stmt");
+    if (stmt == nullptr) continue;
+    auto [type, fields] = node::unwrap(*stmt);
+    if (fields == nullptr) continue;
+    auto check = checks_by_node().find(type);
+    if (check != checks_by_node().end()) check->second(context, *fields);
+    check_repeatable(context, type);
+  }
+}
+
 }  // namespace
+
+std::optional<StatementLock> strong_lock_of(const std::string& statement_sql) {
+  std::optional<JsonValue> tree = sql::parse_tree(statement_sql);
+  if (!tree) return std::nullopt;
+  NoFacts facts;
+  LintOptions options;
+  BodyToLint body{"", statement_sql, 1, true};
+  sql::Statement statement{statement_sql, 0, 1};
+  BodyState state;
+  std::vector<Finding> ignored;
+  CheckContext context(body, statement, facts, options, state, ignored);
+  check_tree(context, *tree);
+  if (context.strongest_lock() < LockMode::kShare) return std::nullopt;
+  return StatementLock{to_string(context.strongest_lock()), context.strongest_table()};
+}
 
 Linter::Linter(const Facts& facts, LintOptions options)
     : facts_(facts), options_(options), carried_(std::make_unique<BodyState>()) {}
@@ -114,15 +142,7 @@ std::vector<Finding> Linter::lint(const BodyToLint& body) {
     // schemagate could say about its locks.
     if (!parsed.tree) continue;
     check_transaction_shape(context);
-    for (const JsonValue& raw : node::list(*parsed.tree, "stmts")) {
-      const JsonValue* stmt = raw.find("stmt");
-      if (stmt == nullptr) continue;
-      auto [type, fields] = node::unwrap(*stmt);
-      if (fields == nullptr) continue;
-      auto check = checks_by_node().find(type);
-      if (check != checks_by_node().end()) check->second(context, *fields);
-      check_repeatable(context, type);
-    }
+    check_tree(context, *parsed.tree);
     check_lock_timeout(context, options);
   }
   carried_->not_null_checks_added = std::move(state.not_null_checks_added);

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,17 @@ class Linter {
   LintOptions options_;
   std::unique_ptr<BodyState> carried_;
 };
+
+/// The table lock a statement takes that makes other sessions' queries queue
+/// behind it (SHARE or stronger), and on which table.
+struct StatementLock {
+  std::string mode;  ///< "ACCESS EXCLUSIVE", ...
+  RelationName table;
+};
+
+/// The strongest such lock of one statement; nothing for weaker ones or a
+/// statement the parser rejects.
+std::optional<StatementLock> strong_lock_of(const std::string& statement_sql);
 
 /// One body on its own.
 std::vector<Finding> lint_body(const BodyToLint& body, const Facts& facts,

@@ -1,3 +1,6 @@
+#include <chrono>
+#include <thread>
+
 #include "integration/support.h"
 #include "sql/json_value.h"
 
@@ -83,4 +86,72 @@ TEST_CASE("lint with a database checks what the example has not applied yet", "[
   auto none = run_cli(*project, db.url(), {"lint"});
   expect_exit(none, 0);
   CHECK(none.out == "0 error(s), 0 warning(s) in 0 revision(s)\n");
+}
+
+namespace {
+
+/// Polls `sql` (one boolean) on `db` until true; fails the test after a minute.
+void wait_until(TestDatabase& db, const std::string& sql) {
+  for (int i = 0; i < 600; ++i) {
+    if (db.scalar(sql) == "t") return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  FAIL("condition never held: " << sql);
+}
+
+}  // namespace
+
+TEST_CASE("upgrade --safety-checks stops at lint errors before anything runs", "[lint][safety]") {
+  TestDatabase db;
+  Project project;
+  project.add("aaaaaaaaaaa2", {}, "CREATE TABLE big (id bigint PRIMARY KEY, a int);\n"
+                                  "INSERT INTO big SELECT g, g FROM generate_series(1, 500) g;\n");
+  expect_exit(run_cli(project, db.url(), {"upgrade"}), 0);
+  project.add("bbbbbbbbbbb2", {"aaaaaaaaaaa2"}, "ALTER TABLE big ADD COLUMN c int;\n"
+                                                "CREATE INDEX big_a_idx ON big (a);\n");
+  auto refused = run_cli(project, db.url(), {"upgrade", "--safety-checks"});
+  expect_exit(refused, 1);
+  CHECK_THAT(refused.err, Catch::Contains("require-concurrent-index-creation"));
+  CHECK_THAT(refused.err, Catch::Contains("bbbbbbbbbbb2_test.sql"));
+  CHECK_THAT(refused.err, Catch::Contains("nothing was applied"));
+  CHECK(version_rows(db) == "aaaaaaaaaaa2");
+  CHECK(db.scalar("SELECT count(*) FROM pg_attribute WHERE attrelid = 'big'::regclass "
+                  "AND attname = 'c'") == "0");
+}
+
+TEST_CASE("upgrade --safety-checks waits for a session holding the table, then stops or goes on",
+          "[lint][safety]") {
+  TestDatabase db;
+  Project project;
+  project.add("aaaaaaaaaaa3", {}, "CREATE TABLE big (id bigint PRIMARY KEY, a int);\n"
+                                  "INSERT INTO big SELECT g, g FROM generate_series(1, 500) g;\n");
+  expect_exit(run_cli(project, db.url(), {"upgrade"}), 0);
+  project.add("bbbbbbbbbbb3", {"aaaaaaaaaaa3"}, "SELECT 1;\nALTER TABLE big ADD COLUMN c int;\n");
+
+  // An application session that read the table and left its transaction open.
+  pqxx::connection holder(db.url());
+  auto open = std::make_unique<pqxx::work>(holder);
+  open->exec("SELECT count(*) FROM big");
+  const std::string holder_pid = std::to_string(holder.backendpid());
+
+  auto stopped = run_cli(project, db.url(), {"upgrade", "--safety-checks",
+                                             "--statement-lock-timeout", "0.5",
+                                             "--lock-retries", "1"});
+  expect_exit(stopped, 1);
+  CHECK_THAT(stopped.err, Catch::Contains("bbbbbbbbbbb3_test.sql:7: ACCESS EXCLUSIVE on big"));
+  CHECK_THAT(stopped.err, Catch::Contains("pid " + holder_pid));
+  CHECK_THAT(stopped.err, Catch::Contains("idle in transaction"));
+  CHECK(version_rows(db) == "aaaaaaaaaaa3");
+
+  // The same upgrade waits outside the lock queue, and goes on once the
+  // session ends: it never held up the holder's table for others.
+  auto waiting = start_schemagate(project, db.url(), {"upgrade", "--safety-checks",
+                                                      "--statement-lock-timeout", "30"});
+  wait_until(db, "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name LIKE "
+                 "'schemagate/%' AND query LIKE '%FROM pg_locks%')");
+  CHECK(db.scalar("SELECT count(*) FROM pg_locks WHERE NOT granted") == "0");
+  open->commit();
+  ProcessResult done = waiting->wait();
+  expect_exit(done, 0);
+  CHECK(version_rows(db) == "bbbbbbbbbbb3");
 }
