@@ -14,11 +14,30 @@ using std::chrono::milliseconds;
 constexpr milliseconds kPoll{500};
 constexpr milliseconds kDefaultPatience{5000};
 
-/// Sessions other than ours holding a lock on the table that are idle in a
-/// transaction or in one for longer than `patience`. pg_stat_activity is a
-/// per-transaction snapshot: it is cleared first, so that polls inside the
-/// migration's transaction see sessions end.
-pqxx::result lock_holders(pqxx::transaction_base& tx, const lint::RelationName& table,
+/// The pg_locks modes a lock of `mode` (SHARE or stronger) waits for, as
+/// PostgreSQL's conflict table has it.
+std::string conflicting_modes(const std::string& mode) {
+  if (mode == "ACCESS EXCLUSIVE") {
+    return "{AccessShareLock,RowShareLock,RowExclusiveLock,ShareUpdateExclusiveLock,ShareLock,"
+           "ShareRowExclusiveLock,ExclusiveLock,AccessExclusiveLock}";
+  }
+  if (mode == "EXCLUSIVE") {
+    return "{RowShareLock,RowExclusiveLock,ShareUpdateExclusiveLock,ShareLock,"
+           "ShareRowExclusiveLock,ExclusiveLock,AccessExclusiveLock}";
+  }
+  if (mode == "SHARE ROW EXCLUSIVE") {
+    return "{RowExclusiveLock,ShareUpdateExclusiveLock,ShareLock,ShareRowExclusiveLock,"
+           "ExclusiveLock,AccessExclusiveLock}";
+  }
+  return "{RowExclusiveLock,ShareUpdateExclusiveLock,ShareRowExclusiveLock,ExclusiveLock,"
+         "AccessExclusiveLock}";  // SHARE
+}
+
+/// Sessions other than ours holding a lock on the table that `lock` waits
+/// for, that are idle in a transaction or in one for longer than `patience`.
+/// pg_stat_activity is a per-transaction snapshot: it is cleared first, so
+/// that polls inside the migration's transaction see sessions end.
+pqxx::result lock_holders(pqxx::transaction_base& tx, const lint::StatementLock& lock,
                           milliseconds patience) {
   tx.exec("SELECT pg_stat_clear_snapshot()");
   return tx.exec_params(
@@ -28,11 +47,12 @@ pqxx::result lock_holders(pqxx::transaction_base& tx, const lint::RelationName& 
       "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
       "WHERE l.locktype = 'relation' AND l.granted AND a.pid <> pg_backend_pid() "
       "AND l.relation = to_regclass(CASE WHEN $1 = '' THEN quote_ident($2) "
-      "ELSE quote_ident($1) || '.' || quote_ident($2) END) "
+      "ELSE quote_ident($1) || '.' || quote_ident($2) END) AND l.mode = ANY($4::text[]) "
       "AND (a.state LIKE 'idle in transaction%' "
       "OR clock_timestamp() - a.xact_start > $3 * interval '1 millisecond') "
       "ORDER BY a.pid",
-      table.schema, table.name, static_cast<int64_t>(patience.count()));
+      lock.table.schema, lock.table.name, static_cast<int64_t>(patience.count()),
+      conflicting_modes(lock.mode));
 }
 
 std::string describe_holders(const pqxx::result& holders) {
@@ -92,7 +112,7 @@ lock_holder_gate(const engine::ExecutorOptions& executor, Clock& clock) {
     if (!lock) return {};
     const auto deadline = clock.now() + bound;
     for (bool logged = false;; logged = true) {
-      pqxx::result holders = lock_holders(tx, lock->table, patience);
+      pqxx::result holders = lock_holders(tx, *lock, patience);
       if (holders.empty()) return {};
       std::string who = describe_holders(holders);
       std::string where = migration.path + ":" + std::to_string(statement.line);

@@ -154,4 +154,15 @@ TEST_CASE("upgrade --safety-checks waits for a session holding the table, then s
   ProcessResult done = waiting->wait();
   expect_exit(done, 0);
   CHECK(version_rows(db) == "bbbbbbbbbbb3");
+
+  // A reader does not hold up CREATE INDEX (SHARE lets ACCESS SHARE be).
+  project.add("ccccccccccc3", {"bbbbbbbbbbb3"}, "CREATE INDEX big_a_idx ON big (a);\n", "",
+              "-- schemagate:lint-ignore require-concurrent-index-creation a test of the gate\n");
+  pqxx::work reader(holder);
+  reader.exec("SELECT count(*) FROM big");
+  auto beside_reader = run_cli(project, db.url(), {"upgrade", "--safety-checks",
+                                                   "--statement-lock-timeout", "0.5",
+                                                   "--lock-retries", "0"});
+  expect_exit(beside_reader, 0);
+  CHECK(version_rows(db) == "ccccccccccc3");
 }
