@@ -220,3 +220,25 @@ TEST_CASE("a NUL byte is a syntax error at its line", "[lint][rules]") {
   CHECK(findings[0].rule == "syntax-error");
   CHECK(findings[0].line == 2);
 }
+
+TEST_CASE("the strong lock a statement takes, for upgrade --safety-checks", "[lint][rules]") {
+  using schemagate::lint::strong_lock_of;
+  auto alter = strong_lock_of("ALTER TABLE s.t ADD COLUMN c int");
+  REQUIRE(alter);
+  CHECK(alter->mode == "ACCESS EXCLUSIVE");
+  CHECK(alter->table.text() == "s.t");
+  auto index = strong_lock_of("CREATE INDEX i ON t (a)");
+  REQUIRE(index);
+  CHECK(index->mode == "SHARE");
+  auto foreign_key =
+      strong_lock_of("ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES u (id) NOT VALID");
+  REQUIRE(foreign_key);
+  CHECK(foreign_key->mode == "SHARE ROW EXCLUSIVE");
+  CHECK(foreign_key->table.text() == "t");
+  for (const char* weak : {"SELECT 1", "CREATE INDEX CONCURRENTLY i ON t (a)",
+                           "ALTER TABLE t VALIDATE CONSTRAINT c", "INSERT INTO t VALUES (1)",
+                           "CREATE TABLE n (a int)", "selec 1"}) {
+    INFO(weak);
+    CHECK_FALSE(strong_lock_of(weak));
+  }
+}
