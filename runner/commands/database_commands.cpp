@@ -104,7 +104,14 @@ std::string target_argument(const cli::Context& context, const std::string& fall
 
 Status upgrade(cli::Context& context) {
   std::string target = target_argument(context, "heads");
-  if (context.invocation().has("sql")) return offline(context, target, true);
+  if (context.invocation().has("sql")) {
+    if (context.invocation().has("safety-checks")) {
+      return Error(ErrorCode::kInvalid, "--safety-checks reads the database, --sql connects to "
+                                        "nothing: drop one (`schemagate lint` checks the files "
+                                        "alone)");
+    }
+    return offline(context, target, true);
+  }
   return with_migrator(context, true, [&](Migrator& migrator, DatabaseSession& session,
                                           const script::ScriptDirectory& scripts) -> Status {
     if (context.invocation().has("safety-checks")) {

@@ -53,6 +53,7 @@ grep -q "locks: SHARE on accounts, held for the whole index build" "$work/out" |
 expect 0 "only the named revision" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint aaaaaaaaaaaa
 expect 1 "--since the first revision" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint --since aaaaaaaaaaaa
 expect 2 "revisions and --since together" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint aaaaaaaaaaaa --since aaaaaaaaaaaa
+expect 2 "upgrade --safety-checks with --sql" -- env -u DATABASE_URL "$schemagate" --dir "$project" upgrade --sql --safety-checks
 expect 2 "an unknown format" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint --format xml
 
 expect 1 "SARIF output" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint --format sarif
