@@ -50,6 +50,11 @@ grep -q "bbbbbbbbbbbb_r.sql:5: error \[require-concurrent-index-creation\]" "$wo
 grep -q "locks: SHARE on accounts, held for the whole index build" "$work/out" ||
   fail "lock line: $(cat "$work/out")"
 
+revision cccccccccccc bbbbbbbbbbbb "" "ALTER TABLE accounts ADD COLUMN name text;"
+expect 0 "ALTER TABLE under the runner's lock_timeout" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint cccccccccccc
+expect 1 "ALTER TABLE with --statement-lock-timeout 0" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint cccccccccccc --statement-lock-timeout 0
+grep -q "cccccccccccc_r.sql:4: error \[require-lock-timeout\]" "$work/out" || fail "lock timeout finding: $(cat "$work/out")"
+rm "$project/versions/cccccccccccc_r.sql"
 expect 0 "only the named revision" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint aaaaaaaaaaaa
 expect 1 "--since the first revision" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint --since aaaaaaaaaaaa
 expect 2 "revisions and --since together" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint aaaaaaaaaaaa --since aaaaaaaaaaaa
