@@ -6,6 +6,7 @@
 #include "app/operator_app.h"
 #include "app/options.h"
 #include "app/signals.h"
+#include "schemagate/common/build_info.h"
 #include "schemagate/common/logging.h"
 
 int main(int argc, char** argv) {
@@ -20,6 +21,14 @@ int main(int argc, char** argv) {
   }
   if (options->help) {
     std::cout << options->usage;
+    return 0;
+  }
+  if (options->version) {
+    std::cout << build_info::version_line("schemagate-operator") << "\n";
+    return 0;
+  }
+  if (!options->completion_script.empty()) {
+    std::cout << options->completion_script;
     return 0;
   }
   auto format = log::parse_format(options->log_format);

@@ -10,7 +10,7 @@
 
 namespace {
 
-/// Overwrites a `--database-url` argument in place, once it has been copied,
+/// Overwrites a `--database-url` or `--dev-url` argument in place, once it has been copied,
 /// with its redacted form cut or padded to the same length, so that `ps`
 /// shows no part of the password however short it is.
 void hide_password_from_ps(int argc, char** argv) {
@@ -18,6 +18,8 @@ void hide_password_from_ps(int argc, char** argv) {
     char* value = nullptr;
     if (std::strncmp(argv[i], "--database-url=", 15) == 0) value = argv[i] + 15;
     if (std::strcmp(argv[i], "--database-url") == 0 && i + 1 < argc) value = argv[i + 1];
+    if (std::strncmp(argv[i], "--dev-url=", 10) == 0) value = argv[i] + 10;
+    if (std::strcmp(argv[i], "--dev-url") == 0 && i + 1 < argc) value = argv[i + 1];
     if (!value) continue;
     std::string redacted = schemagate::engine::redact_url(value);
     size_t length = std::strlen(value);

@@ -21,7 +21,9 @@ if $kube; then
 fi
 
 scripts/setup.sh
-scripts/build.sh
+# Only the runner: the tests, benchmarks and operator build with scripts/test.sh,
+# into the same build directory, reusing what this compiled.
+TARGETS=schemagate scripts/build.sh
 schemagate=$PWD/${BUILD_DIR:-build}/runner/schemagate
 
 pgdir=$(mktemp -d /tmp/schemagate-pg.XXXXXX)

@@ -81,13 +81,16 @@ int run_operator(const OperatorOptions& options, StopSignal& stop) {
     log::error(error.message(), {{"kind", to_string(error.code())}});
     return 1;
   };
+  // Before the client, which counts its requests in it.
+  http::OperatorMetrics metrics(kControllerName);
   auto config = kube::load_client_config(options.kubeconfig);
   if (!config) return fail(config.error());
-  auto client = kube::Client::create(*config);
+  kube::ClientOptions client_options;
+  client_options.metrics = &metrics;
+  auto client = kube::Client::create(*config, client_options);
   if (!client) return fail(client.error());
   log::info("using API server", {{"server", (*config).server}, {"origin", (*config).origin}});
 
-  http::OperatorMetrics metrics(kControllerName);
   http::Health health;
   auto metrics_server = serve(options.metrics_bind_address, metrics.routes());
   if (!metrics_server) return fail(metrics_server.error());
@@ -106,11 +109,13 @@ int run_operator(const OperatorOptions& options, StopSignal& stop) {
   watch::Informer jobs(job_source, informer_options);
   workqueue::WorkQueue queue(workqueue::default_controller_rate_limiter(), &metrics);
   migration_jobs.add_handler(watch::enqueue_keys(queue));
+  migration_jobs.add_handler(migration::count_phases(metrics));
   jobs.add_handler(migration::enqueue_owners(queue));
   auto synced = [&migration_jobs, &jobs] { return migration_jobs.has_synced() && jobs.has_synced(); };
   health.add_readiness_check("informer-sync", synced);
 
-  migration::MigrationReconciler reconciler(**client, migration_jobs.store(), jobs.store());
+  migration::MigrationReconciler reconciler(**client, migration_jobs.store(), jobs.store(),
+                                            &metrics);
   controller::Controller controller(kControllerName, queue, reconciler, &metrics);
   Workers workers(controller, queue, synced, options.workers, stop);
 
@@ -127,6 +132,8 @@ int run_operator(const OperatorOptions& options, StopSignal& stop) {
     election.lease_duration = options.lease_duration;
     election.renew_deadline = options.renew_deadline;
     election.retry_period = options.retry_period;
+    election.name = options.leader_election_id;
+    election.metrics = &metrics;
     controller::LeaderElector elector(lock, election);
     bool stopped = elector.run(
         stop, [&workers] { workers.start(); }, [&workers] { workers.stop(); });

@@ -4,12 +4,32 @@
 
 #include <boost/program_options.hpp>
 
+#include "schemagate/common/completion.h"
+
 namespace schemagate::app {
 namespace {
 
 namespace po = boost::program_options;
 
 Error invalid(const std::string& message) { return Error(ErrorCode::kInvalid, message); }
+
+/// `completion SHELL`: the script, generated from the flags themselves.
+Result<std::string> completion_script(const po::options_description& described,
+                                      const std::vector<std::string>& args) {
+  using completion::Values;
+  if (args.size() != 2) return invalid("usage: schemagate-operator completion bash|zsh");
+  completion::Program program;
+  program.name = "schemagate-operator";
+  program.global = completion::options_of(
+      described, {{"kubeconfig", Values::file()},
+                  {"log-format", Values::words_of({"text", "json"})},
+                  {"log-level", Values::words_of({"trace", "debug", "info", "warn", "error"})}});
+  program.commands = {{"completion", "print the shell's completion script", {},
+                       Values::words_of(completion::shells())}};
+  std::string script = completion::script(program, args[1]);
+  if (script.empty()) return invalid("completion: unknown shell '" + args[1] + "'; use bash or zsh");
+  return script;
+}
 
 }  // namespace
 
@@ -54,6 +74,7 @@ Result<OperatorOptions> parse_options(const std::vector<std::string>& args,
   po::options_description described("schemagate-operator: runs MigrationJobs");
   described.add_options()
       ("help,h", "show this help")
+      ("version", "print the version and git revision")
       ("kubeconfig", po::value(&options.kubeconfig),
        "kubeconfig file; default: $KUBECONFIG, the in-cluster service account, ~/.kube/config")
       ("namespace", po::value(&options.watch_namespace),
@@ -77,6 +98,12 @@ Result<OperatorOptions> parse_options(const std::vector<std::string>& args,
       ("workers", po::value(&options.workers), "concurrent reconciles (2)")
       ("log-format", po::value(&options.log_format), "text or json")
       ("log-level", po::value(&options.log_level), "trace, debug, info, warn, error");
+  if (!args.empty() && args[0] == "completion") {
+    Result<std::string> script = completion_script(described, args);
+    if (!script) return script.error();
+    options.completion_script = *script;
+    return options;
+  }
   po::variables_map values;
   try {
     po::store(po::command_line_parser(args).options(described).run(), values);
@@ -87,8 +114,13 @@ Result<OperatorOptions> parse_options(const std::vector<std::string>& args,
   if (values.count("help")) {
     options.help = true;
     std::ostringstream usage;
-    usage << described;
+    usage << described
+          << "\n`schemagate-operator completion bash|zsh` prints a shell completion script.\n";
     options.usage = usage.str();
+    return options;
+  }
+  if (values.count("version")) {
+    options.version = true;
     return options;
   }
   for (auto [text, into, flag] :

@@ -29,7 +29,10 @@ struct OperatorOptions {
   std::string log_format = "text";
   std::string log_level = "info";
   bool help = false;
+  bool version = false;
   std::string usage;  ///< filled when `help` is set
+  /// `schemagate-operator completion bash|zsh`: the script to print.
+  std::string completion_script;
 };
 
 /// Parses the arguments after the program name. Errors say which flag is

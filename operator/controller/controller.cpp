@@ -19,8 +19,18 @@ Result<ReconcileResult> reconcile_guarded(Reconciler& reconciler, const std::str
 
 }  // namespace
 
+const char* to_string(ReconcileOutcome outcome) {
+  switch (outcome) {
+    case ReconcileOutcome::kSuccess: return "success";
+    case ReconcileOutcome::kError: return "error";
+    case ReconcileOutcome::kRequeueAfter: return "requeue_after";
+  }
+  return "unknown";
+}
+
 void Controller::run(int workers) {
   log::info("starting workers", {{"controller", name_}, {"workers", workers}});
+  if (metrics_) metrics_->on_workers(name_, workers);
   std::vector<std::thread> threads;
   for (int i = 0; i < workers; ++i) {
     threads.emplace_back([this] {
@@ -36,10 +46,17 @@ bool Controller::process_next() {
   std::optional<std::string> key = queue_.get();
   if (!key) return false;
   auto started = std::chrono::steady_clock::now();
+  if (metrics_) metrics_->on_active_workers(name_, +1);
   Result<ReconcileResult> result = reconcile_guarded(reconciler_, *key);
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (metrics_) metrics_->on_reconcile(name_, result.ok(), seconds);
+  if (metrics_) {
+    metrics_->on_active_workers(name_, -1);
+    ReconcileOutcome outcome = !result                 ? ReconcileOutcome::kError
+                               : result->requeue_after ? ReconcileOutcome::kRequeueAfter
+                                                       : ReconcileOutcome::kSuccess;
+    metrics_->on_reconcile(name_, outcome, seconds);
+  }
   if (!result) {
     log::warn("reconcile failed; retrying with backoff",
               {{"controller", name_}, {"key", *key}, {"error", result.error().message()},

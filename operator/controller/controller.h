@@ -7,11 +7,24 @@
 
 namespace schemagate::controller {
 
-/// Hook for /metrics: one reconcile finished.
+/// How a reconcile ended, as controller-runtime counts it (the `result`
+/// label of controller_runtime_reconcile_total).
+enum class ReconcileOutcome { kSuccess, kError, kRequeueAfter };
+
+/// "success", "error", "requeue_after".
+const char* to_string(ReconcileOutcome outcome);
+
+/// Hooks for /metrics.
 class ReconcileMetrics {
  public:
   virtual ~ReconcileMetrics() = default;
-  virtual void on_reconcile(const std::string& controller, bool success, double seconds) = 0;
+  /// One reconcile finished.
+  virtual void on_reconcile(const std::string& controller, ReconcileOutcome outcome,
+                            double seconds) = 0;
+  /// The controller runs `count` workers.
+  virtual void on_workers(const std::string& controller, int count) = 0;
+  /// A worker started (+1) or finished (-1) a reconcile.
+  virtual void on_active_workers(const std::string& controller, int change) = 0;
 };
 
 /// Runs workers that take keys from the queue and reconcile them: success

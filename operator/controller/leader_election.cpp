@@ -120,10 +120,15 @@ bool LeaderElector::run(StopSignal& stop, const std::function<void()>& on_starte
   Clock& clock = *config_.clock;
   log::info("campaigning for leadership",
             {{"lease", lock_.describe()}, {"identity", config_.identity}});
+  auto report = [this](bool leading) {
+    if (config_.metrics) config_.metrics->on_leading(config_.name, leading);
+  };
+  report(false);
   while (!try_acquire_or_renew()) {
     if (!clock.sleep_for(jittered(config_.retry_period), stop)) return true;
   }
   log::info("became leader", {{"lease", lock_.describe()}, {"identity", config_.identity}});
+  report(true);
   on_started_leading();
 
   auto last_renewal = clock.now();
@@ -142,6 +147,7 @@ bool LeaderElector::run(StopSignal& stop, const std::function<void()>& on_starte
       break;
     }
   }
+  report(false);
   on_stopped_leading();
   if (stopped) release();
   return stopped;

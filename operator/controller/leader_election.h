@@ -12,6 +12,14 @@
 
 namespace schemagate::controller {
 
+/// Hook for /metrics (client-go's leader_election_master_status).
+class LeaderMetrics {
+ public:
+  virtual ~LeaderMetrics() = default;
+  /// This process leads (true) or is a candidate (false) for lease `name`.
+  virtual void on_leading(const std::string& name, bool leading) = 0;
+};
+
 /// client-go's leader election timings; shorter ones in tests.
 struct LeaderElectionConfig {
   std::string identity;  ///< unique per process: hostname_pid or the pod name
@@ -23,6 +31,9 @@ struct LeaderElectionConfig {
   /// Pause between attempts to acquire or renew.
   std::chrono::nanoseconds retry_period = std::chrono::seconds(2);
   Clock* clock = &Clock::real();
+  /// The lease's name as metrics label it (controller-runtime: the election id).
+  std::string name;
+  LeaderMetrics* metrics = nullptr;
 };
 
 /// Leader election on a Lease (client-go's leaderelection with a LeaseLock):

@@ -12,26 +12,39 @@ namespace {
 using web::http::client::http_client;
 using web::http::client::http_client_config;
 
+// The client certificate to present: the kubeconfig's, or an exec plugin's.
+struct Identity {
+  std::string cert_pem;
+  std::string key_pem;
+};
+
 // Loads the trusted CA and the client certificate into an OpenSSL context;
 // throws boost::system::system_error on bad PEM.
-void configure_tls(const ClientConfig& config, boost::asio::ssl::context& context) {
+void configure_tls(const ClientConfig& config, const Identity& identity,
+                   boost::asio::ssl::context& context) {
   if (!config.ca_pem.empty()) {
     context.add_certificate_authority(boost::asio::buffer(config.ca_pem));
   }
-  if (!config.client_cert_pem.empty()) {
-    context.use_certificate_chain(boost::asio::buffer(config.client_cert_pem));
-    context.use_private_key(boost::asio::buffer(config.client_key_pem),
+  if (!identity.cert_pem.empty()) {
+    context.use_certificate_chain(boost::asio::buffer(identity.cert_pem));
+    context.use_private_key(boost::asio::buffer(identity.key_pem),
                             boost::asio::ssl::context::pem);
   }
 }
 
-http_client_config http_config(const ClientConfig& config, std::chrono::seconds timeout) {
+http_client_config http_config(const ClientConfig& config, const Identity& identity,
+                               std::chrono::seconds timeout) {
   http_client_config http;
   http.set_timeout(timeout);
   http.set_validate_certificates(!config.insecure_skip_tls_verify);
-  http.set_ssl_context_callback(
-      [config](boost::asio::ssl::context& context) { configure_tls(config, context); });
+  http.set_ssl_context_callback([config, identity](boost::asio::ssl::context& context) {
+    configure_tls(config, identity, context);
+  });
   return http;
+}
+
+Identity static_identity(const ClientConfig& config) {
+  return {config.client_cert_pem, config.client_key_pem};
 }
 
 web::http::method method_of(int verb) {
@@ -75,6 +88,14 @@ std::string retry_after_header(const web::http::http_response& response) {
   return header == response.headers().end() ? "" : header->second;
 }
 
+// "host:port" of "https://host:port/prefix", as client-go labels requests.
+std::string host_of(const std::string& server) {
+  std::string host = server.substr(server.find("://") == std::string::npos
+                                       ? 0
+                                       : server.find("://") + 3);
+  return host.substr(0, host.find('/'));
+}
+
 std::optional<WatchEvent::Type> event_type(const std::string& name) {
   if (name == "ADDED") return WatchEvent::Type::kAdded;
   if (name == "MODIFIED") return WatchEvent::Type::kModified;
@@ -89,7 +110,7 @@ std::optional<WatchEvent::Type> event_type(const std::string& name) {
 Result<std::unique_ptr<Client>> Client::create(ClientConfig config, ClientOptions options) {
   try {
     boost::asio::ssl::context probe(boost::asio::ssl::context::sslv23);
-    configure_tls(config, probe);
+    configure_tls(config, static_identity(config), probe);
   } catch (const std::exception& e) {
     return Error(ErrorCode::kInvalid, "invalid TLS material in " + config.origin +
                                           " (certificate-authority or client certificate/key): " +
@@ -105,13 +126,73 @@ Result<std::unique_ptr<Client>> Client::create(ClientConfig config, ClientOption
 Client::Client(ClientConfig config, ClientOptions options)
     : config_(std::move(config)),
       options_(options),
+      host_(host_of(config_.server)),
       token_(config_.token, config_.token_file),
-      http_(std::make_unique<http_client>(config_.server,
-                                          http_config(config_, options_.request_timeout))) {}
+      http_(std::make_shared<http_client>(
+          config_.server,
+          http_config(config_, static_identity(config_), options_.request_timeout))) {
+  if (config_.exec) {
+    exec_ = std::make_unique<ExecCredentialSource>(*config_.exec, exec_info(*config_.exec, config_),
+                                                   std::make_unique<ProcessPluginRunner>());
+  }
+}
 
 Client::~Client() = default;
 
+void Client::count(const std::string& method, int code) {
+  if (options_.metrics) options_.metrics->on_request(method, host_, code);
+}
+
+ApiResult<Client::Auth> Client::auth() {
+  // Without a plugin, http_ never changes.
+  if (!exec_) {
+    return Auth{token_.token(), http_, config_.client_cert_pem, config_.client_key_pem, 0};
+  }
+  std::lock_guard<std::mutex> lock(http_mutex_);
+  Result<ExecCredentialSource::Current> current = exec_->get();
+  if (!current) return ApiError(ErrorKind::kUnauthorized, current.error().message());
+  const ExecCredential& credential = current->credential;
+  if (credential.client_cert_pem != http_cert_) {
+    // The plugin issued another certificate: new connections present it.
+    Identity identity{credential.client_cert_pem, credential.client_key_pem};
+    try {
+      boost::asio::ssl::context probe(boost::asio::ssl::context::sslv23);
+      configure_tls(config_, identity, probe);
+    } catch (const std::exception& e) {
+      exec_->invalidate(current->generation);
+      return ApiError(ErrorKind::kUnauthorized,
+                      config_.exec->origin + ": exec plugin " + config_.exec->command +
+                          " printed a client certificate or key that is not valid PEM: " +
+                          e.what());
+    }
+    http_ = std::make_shared<http_client>(config_.server,
+                                          http_config(config_, identity, options_.request_timeout));
+    http_cert_ = credential.client_cert_pem;
+  }
+  return Auth{credential.token, http_, credential.client_cert_pem, credential.client_key_pem,
+              current->generation};
+}
+
+void Client::refused(const Auth& used) {
+  if (exec_) {
+    exec_->invalidate(used.exec_generation);
+  } else {
+    token_.invalidate();
+  }
+}
+
 ApiResult<Json> Client::send(Verb verb, const std::string& path_and_query, const Json* body) {
+  ApiResult<Json> answer = send_retried(verb, path_and_query, body);
+  // An exec plugin's credential can be revoked or rotated before it expires:
+  // the refused one is forgotten, and a second try runs the plugin again.
+  if (exec_ && !answer && answer.error().http_status() == 401) {
+    answer = send_retried(verb, path_and_query, body);
+  }
+  return answer;
+}
+
+ApiResult<Json> Client::send_retried(Verb verb, const std::string& path_and_query,
+                                     const Json* body) {
   bool read = verb == Verb::kGet;
   return with_retries<Json>(
       options_.retry, *options_.clock, never_,
@@ -131,20 +212,26 @@ ApiResult<Json> Client::send_once(Verb verb, const std::string& path_and_query,
   request.set_request_uri(path_and_query);
   request.headers().add("Accept", "application/json");
   request.headers().add("User-Agent", "schemagate-operator");
-  std::string token = token_.token();
-  if (!token.empty()) request.headers().add("Authorization", "Bearer " + token);
+  ApiResult<Auth> authorized = auth();
+  if (!authorized) return authorized.error();
+  if (!authorized->token.empty()) {
+    request.headers().add("Authorization", "Bearer " + authorized->token);
+  }
   if (body) {
     request.set_body(body->serialize(), verb == Verb::kPatch ? "application/merge-patch+json"
                                                              : "application/json");
   }
+  bool answered = false;
   try {
-    web::http::http_response response = http_->request(request).get();
+    web::http::http_response response = authorized->http->request(request).get();
     int status = response.status_code();
+    answered = true;
+    count(request.method(), status);
     if (status >= 400) {
       std::string text = response.extract_string(true).get();
       ApiError error =
           ApiError::from_response(status, text, retry_after_header(response), config_.server);
-      if (error.kind() == ErrorKind::kUnauthorized) token_.invalidate();
+      if (error.kind() == ErrorKind::kUnauthorized) refused(*authorized);
       return error;
     }
     std::string text = response.extract_string(true).get();
@@ -158,6 +245,7 @@ ApiResult<Json> Client::send_once(Verb verb, const std::string& path_and_query,
     }
     return json;
   } catch (const std::exception& e) {
+    if (!answered) count(request.method(), 0);
     return transport_error(config_, e.what());
   }
 }
@@ -221,13 +309,18 @@ ApiStatus Client::watch(const ResourceRef& ref, const std::string& ns,
                         const WatchOptions& options,
                         const std::function<bool(const WatchEvent&)>& on_event,
                         StopSignal& stop) {
-  http_client client(config_.server, http_config(config_, options_.watch_idle_timeout));
+  ApiResult<Auth> authorized = auth();
+  if (!authorized) return authorized.error();
+  http_client client(config_.server,
+                     http_config(config_, {authorized->cert_pem, authorized->key_pem},
+                                 options_.watch_idle_timeout));
   web::http::http_request request(web::http::methods::GET);
   request.set_request_uri(collection_path(ref, ns) + query_string(options));
   request.headers().add("Accept", "application/json");
   request.headers().add("User-Agent", "schemagate-operator");
-  std::string token = token_.token();
-  if (!token.empty()) request.headers().add("Authorization", "Bearer " + token);
+  if (!authorized->token.empty()) {
+    request.headers().add("Authorization", "Bearer " + authorized->token);
+  }
 
   pplx::cancellation_token_source cancel;
   // Stopping cancels the request, which closes the connection and so ends
@@ -239,13 +332,16 @@ ApiStatus Client::watch(const ResourceRef& ref, const std::string& ns,
     ~Unregister() { signal.remove(id); }
   } unregister{stop, callback};
 
+  bool answered = false;
   try {
     web::http::http_response response = client.request(request, cancel.get_token()).get();
+    answered = true;
+    count(request.method(), response.status_code());
     if (response.status_code() >= 400) {
       std::string text = response.extract_string(true).get();
       ApiError error = ApiError::from_response(response.status_code(), text,
                                                retry_after_header(response), config_.server);
-      if (error.kind() == ErrorKind::kUnauthorized) token_.invalidate();
+      if (error.kind() == ErrorKind::kUnauthorized) refused(*authorized);
       return error;
     }
     auto body = response.body();
@@ -274,6 +370,7 @@ ApiStatus Client::watch(const ResourceRef& ref, const std::string& ns,
     }
   } catch (const std::exception& e) {
     if (stop.stop_requested()) return Done{};
+    if (!answered) count(request.method(), 0);
     return transport_error(config_, std::string("watch stream broke: ") + e.what());
   }
 }

@@ -3,11 +3,14 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "kube/api_result.h"
 #include "kube/config.h"
+#include "kube/exec_credential_source.h"
 #include "kube/object.h"
+#include "kube/request_metrics.h"
 #include "kube/resource.h"
 #include "kube/retry.h"
 #include "kube/token_source.h"
@@ -30,6 +33,7 @@ struct ClientOptions {
   /// A watch with no bytes for this long is considered broken.
   std::chrono::seconds watch_idle_timeout{330};
   Clock* clock = &Clock::real();
+  RequestMetrics* metrics = nullptr;
 };
 
 /// Typed REST access to any resource of one API server, over cpprestsdk.
@@ -75,12 +79,32 @@ class Client {
 
   enum class Verb { kGet, kPost, kPut, kPatch, kDelete };
   ApiResult<Json> send(Verb verb, const std::string& path_and_query, const Json* body);
+  ApiResult<Json> send_retried(Verb verb, const std::string& path_and_query, const Json* body);
   ApiResult<Json> send_once(Verb verb, const std::string& path_and_query, const Json* body);
+
+  /// How to authenticate one request: the bearer token and the HTTP client
+  /// (whose TLS context carries the client certificate, when there is one).
+  struct Auth {
+    std::string token;
+    std::shared_ptr<web::http::client::http_client> http;
+    std::string cert_pem;  ///< the client certificate http presents, for watches
+    std::string key_pem;
+    uint64_t exec_generation = 0;
+  };
+  ApiResult<Auth> auth();
+  /// After a 401: the token file is read again, the exec plugin run again.
+  void refused(const Auth& used);
+
+  void count(const std::string& method, int code);
 
   ClientConfig config_;
   ClientOptions options_;
+  std::string host_;  ///< "host:port" of the server, for metrics
   TokenSource token_;
-  std::unique_ptr<web::http::client::http_client> http_;
+  std::unique_ptr<ExecCredentialSource> exec_;
+  std::mutex http_mutex_;  ///< guards http_ and http_cert_, which change only with exec_
+  std::shared_ptr<web::http::client::http_client> http_;
+  std::string http_cert_;  ///< the exec client certificate http_ was made with
   StopSignal never_;  ///< requests are short: their retries are not interrupted
 };
 

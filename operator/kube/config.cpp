@@ -61,6 +61,57 @@ Result<std::string> pem(const Entry& entry, const char* data_key, const char* fi
   return read_file(resolve(entry, file), where + " " + file_key);
 }
 
+Result<ExecConfig> exec_config(const Entry& user, const std::string& where,
+                               const std::string& user_name) {
+  YAML::Node exec = user.node["exec"];
+  std::string at = where + ", exec";
+  if (!exec.IsMap()) return invalid(at + ": must be a mapping");
+  ExecConfig config;
+  config.user = user_name;
+  config.origin = where;
+  config.api_version = text_field(exec, "apiVersion");
+  if (config.api_version != "client.authentication.k8s.io/v1" &&
+      config.api_version != "client.authentication.k8s.io/v1beta1") {
+    return invalid(at + ": apiVersion \"" + config.api_version +
+                   "\" is not supported; use client.authentication.k8s.io/v1 or v1beta1 (the "
+                   "plugin's documentation says which it speaks)");
+  }
+  config.command = text_field(exec, "command");
+  if (config.command.empty()) return invalid(at + ": command is not set");
+  if (config.command.find('/') != std::string::npos) {
+    config.command = resolve(user, config.command).string();
+  }
+  if (YAML::Node args = exec["args"]; args && !args.IsNull()) {
+    if (!args.IsSequence()) return invalid(at + ": args must be a list of strings");
+    for (const auto& arg : args) {
+      if (!arg.IsScalar()) return invalid(at + ": args must be a list of strings");
+      config.args.push_back(arg.as<std::string>());
+    }
+  }
+  if (YAML::Node env = exec["env"]; env && !env.IsNull()) {
+    if (!env.IsSequence()) return invalid(at + ": env must be a list of {name, value}");
+    for (const auto& item : env) {
+      std::string name = text_field(item, "name");
+      if (name.empty()) return invalid(at + ": an env entry has no name");
+      config.env.emplace_back(name, text_field(item, "value"));
+    }
+  }
+  config.install_hint = text_field(exec, "installHint");
+  config.provide_cluster_info = text_field(exec, "provideClusterInfo") == "true";
+  config.interactive_mode = text_field(exec, "interactiveMode");
+  if (!config.interactive_mode.empty() && config.interactive_mode != "Never" &&
+      config.interactive_mode != "IfAvailable" && config.interactive_mode != "Always") {
+    return invalid(at + ": interactiveMode \"" + config.interactive_mode +
+                   "\" is not one of Never, IfAvailable, Always");
+  }
+  if (config.interactive_mode == "Always") {
+    return invalid(at + ": interactiveMode is Always, but the operator has no terminal to "
+                        "give the plugin; log in with the plugin first so it can run "
+                        "unattended, or set interactiveMode: IfAvailable");
+  }
+  return config;
+}
+
 Result<ClientConfig> resolve_context(const std::map<std::string, Entry>& clusters,
                                      const std::map<std::string, Entry>& users,
                                      const std::map<std::string, Entry>& contexts,
@@ -126,11 +177,16 @@ Result<ClientConfig> resolve_context(const std::map<std::string, Entry>& cluster
   }
   config.client_cert_pem = std::move(*cert);
   config.client_key_pem = std::move(*key);
-  if (user_spec.node["exec"] || user_spec.node["auth-provider"]) {
-    if (config.token.empty() && config.token_file.empty() && config.client_cert_pem.empty()) {
-      return invalid(where_user + ": exec and auth-provider credentials are not supported; "
-                                  "use a token, tokenFile or client certificate");
-    }
+  bool has_static = !config.token.empty() || !config.token_file.empty() ||
+                    !config.client_cert_pem.empty();
+  if (user_spec.node["exec"] && !has_static) {
+    auto exec = exec_config(user_spec, where_user, user_name);
+    if (!exec) return exec.error();
+    config.exec = std::move(*exec);
+  } else if (user_spec.node["auth-provider"] && !has_static) {
+    return invalid(where_user + ": auth-provider credentials are not supported (kubectl dropped "
+                                "them too); use the provider's exec plugin, a token, tokenFile "
+                                "or client certificate");
   }
   return config;
 }

@@ -1,12 +1,29 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "schemagate/common/result.h"
 
 namespace schemagate::kube {
+
+/// A kubeconfig user's `exec` section: a credential plugin (as cloud CLIs
+/// install for EKS, GKE, AKS) that prints an ExecCredential.
+struct ExecConfig {
+  std::string api_version;  ///< client.authentication.k8s.io/v1 or v1beta1
+  /// As written; a relative path with a slash is resolved against the
+  /// kubeconfig's directory, a bare name is looked up in PATH.
+  std::string command;
+  std::vector<std::string> args;
+  std::vector<std::pair<std::string, std::string>> env;  ///< added to this process's
+  std::string install_hint;        ///< shown when the command is missing
+  bool provide_cluster_info = false;
+  std::string interactive_mode;    ///< Never, IfAvailable or Always ("" is IfAvailable)
+  std::string user;                ///< the kubeconfig user's name, for messages
+  std::string origin;              ///< "kubeconfig F, context C, user U", for messages
+};
 
 /// Everything needed to talk to one API server, resolved from a kubeconfig
 /// context or from the in-cluster service account. File references are read
@@ -20,6 +37,8 @@ struct ClientConfig {
   std::string token_file;  ///< when set, wins over `token` (as in client-go)
   std::string client_cert_pem;
   std::string client_key_pem;
+  /// A credential plugin, when the user has no token or certificate of its own.
+  std::optional<ExecConfig> exec;
   std::string default_namespace = "default";
   /// Where this came from, for messages: "kubeconfig F, context C" or
   /// "in-cluster service account".

@@ -35,6 +35,19 @@ std::string format_time(std::chrono::system_clock::time_point time) {
   return out.str();
 }
 
+std::optional<std::chrono::system_clock::time_point> parse_time(const std::string& text) {
+  std::tm utc{};
+  std::istringstream in(text);
+  in >> std::get_time(&utc, "%Y-%m-%dT%H:%M:%S");
+  if (in.fail()) return std::nullopt;
+  std::string rest;
+  in >> rest;
+  bool fraction_then_z = rest.size() >= 2 && rest.front() == '.' && rest.back() == 'Z' &&
+                         rest.find_first_not_of("0123456789", 1) == rest.size() - 1;
+  if (rest != "Z" && !fraction_then_z) return std::nullopt;
+  return std::chrono::system_clock::from_time_t(timegm(&utc));
+}
+
 std::string format_micro_time(std::chrono::system_clock::time_point time) {
   auto [seconds, fraction] = split(time);
   std::ostringstream out;

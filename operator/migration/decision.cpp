@@ -1,6 +1,8 @@
 #include "migration/decision.h"
 
 #include "kube/json_path.h"
+#include "kube/time_format.h"
+#include "migration/failure_advice.h"
 #include "migration/job_builder.h"
 #include "migration/rollout_gate.h"
 
@@ -126,14 +128,8 @@ class Decider {
         break;
       }
       case JobProgress::State::kFailed: {
-        std::string why = observed_.report && !observed_.report->error.empty()
-                              ? observed_.report->error
-                              : progress.message;
-        std::string reason = progress.reason.empty() ? "JobFailed" : progress.reason;
-        status = stalled("Failed", reason,
-                         "Job " + name + " failed: " + (why.empty() ? reason : why) +
-                             "; fix the cause, then change the spec (a new image or target) to "
-                             "run again");
+        FailureAdvice advice = failure_advice(object_, spec, name, progress, observed_.report);
+        status = stalled("Failed", advice.reason, advice.message);
         break;
       }
     }
@@ -175,7 +171,8 @@ class Decider {
       return;
     }
     if (std::optional<Json> patch = hold_patch(*observed_.target, owner_)) {
-      decision_.target_patches.push_back({ref.kind, ref.name, *patch});
+      decision_.target_patches.push_back({ref.kind, ref.name, *patch, true});
+      decision_.holding = target_text(ref);
       decision_.events.push_back({"Normal", "RolloutHeld",
                                   "holding " + target_text(ref) + " until generation " +
                                       std::to_string(object_.generation) + " is migrated"});
@@ -183,6 +180,8 @@ class Decider {
                record && record->owner != owner_) {
       note(target_text(ref) + " is already held by " +
            (record->owner.empty() ? "an annotation schemagate did not write" : record->owner));
+    } else if (record) {
+      decision_.holding = target_text(ref);
     }
     if (status.phase == "Failed") note(target_text(ref) + " stays held");
   }
@@ -191,7 +190,7 @@ class Decider {
     std::optional<Json> patch = release_patch(target, owner_);
     if (!patch) return;
     decision_.target_patches.push_back(
-        {string_at(target, {"kind"}), kube::name_of(target), *patch});
+        {string_at(target, {"kind"}), kube::name_of(target), *patch, false});
     decision_.events.push_back({"Normal", "RolloutReleased", "released " + describe(target)});
   }
 
@@ -208,6 +207,10 @@ class Decider {
                                   "Job " + current + " upgrades to " + spec.target +
                                       " (generation " + std::to_string(object_.generation) + ")"});
     }
+    if ((status.phase == "Succeeded" || status.phase == "Failed") && old_phase != status.phase &&
+        !recorded_) {
+      decision_.finished = finished_run(status);
+    }
     if (status.phase == "Succeeded" && old_phase != "Succeeded") {
       decision_.events.push_back({"Normal", "Succeeded", status.message});
     } else if (status.verdict == Verdict::kStalled &&
@@ -216,6 +219,14 @@ class Decider {
       decision_.events.push_back({"Warning", reason, status.message});
     }
     decision_.status = status;
+  }
+
+  static std::optional<FinishedRun> finished_run(const DesiredStatus& status) {
+    auto start = kube::parse_time(status.start_time);
+    auto end = kube::parse_time(status.completion_time);
+    if (!start || !end || *end < *start) return std::nullopt;
+    return FinishedRun{status.phase == "Succeeded" ? "succeeded" : "failed",
+                       std::chrono::duration<double>(*end - *start).count()};
   }
 
   static DesiredStatus progressing(const std::string& phase, const std::string& reason,

@@ -37,6 +37,13 @@ struct TargetPatch {
   std::string kind;
   std::string name;
   Json patch;
+  bool hold = false;  ///< holds the workload; else releases it
+};
+
+/// A migration Job whose outcome this decision records for the first time.
+struct FinishedRun {
+  std::string outcome;  ///< "succeeded" or "failed"
+  double seconds = 0;   ///< from the Job's startTime to its completion
 };
 
 /// What to do, in order: finalizer, Job, target patches, events, status,
@@ -51,6 +58,11 @@ struct Decision {
   std::optional<DesiredStatus> status;  ///< nullopt while deleting
   std::vector<EventSpec> events;
   std::optional<std::chrono::seconds> requeue_after;
+  /// "Kind/name" of the workload this MigrationJob holds once the decision
+  /// is applied (held now, or already held by it); for metrics.
+  std::optional<std::string> holding;
+  /// For metrics: set once per Job, when its outcome is first recorded.
+  std::optional<FinishedRun> finished;
 };
 
 /// The level-based core of the controller: from what is, what should be.

@@ -76,6 +76,8 @@ std::optional<RunnerReport> parse_termination_message(const std::string& message
     }
   } else if (outcome == "failed") {
     report.error = string_at(parsed, {"error"});
+    report.kind = string_at(parsed, {"kind"});
+    report.exit_code = static_cast<int>(integer_at(parsed, {"exitCode"}).value_or(0));
   } else {
     // A JSON log line kept by FallbackToLogsOnError: its message is the news.
     report.error = string_at(parsed, {"msg"});

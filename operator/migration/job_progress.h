@@ -34,6 +34,11 @@ struct RunnerReport {
   bool succeeded = false;
   std::vector<std::string> revisions;  ///< where the database is, on success
   std::string error;                   ///< why it failed
+  /// The runner's exit code and its error kind ("migration-failed",
+  /// "invalid", "unreachable", "lock-timeout", "state-refused"); 0 and ""
+  /// when it died before writing its report.
+  int exit_code = 0;
+  std::string kind;
 };
 
 /// Parses a termination message; nullopt when it is empty.

@@ -46,6 +46,7 @@ Result<controller::ReconcileResult> MigrationReconciler::reconcile(const std::st
   Decision decision = decide(*observed);
   Status applied = apply(*cached, object, decision);
   if (!applied) return applied.error().with_context("MigrationJob " + key);
+  report(object, decision);
   controller::ReconcileResult result;
   if (decision.requeue_after) result.requeue_after = *decision.requeue_after;
   return result;
@@ -154,6 +155,17 @@ Status MigrationReconciler::apply(const Json& cached, const MigrationJob& object
   }
   if (decision.remove_finalizer) return set_finalizer(object, false);
   return {};
+}
+
+void MigrationReconciler::report(const MigrationJob& object, const Decision& decision) {
+  if (!metrics_) return;
+  for (const TargetPatch& change : decision.target_patches) {
+    if (!change.hold) metrics_->on_rollout_released(object.ns + "/" + change.kind + "/" + change.name);
+  }
+  if (decision.holding) metrics_->on_rollout_held(object.ns + "/" + *decision.holding);
+  if (decision.finished) {
+    metrics_->on_migration_finished(decision.finished->outcome, decision.finished->seconds);
+  }
 }
 
 Status MigrationReconciler::create_job(const Json& job) {

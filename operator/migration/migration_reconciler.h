@@ -6,6 +6,7 @@
 #include "kube/client.h"
 #include "migration/decision.h"
 #include "migration/events.h"
+#include "migration/migration_metrics.h"
 #include "watch/informer.h"
 #include "watch/store.h"
 
@@ -26,8 +27,9 @@ class MigrationReconciler final : public controller::Reconciler {
   /// `migration_jobs` and `jobs` are the informers' caches; `jobs` holds the
   /// Jobs this operator made (kManagedByLabel).
   MigrationReconciler(kube::Client& client, const watch::Store& migration_jobs,
-                      const watch::Store& jobs)
-      : client_(client), migration_jobs_(migration_jobs), jobs_(jobs), events_(client) {}
+                      const watch::Store& jobs, MigrationMetrics* metrics = nullptr)
+      : client_(client), migration_jobs_(migration_jobs), jobs_(jobs), events_(client),
+        metrics_(metrics) {}
 
   Result<controller::ReconcileResult> reconcile(const std::string& key) override;
 
@@ -44,11 +46,14 @@ class MigrationReconciler final : public controller::Reconciler {
   /// Writes `status` unless the cached object has it already.
   Status write_status(const Json& cached, const MigrationJob& object, const DesiredStatus& status);
   Status set_finalizer(const MigrationJob& object, bool present);
+  /// What an applied decision tells the metrics.
+  void report(const MigrationJob& object, const Decision& decision);
 
   kube::Client& client_;
   const watch::Store& migration_jobs_;
   const watch::Store& jobs_;
   EventRecorder events_;
+  MigrationMetrics* metrics_;
 };
 
 /// For the Job informer: enqueues the MigrationJob that controls each

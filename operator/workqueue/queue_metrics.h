@@ -19,6 +19,11 @@ class QueueMetrics {
   virtual void on_work_duration(double seconds) = 0;
   /// A key was re-added through the rate limiter.
   virtual void on_retry() = 0;
+  /// Keys held by workers now: the seconds they have been held in all, and
+  /// the longest any has been held (0 and 0 when none is). Reported every
+  /// half second, as client-go does, so a stuck reconcile shows while it
+  /// is stuck rather than when it ends.
+  virtual void on_unfinished_work(double total_seconds, double longest_seconds) = 0;
 };
 
 }  // namespace schemagate::workqueue

@@ -1,5 +1,7 @@
 #include "workqueue/work_queue.h"
 
+#include <algorithm>
+
 namespace schemagate::workqueue {
 namespace {
 
@@ -111,16 +113,41 @@ std::size_t WorkQueue::len() const {
   return queue_.size();
 }
 
+void WorkQueue::report_unfinished_work() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  report_unfinished_work_locked();
+}
+
+void WorkQueue::report_unfinished_work_locked() {
+  if (!metrics_) return;
+  double total = 0;
+  double longest = 0;
+  for (const auto& [key, started] : started_at_) {
+    double held = seconds_since(started);
+    total += held;
+    longest = std::max(longest, held);
+  }
+  metrics_->on_unfinished_work(total, longest);
+}
+
+// Also the metrics' clock: without metrics it sleeps until the next delayed key.
 void WorkQueue::run_delays() {
   std::unique_lock<std::mutex> lock(mutex_);
+  TimePoint next_report = std::chrono::steady_clock::now();
   while (!shutting_down_) {
-    if (delayed_.empty()) {
-      delays_changed_.wait(lock);
-      continue;
+    TimePoint now = std::chrono::steady_clock::now();
+    if (metrics_ && now >= next_report) {
+      report_unfinished_work_locked();
+      next_report = now + kUnfinishedWorkPeriod;
     }
-    TimePoint next = delayed_.top().ready;
-    if (std::chrono::steady_clock::now() < next) {
-      delays_changed_.wait_until(lock, next);
+    TimePoint next = delayed_.empty() ? TimePoint::max() : delayed_.top().ready;
+    if (now < next) {
+      if (metrics_) next = std::min(next, next_report);
+      if (next == TimePoint::max()) {
+        delays_changed_.wait(lock);
+      } else {
+        delays_changed_.wait_until(lock, next);
+      }
       continue;
     }
     std::string key = delayed_.top().key;

@@ -57,6 +57,11 @@ class WorkQueue {
   /// Keys queued, not counting those a worker holds or that are delayed.
   std::size_t len() const;
 
+  /// Tells the metrics how long the keys workers hold have been held; the
+  /// queue calls it every kUnfinishedWorkPeriod while it runs.
+  void report_unfinished_work();
+  static constexpr std::chrono::milliseconds kUnfinishedWorkPeriod{500};
+
  private:
   using TimePoint = std::chrono::steady_clock::time_point;
   struct Delayed {
@@ -66,6 +71,7 @@ class WorkQueue {
   };
 
   void add_locked(const std::string& key);
+  void report_unfinished_work_locked();
   void run_delays();
 
   std::unique_ptr<RateLimiter> limiter_;

@@ -3,11 +3,8 @@
 #include "cli/command_table.h"
 #include "cli/invocation.h"
 #include "cli/termination_log.h"
+#include "schemagate/common/build_info.h"
 #include "schemagate/common/logging.h"
-
-#ifndef SCHEMAGATE_VERSION
-#define SCHEMAGATE_VERSION "unknown"
-#endif
 
 namespace schemagate::cli {
 namespace {
@@ -18,7 +15,7 @@ void print_usage(std::ostream& out) {
   out << "usage: schemagate [options] COMMAND [arguments]\n\ncommands:\n";
   for (const Command& command : command_table()) {
     std::string name = command.name;
-    name.resize(10, ' ');
+    name.resize(12, ' ');
     out << "  " << name << command.help << "\n";
   }
   out << "\n" << global_options() << "\nexit codes: 0 ok, 1 migration failed, 2 bad usage or "
@@ -68,7 +65,7 @@ Outcome dispatch(Context& context) {
   if (!logging) return failed(logging.error());
 
   if (invocation.has("version")) {
-    context.out() << "schemagate " << SCHEMAGATE_VERSION << "\n";
+    context.out() << build_info::version_line("schemagate") << "\n";
     return {};
   }
   if (invocation.command.empty()) {

@@ -45,6 +45,8 @@ po::options_description make_command_options() {
       ("statement-lock-timeout", po::value<double>(),
        "seconds a migration statement waits for a table lock")
       ("lock-retries", po::value<int>(), "retries of a migration that hit the lock timeout")
+      ("progress-interval", po::value<double>(),
+       "seconds between reports of a statement still running (default 5; 0: none)")
       ("timeout", po::value<double>(), "seconds `wait` waits (exit 4)")
       ("indicate-current,i", "mark the database's current revisions (connects)")
       ("from", po::value<std::string>(), "format of SRC: golang-migrate, flyway, dbmate or diesel")
@@ -53,7 +55,12 @@ po::options_description make_command_options() {
       ("since", po::value<std::string>(), "lint the revisions after REV")
       ("format", po::value<std::string>(), "lint output: text (default), json or sarif")
       ("safety-checks", "lint the pending revisions first; wait for, or stop at, sessions "
-                        "holding a table a statement locks strongly");
+                        "holding a table a statement locks strongly")
+      ("dev-url", po::value<std::string>(),
+       "a server for scratch databases (default: dev_url of schemagate.yaml)")
+      ("schema", po::value<std::string>(),
+       "SQL file or directory declaring the desired schema (default: schema of schemagate.yaml)")
+      ("autogenerate", "write the revision that reaches the declared schema");
   return options;
 }
 

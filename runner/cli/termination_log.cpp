@@ -4,7 +4,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "schemagate/common/json_text.h"
+#include <nlohmann/json.hpp>
 
 namespace schemagate::cli {
 namespace {
@@ -22,20 +22,19 @@ std::string shortened(const std::string& text) {
 
 std::string termination_message(const Outcome& outcome,
                                 const std::vector<std::string>& revisions) {
-  std::string json;
+  nlohmann::ordered_json message;
   if (!outcome.error) {
-    json = R"({"outcome":"succeeded","revisions":[)";
-    for (size_t i = 0; i < revisions.size(); ++i) {
-      if (i > 0) json += ",";
-      append_json_string(json, revisions[i]);
-    }
-    return json + "]}";
+    message["outcome"] = "succeeded";
+    message["revisions"] = revisions;
+  } else {
+    message["outcome"] = "failed";
+    message["exitCode"] = outcome.exit_code;
+    message["kind"] = to_string(outcome.error->code());
+    message["error"] = shortened(outcome.error->message());
   }
-  json = R"({"outcome":"failed","exitCode":)" + std::to_string(outcome.exit_code) + R"(,"kind":)";
-  append_json_string(json, to_string(outcome.error->code()));
-  json += R"(,"error":)";
-  append_json_string(json, shortened(outcome.error->message()));
-  return json + "}";
+  // Bytes that are not UTF-8 (a server message in another encoding) become
+  // U+FFFD rather than an exception.
+  return message.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 Status write_termination_log(const std::string& path, const std::string& message) {

@@ -90,6 +90,7 @@ Status init(cli::Context& context) {
 
 Status revision(cli::Context& context) {
   const cli::Invocation& invocation = context.invocation();
+  if (invocation.has("autogenerate")) return autogenerate_revision(context);
   Result<std::string> message = required_message(context);
   if (!message) return message.error();
   Result<script::ScriptDirectory> scripts = context.scripts();

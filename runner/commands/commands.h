@@ -30,6 +30,13 @@ Status wait(cli::Context& context);
 
 // Checking revision bodies for dangerous DDL (runner/lint/).
 Status lint(cli::Context& context);
+// Comparing schemas on scratch databases of a dev server (runner/schema/).
+Status test_round_trip(cli::Context& context);
+Status diff_schema(cli::Context& context);
+/// `check`, and when a schema is declared, whether the revisions build it.
+Status check_with_schema(cli::Context& context);
+/// `revision --autogenerate`: the revision(s) that reach the declared schema.
+Status autogenerate_revision(cli::Context& context);
 
 // Adopting another tool's history (runner/importers/).
 Status import_history(cli::Context& context);

@@ -4,6 +4,7 @@
 #include "commands/database_session.h"
 #include "commands/revision_format.h"
 #include "commands/safety_checks.h"
+#include "engine/bookkeeping_check.h"
 #include "engine/migrator.h"
 #include "engine/offline_script.h"
 #include "engine/pause.h"
@@ -37,6 +38,7 @@ Status with_migrator(cli::Context& context, bool take_lock, const Work& work) {
     options.executor.before_statement =
         lock_holder_gate(options.executor, (*session)->clock());
   }
+  options.progress = settings->progress;
   return guarded(
       settings->url,
       [&]() -> Status {
@@ -180,7 +182,7 @@ Status verify(cli::Context& context) {
 }
 
 Status check(cli::Context& context) {
-  return with_migrator(context, false, [&](Migrator& migrator, DatabaseSession&,
+  return with_migrator(context, false, [&](Migrator& migrator, DatabaseSession& session,
                                            const script::ScriptDirectory& scripts) -> Status {
     Result<engine::DatabaseState> state = migrator.read_state();
     if (!state) return state.error();
@@ -188,6 +190,9 @@ Status check(cli::Context& context) {
     if (!refused) return refused;
     const RevisionMap& map = scripts.map();
     script::Plan plan = script::plan_upgrade(map, state->heads, map.heads());
+    Status bookkeeping =
+        engine::check_bookkeeping(session.connection(), session.store(), scripts, plan);
+    if (!bookkeeping) return bookkeeping;
     for (const script::Step& step : plan.steps) context.out() << "pending " << map.id(step.revision) << "\n";
     for (RevisionMap::Index index : state->changed) context.out() << "changed " << map.id(index) << "\n";
     if (plan.steps.empty() && state->changed.empty()) {

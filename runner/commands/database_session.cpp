@@ -76,6 +76,23 @@ Result<DatabaseSettings> database_settings(const cli::Context& context, bool nee
                                        : config->lock_retries;
   settings.applied_by = host_identity();
   settings.executor.applied_by = settings.applied_by;
+  if (invocation.has("progress-interval")) {
+    double interval = invocation.get<double>("progress-interval");
+    if (!(interval >= 0)) {
+      return Error(ErrorCode::kInvalid, "--progress-interval must be 0 (off) or more seconds");
+    }
+    settings.progress.interval = seconds(interval);
+  }
+  if (url) {
+    // The watcher's own connection: named apart from the migration's, and
+    // quick to give up, since the migration never waits for it.
+    Result<engine::ConnectionString> parsed = engine::ConnectionString::parse(*url);
+    if (parsed) {
+      settings.progress.conninfo = parsed->conninfo(
+          {{"application_name", "schemagate/" + settings.applied_by + "/progress"},
+           {"connect_timeout", "3"}});
+    }
+  }
   return settings;
 }
 

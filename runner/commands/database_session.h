@@ -11,6 +11,7 @@
 #include "engine/connector.h"
 #include "engine/executor.h"
 #include "engine/migration_lock.h"
+#include "engine/progress_watcher.h"
 #include "engine/version_store.h"
 #include "schemagate/common/backoff.h"
 #include "schemagate/common/clock.h"
@@ -29,6 +30,7 @@ struct DatabaseSettings {
   std::chrono::milliseconds lease{30000};
   std::chrono::milliseconds wait_for_db{0};
   engine::ExecutorOptions executor;
+  engine::ProgressOptions progress;
   std::string applied_by;
 };
 

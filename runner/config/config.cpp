@@ -34,6 +34,9 @@ class Loader {
     if (config_.directory.is_relative()) {
       config_.directory = path_.parent_path() / config_.directory;
     }
+    if (!config_.schema.empty() && config_.schema.is_relative()) {
+      config_.schema = path_.parent_path() / config_.schema;
+    }
     return config_;
   }
 
@@ -129,6 +132,14 @@ class Loader {
              return status;
            }},
           {"wait_for_db", seconds(config_.wait_for_db_seconds)},
+          {"dev_url", scalar(config_.dev_url)},
+          {"schema", [this](const YAML::Node& node, const std::string& key) -> Status {
+             std::string text;
+             Status status = scalar(text)(node, key);
+             config_.schema = text;
+             return status;
+           }},
+          {"schema_command", scalar(config_.schema_command)},
       };
     }
     return setters_;
@@ -162,6 +173,13 @@ class Loader {
       }
       if (is_section && value.IsMap()) {
         Status status = walk(value, key + ".");
+        if (!status) return status;
+        continue;
+      }
+      // `version_table: alembic_version` is short for `{name: alembic_version}`.
+      auto named = setters().find(key + ".name");
+      if (named != setters().end() && value.IsScalar()) {
+        Status status = named->second(value, key + ".name");
         if (!status) return status;
         continue;
       }

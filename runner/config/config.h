@@ -30,6 +30,11 @@ struct Config {
   int lock_retries = 3;                  ///< retries of a statement that hit lock_timeout
   double wait_for_db_seconds = 0;        ///< retry connecting this long (init containers)
   std::map<std::string, LintRuleSetting> lint_rules;  ///< by rule id
+  /// A server where scratch databases may be created (`test`, `diff`,
+  /// `revision --autogenerate`); never the target database.
+  std::string dev_url;
+  std::filesystem::path schema;          ///< SQL file or directory of the desired schema
+  std::string schema_command;            ///< a command printing the desired schema's DDL
 };
 
 /// The file name looked for in the working directory when --config is absent.

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "engine/sql_text.h"
-#include "sql/json_value.h"
+#include "sql/parse_tree.h"
 
 namespace schemagate::engine {
 namespace {
@@ -16,118 +16,85 @@ const std::set<std::string> kIgnoredMembers = {"location", "idxname", "concurren
                                                "if_not_exists", "schemaname", "stmt_len",
                                                "stmt_location"};
 
-/// The end of the JSON value starting at `at` (libpg_query prints compact JSON).
-size_t value_end(const std::string& json, size_t at) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = at; i < json.size(); ++i) {
-    char c = json[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-      if (!in_string && depth == 0) return i + 1;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '{' || c == '[') ++depth;
-    else if (c == '}' || c == ']') {
-      if (depth == 0) return i;
-      if (--depth == 0) return i + 1;
-    } else if (c == ',' && depth == 0) {
-      return i;
-    }
-  }
-  return json.size();
-}
-
-/// `json` without the members named in kIgnoredMembers, at any depth.
-std::string strip_members(const std::string& json) {
-  std::string out;
-  bool in_string = false;
-  for (size_t i = 0; i < json.size(); ++i) {
-    char c = json[i];
-    if (in_string) {
-      out.push_back(c);
-      if (c == '\\' && i + 1 < json.size()) out.push_back(json[++i]);
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"' && !out.empty() && (out.back() == '{' || out.back() == ',')) {
-      size_t close = json.find('"', i + 1);
-      if (close != std::string::npos && close + 1 < json.size() && json[close + 1] == ':' &&
-          kIgnoredMembers.count(json.substr(i + 1, close - i - 1))) {
-        size_t end = value_end(json, close + 2);
-        if (out.back() == ',') out.pop_back();
-        else if (end < json.size() && json[end] == ',') ++end;  // first member: drop its comma
-        i = end - 1;
-        continue;
+/// `tree` without the members named in kIgnoredMembers, at any depth.
+void strip_members(sql::ParseTree& tree) {
+  if (tree.is_object()) {
+    for (auto member = tree.begin(); member != tree.end();) {
+      if (kIgnoredMembers.count(member.key())) {
+        member = tree.erase(member);
+      } else {
+        strip_members(member.value());
+        ++member;
       }
     }
-    if (c == '"') in_string = true;
-    out.push_back(c);
+  } else if (tree.is_array()) {
+    for (sql::ParseTree& item : tree) strip_members(item);
   }
-  return out;
 }
 
-std::optional<sql::JsonValue> index_stmt_tree(const std::string& statement, std::string* json) {
+std::optional<sql::ParseTree> index_stmt_tree(const std::string& statement) {
   PgQueryParseResult result = pg_query_parse(statement.c_str());
-  std::optional<sql::JsonValue> tree;
-  if (result.error == nullptr) {
-    tree = sql::JsonValue::parse(result.parse_tree);
-    if (json) *json = result.parse_tree;
-  }
+  std::optional<sql::ParseTree> tree;
+  if (result.error == nullptr) tree = sql::read_parse_tree(result.parse_tree);
   pg_query_free_parse_result(result);
   return tree;
 }
 
-std::string string_member(const sql::JsonValue& node, const std::string& key) {
-  const sql::JsonValue* member = node.find(key);
-  return member && member->string() ? *member->string() : std::string();
+/// The statement of a tree holding exactly one, as {"<NodeType>": {...}};
+/// nullptr otherwise.
+const sql::ParseTree* single_statement(const sql::ParseTree& tree) {
+  if (!tree.is_object()) return nullptr;
+  auto stmts = tree.find("stmts");
+  if (stmts == tree.end() || !stmts->is_array() || stmts->size() != 1) return nullptr;
+  const sql::ParseTree& raw = stmts->front();
+  if (!raw.is_object()) return nullptr;
+  auto stmt = raw.find("stmt");
+  return stmt != raw.end() && stmt->is_object() ? &*stmt : nullptr;
+}
+
+/// The node `type` of the single statement of `tree`; nullptr when it is another.
+const sql::ParseTree* statement_node(const sql::ParseTree& tree, const char* type) {
+  const sql::ParseTree* stmt = single_statement(tree);
+  if (!stmt) return nullptr;
+  auto node = stmt->find(type);
+  return node != stmt->end() && node->is_object() ? &*node : nullptr;
+}
+
+std::string definition_of(sql::ParseTree tree) {
+  strip_members(tree);
+  return tree.dump(-1, ' ', false, sql::ParseTree::error_handler_t::replace);
 }
 
 }  // namespace
 
 std::string index_definition(const std::string& create_index_sql) {
-  std::string json;
-  if (!index_stmt_tree(create_index_sql, &json)) return "";
-  return strip_members(json);
+  std::optional<sql::ParseTree> tree = index_stmt_tree(create_index_sql);
+  if (!tree) return "";
+  return definition_of(std::move(*tree));
 }
 
 std::optional<ConcurrentIndex> concurrent_index_of(const std::string& statement) {
-  std::string json;
-  std::optional<sql::JsonValue> tree = index_stmt_tree(statement, &json);
-  const sql::JsonValue* stmts = tree ? tree->find("stmts") : nullptr;
-  if (!stmts || !stmts->array() || stmts->array()->size() != 1) return std::nullopt;
-  const sql::JsonValue* stmt = stmts->array()->front().find("stmt");
-  const sql::JsonValue* index = stmt ? stmt->find("IndexStmt") : nullptr;
-  if (!index || !index->find("concurrent") || !index->find("concurrent")->is_true()) {
-    return std::nullopt;
-  }
-  const sql::JsonValue* relation = index->find("relation");
+  std::optional<sql::ParseTree> tree = index_stmt_tree(statement);
+  const sql::ParseTree* index = tree ? statement_node(*tree, "IndexStmt") : nullptr;
+  if (!index || !sql::flag_member(*index, "concurrent")) return std::nullopt;
+  auto relation = index->find("relation");
   ConcurrentIndex found;
-  found.name = string_member(*index, "idxname");
-  if (found.name.empty() || !relation) return std::nullopt;
-  std::string schema = string_member(*relation, "schemaname");
-  std::string table = string_member(*relation, "relname");
+  found.name = sql::string_member(*index, "idxname");
+  if (found.name.empty() || relation == index->end()) return std::nullopt;
+  std::string schema = sql::string_member(*relation, "schemaname");
+  std::string table = sql::string_member(*relation, "relname");
   found.table = schema.empty() ? quote_identifier(table)
                                : quote_identifier(schema) + "." + quote_identifier(table);
-  found.definition = strip_members(json);
+  found.definition = definition_of(std::move(*tree));
   return found;
 }
 
 bool repeatable_statement(const std::string& statement) {
   if (concurrent_index_of(statement)) return true;
-  std::optional<sql::JsonValue> tree = index_stmt_tree(statement, nullptr);
-  const sql::JsonValue* stmts = tree ? tree->find("stmts") : nullptr;
-  if (!stmts || !stmts->array() || stmts->array()->size() != 1) return false;
-  const sql::JsonValue* stmt = stmts->array()->front().find("stmt");
-  const sql::JsonValue* drop = stmt ? stmt->find("DropStmt") : nullptr;
-  auto flag = [drop](const char* key) {
-    const sql::JsonValue* member = drop->find(key);
-    return member && member->is_true();
-  };
-  return drop && string_member(*drop, "removeType") == "OBJECT_INDEX" && flag("concurrent") &&
-         flag("missing_ok");
+  std::optional<sql::ParseTree> tree = index_stmt_tree(statement);
+  const sql::ParseTree* drop = tree ? statement_node(*tree, "DropStmt") : nullptr;
+  return drop && sql::string_member(*drop, "removeType") == "OBJECT_INDEX" &&
+         sql::flag_member(*drop, "concurrent") && sql::flag_member(*drop, "missing_ok");
 }
 
 }  // namespace schemagate::engine

@@ -41,11 +41,12 @@ std::string progress_note(const std::string& applied_by, int backend_pid,
 }  // namespace
 
 Executor::Executor(pqxx::connection& connection, VersionStore& store, ExecutorOptions options,
-                   Clock& clock)
+                   Clock& clock, ProgressWatcher* progress)
     : connection_(connection),
       store_(store),
       options_(std::move(options)),
       clock_(clock),
+      progress_(progress),
       random_(std::random_device{}()) {}
 
 Status Executor::run(const script::RevisionMap& map, const script::Migration& migration,
@@ -82,6 +83,8 @@ Status Executor::run_transactional(const script::RevisionMap& map,
           Status clear = options_.before_statement(tx, migration, analyzed.statement);
           if (!clear) return clear;
         }
+        auto watching = ProgressWatcher::watch(
+            progress_, {migration.revision.id, location(migration, line), analyzed.statement.sql});
         tx.exec(analyzed.statement.sql);
       }
       write_version_change(tx, map, step,
@@ -165,6 +168,8 @@ Status Executor::run_outside_transaction(const script::Migration& migration,
         if (!clear) return failed_check(migration, step, clear.error(), attempt_id);
       }
       {
+        auto watching =
+            ProgressWatcher::watch(progress_, {migration.revision.id, where, statement.sql});
         pqxx::nontransaction run(connection_);
         run.exec(statement.sql);
       }

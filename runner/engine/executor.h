@@ -8,6 +8,7 @@
 
 #include <pqxx/pqxx>
 
+#include "engine/progress_watcher.h"
 #include "engine/version_store.h"
 #include "schemagate/common/backoff.h"
 #include "schemagate/common/clock.h"
@@ -47,8 +48,9 @@ struct ExecutorOptions {
 /// safe to repeat (index_recovery.h) and checked valid after it ran.
 class Executor {
  public:
+  /// `progress` (may be null) reports statements that run long.
   Executor(pqxx::connection& connection, VersionStore& store, ExecutorOptions options,
-           Clock& clock);
+           Clock& clock, ProgressWatcher* progress = nullptr);
 
   Status run(const script::RevisionMap& map, const script::Migration& migration,
              const script::Step& step);
@@ -86,6 +88,7 @@ class Executor {
   VersionStore& store_;
   ExecutorOptions options_;
   Clock& clock_;
+  ProgressWatcher* progress_;
   std::mt19937_64 random_;
 };
 

@@ -1,6 +1,7 @@
 #include "engine/migrator.h"
 
 #include "engine/blocking_advice.h"
+#include "engine/bookkeeping_check.h"
 #include "schemagate/common/logging.h"
 #include "sql/body_analyzer.h"
 
@@ -105,6 +106,8 @@ Status Migrator::upgrade(const std::string& target, std::ostream& out, const Mig
   Result<script::Target> resolved = script::resolve_target(scripts_.map(), target, state->heads);
   if (!resolved) return resolved.error();
   script::Plan plan = script::plan_upgrade(scripts_.map(), state->heads, *resolved);
+  Status bookkeeping = check_bookkeeping(connection_, store_, scripts_, plan);
+  if (!bookkeeping) return bookkeeping;
   return run_plan(plan, out, lock);
 }
 
@@ -149,6 +152,29 @@ void Migrator::print_plan(const script::Plan& plan, std::ostream& out) const {
   }
 }
 
+void Migrator::announce(const script::Step& step, size_t number, size_t total) const {
+  const RevisionMap& map = scripts_.map();
+  const script::Revision& revision = map.revision(step.revision);
+  std::string parents = revision.parents.empty() ? "<base>" : "";
+  for (const std::string& parent : revision.parents) {
+    parents += (parents.empty() ? "" : ", ") + parent;
+  }
+  if (revision.parents.size() > 1) parents = "(" + parents + ")";
+  const bool up = step.direction == Direction::kUp;
+  std::string from = up ? parents : revision.id;
+  std::string to = up ? revision.id : parents;
+  log::info("Running " + std::string(up ? "upgrade " : "downgrade ") + from + " -> " + to + ", " +
+                revision.message,
+            {{"direction", up ? "upgrade" : "downgrade"},
+             {"revision", revision.id},
+             {"from", from},
+             {"to", to},
+             {"message", revision.message},
+             {"step", uint64_t(number)},
+             {"steps", uint64_t(total)},
+             {"transactional", scripts_.migration(step.revision).transactional}});
+}
+
 Status Migrator::run_plan(const script::Plan& plan, std::ostream& out, const MigrationLock* lock) {
   Status bodies = check_bodies(plan);
   if (!bodies) return bodies;
@@ -162,15 +188,20 @@ Status Migrator::run_plan(const script::Plan& plan, std::ostream& out, const Mig
     return {};
   }
   store_.ensure_tables();
-  Executor executor(connection_, store_, options_.executor, clock_);
+  ProgressOptions progress = options_.progress;
+  progress.backend_pid = connection_.backendpid();
+  ProgressWatcher watcher(progress);
+  Executor executor(connection_, store_, options_.executor, clock_, &watcher);
   const RevisionMap& map = scripts_.map();
-  for (const script::Step& step : plan.steps) {
+  for (size_t number = 0; number < plan.steps.size(); ++number) {
+    const script::Step& step = plan.steps[number];
     if (lock && !lock->still_held()) {
       return Error(ErrorCode::kLockTimeout,
                    "the migration lease was lost before revision " + map.id(step.revision) +
                        "; another runner may have taken over. Nothing half done: run again");
     }
     const script::Migration& migration = scripts_.migration(step.revision);
+    announce(step, number + 1, plan.steps.size());
     auto start = clock_.now();
     Status status = executor.run(map, migration, step);
     if (!status) return status;
@@ -191,17 +222,27 @@ Status Migrator::stamp(const std::string& target, std::ostream& out) {
   if (!state) return state.error();
   Result<script::Target> resolved = script::resolve_target(scripts_.map(), target, state->heads);
   if (!resolved) return resolved.error();
+  return stamp_revisions(*state, *resolved, out);
+}
+
+Status Migrator::stamp_revisions(const DatabaseState& state, const script::Target& target,
+                                 std::ostream& out) {
   const RevisionMap& map = scripts_.map();
-  script::Target rows = script::plan_stamp(map, state->heads, *resolved);
+  script::Target rows = script::plan_stamp(map, state.heads, target);
   if (options_.dry_run) {
-    out << "stamp " << map.describe(state->heads) << " -> " << map.describe(rows) << "\n";
+    out << "stamp " << map.describe(state.heads) << " -> " << map.describe(rows) << "\n";
     return {};
   }
+  auto shown = [&map](const script::Target& rows) {
+    return rows.empty() ? std::string("<base>") : map.describe(rows);
+  };
+  log::info("Running stamp " + shown(state.heads) + " -> " + shown(rows),
+            {{"direction", "stamp"}, {"from", shown(state.heads)}, {"to", shown(rows)}});
   store_.ensure_tables();
   pqxx::work tx(connection_);
-  if (!state->heads.empty()) tx.exec(delete_versions_sql(store_.tables(), map.ids(state->heads)));
+  if (!state.heads.empty()) tx.exec(delete_versions_sql(store_.tables(), map.ids(state.heads)));
   if (!rows.empty()) tx.exec(insert_versions_sql(store_.tables(), map.ids(rows)));
-  for (RevisionMap::Index index : *resolved) {
+  for (RevisionMap::Index index : target) {
     tx.exec(insert_history_sql(
         store_.tables(), succeeded_record(map.id(index), "stamp",
                                           scripts_.migration(index).checksum(),
@@ -209,7 +250,7 @@ Status Migrator::stamp(const std::string& target, std::ostream& out) {
   }
   tx.exec("UPDATE " + store_.tables().history() + " SET blocking = false WHERE blocking");
   tx.commit();
-  log::info("stamped", {{"from", map.describe(state->heads)}, {"to", map.describe(rows)}});
+  log::info("stamped", {{"from", map.describe(state.heads)}, {"to", map.describe(rows)}});
   return {};
 }
 

@@ -8,6 +8,7 @@
 
 #include "engine/executor.h"
 #include "engine/migration_lock.h"
+#include "engine/progress_watcher.h"
 #include "engine/version_store.h"
 #include "schemagate/common/backoff.h"
 #include "schemagate/common/clock.h"
@@ -28,6 +29,9 @@ struct MigratorOptions {
   bool allow_changed = false;  ///< run despite edited applied files (logged loudly)
   bool dry_run = false;        ///< plan and print, change nothing
   ExecutorOptions executor;
+  /// Statements running longer than its interval are reported (the
+  /// migration connection's backend pid is filled in here).
+  ProgressOptions progress;
 };
 
 /// Every entry point follows one shape: read the state (the caller holds
@@ -47,6 +51,10 @@ class Migrator {
   /// Moves the version rows without running migrations; clears blocking
   /// failures (the operator says where the database really is).
   Status stamp(const std::string& target, std::ostream& out);
+  /// stamp() of revisions already resolved against `state` (read_state()),
+  /// in one transaction: what adopting another tool's heads needs.
+  Status stamp_revisions(const DatabaseState& state, const script::Target& target,
+                         std::ostream& out);
   /// Clears blocking failures and accepts the checksums of edited applied
   /// files, recording both in the history.
   Status repair(std::ostream& out);
@@ -61,6 +69,8 @@ class Migrator {
   Status run_plan(const script::Plan& plan, std::ostream& out, const MigrationLock* lock);
   Status check_bodies(const script::Plan& plan) const;
   void print_plan(const script::Plan& plan, std::ostream& out) const;
+  /// "Running upgrade A -> B, message", as Alembic says it, before the step runs.
+  void announce(const script::Step& step, size_t number, size_t total) const;
 
   pqxx::connection& connection_;
   VersionStore& store_;

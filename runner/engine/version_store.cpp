@@ -16,6 +16,24 @@ bool VersionStore::tables_exist() {
   return known_to_exist_;
 }
 
+bool VersionStore::table_exists(const std::string& qualified_name, bool& known) {
+  if (known || known_to_exist_) return true;
+  pqxx::nontransaction query(connection_);
+  known = query.exec1("SELECT to_regclass(" + quote_literal(qualified_name) + ") IS NOT NULL")[0]
+              .as<bool>();
+  return known;
+}
+
+bool VersionStore::version_table_exists() { return table_exists(tables_.version(), version_known_); }
+
+bool VersionStore::history_table_exists() { return table_exists(tables_.history(), history_known_); }
+
+int64_t VersionStore::history_rows() {
+  if (!history_table_exists()) return 0;
+  pqxx::nontransaction query(connection_);
+  return query.exec1("SELECT count(*) FROM " + tables_.history())[0].as<int64_t>();
+}
+
 void VersionStore::ensure_tables() {
   if (tables_exist()) return;
   pqxx::work create(connection_);
@@ -25,7 +43,10 @@ void VersionStore::ensure_tables() {
 }
 
 std::vector<std::string> VersionStore::heads() {
-  if (!tables_exist()) return {};
+  // The rows count even without the history table: Alembic's own
+  // alembic_version, shared, has none; elsewhere the bookkeeping check
+  // refuses the run rather than read an empty table as "nothing applied".
+  if (!version_table_exists()) return {};
   pqxx::nontransaction query(connection_);
   std::vector<std::string> rows;
   for (const auto& row : query.exec("SELECT version_num FROM " + tables_.version())) {
@@ -36,7 +57,7 @@ std::vector<std::string> VersionStore::heads() {
 }
 
 std::vector<BlockingFailure> VersionStore::blocking_failures() {
-  if (!tables_exist()) return {};
+  if (!history_table_exists()) return {};
   pqxx::nontransaction query(connection_);
   std::vector<BlockingFailure> failures;
   // The started row of an attempt names its session (executor.cpp).
@@ -53,7 +74,7 @@ std::vector<BlockingFailure> VersionStore::blocking_failures() {
 
 std::map<std::string, std::string> VersionStore::recorded_checksums() {
   std::map<std::string, std::string> checksums;
-  if (!tables_exist()) return checksums;
+  if (!history_table_exists()) return checksums;
   pqxx::nontransaction query(connection_);
   for (const auto& row : query.exec(
            "SELECT DISTINCT ON (revision) revision, checksum FROM " + tables_.history() +
@@ -85,7 +106,7 @@ void VersionStore::note_attempt(int64_t id, const std::string& error) {
 }
 
 int VersionStore::clear_blocking_failures() {
-  if (!tables_exist()) return 0;
+  if (!history_table_exists()) return 0;
   pqxx::work write(connection_);
   pqxx::result cleared =
       write.exec("UPDATE " + tables_.history() + " SET blocking = false WHERE blocking");

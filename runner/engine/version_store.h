@@ -29,7 +29,14 @@ class VersionStore {
       : connection_(connection), tables_(std::move(tables)) {}
 
   const VersionTables& tables() const { return tables_; }
+  /// Both tables exist.
   bool tables_exist();
+  /// Each table on its own: a database may hold one without the other (a
+  /// version table shared with Alembic, or a table dropped by hand).
+  bool version_table_exists();
+  bool history_table_exists();
+  /// How many history rows there are; 0 when the table does not exist.
+  int64_t history_rows();
   void ensure_tables();
   /// The version rows, sorted; empty when the table does not exist yet.
   std::vector<std::string> heads();
@@ -50,9 +57,13 @@ class VersionStore {
  private:
   pqxx::connection& connection_;
   VersionTables tables_;
+  bool table_exists(const std::string& qualified_name, bool& known);
+
   /// Once seen, the tables stay for the run: every read after the first
   /// skips the catalog lookup (a no-op run at head is a few queries).
   bool known_to_exist_ = false;
+  bool version_known_ = false;
+  bool history_known_ = false;
 };
 
 }  // namespace schemagate::engine

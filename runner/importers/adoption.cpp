@@ -30,9 +30,34 @@ AppliedVersions replay_flyway_history(const std::vector<FlywayRow>& rows) {
       if (found != versions.end()) versions.erase(found);
     } else if (found == versions.end()) {
       versions.push_back(*row.version);
+      if (row.type == "JDBC" || row.type == "SPRING_JDBC" || row.type == "SCRIPT") {
+        applied.code_versions.push_back(*row.version);
+      }
     }
   }
   return applied;
+}
+
+namespace {
+
+std::optional<size_t> position_in(const std::vector<ImportedRevision>& chain,
+                                  const std::string& text) {
+  Result<Version> version = Version::parse(text);
+  for (size_t i = 0; version && i < chain.size(); ++i) {
+    if (chain[i].version == *version) return i;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<std::string> code_versions_without_files(const std::vector<ImportedRevision>& chain,
+                                                     const AppliedVersions& applied) {
+  std::vector<std::string> missing;
+  for (const std::string& version : applied.code_versions) {
+    if (!position_in(chain, version)) missing.push_back(version);
+  }
+  return missing;
 }
 
 Result<std::optional<size_t>> adopted_position(const std::vector<ImportedRevision>& chain,
@@ -42,17 +67,16 @@ Result<std::optional<size_t>> adopted_position(const std::vector<ImportedRevisio
                                               "failure with the tool, then adopt");
   }
   std::set<size_t> positions;
+  std::vector<std::string> code = code_versions_without_files(chain, applied);
   auto position_of = [&](const std::string& text) -> Result<size_t> {
-    Result<Version> version = Version::parse(text);
-    for (size_t i = 0; version && i < chain.size(); ++i) {
-      if (chain[i].version == *version) return i;
-    }
+    if (std::optional<size_t> position = position_in(chain, text)) return *position;
     return refused(applied, "version " + text +
                                 " is recorded as applied but the imported files have no such "
                                 "migration; import the directory this database was migrated "
                                 "from");
   };
   for (const std::string& text : applied.versions) {
+    if (std::find(code.begin(), code.end(), text) != code.end()) continue;
     Result<size_t> position = position_of(text);
     if (!position) return position.error();
     positions.insert(*position);
@@ -74,8 +98,9 @@ Result<std::optional<size_t>> adopted_position(const std::vector<ImportedRevisio
   if (!missing.empty()) {
     return refused(applied, "version(s) " + missing + " are not applied although the later " +
                                 chain[last].version.to_string() +
-                                " is; a linear history cannot express that: apply them with the "
-                                "tool first, then adopt");
+                                " is (Flyway's outOfOrder, or files added below an applied "
+                                "version?); a linear history cannot express that: apply them with "
+                                "the tool first, then adopt");
   }
   return std::optional<size_t>(last);
 }

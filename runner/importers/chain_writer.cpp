@@ -8,19 +8,25 @@
 namespace schemagate::importers {
 namespace fs = std::filesystem;
 
+fs::path path_for(const fs::path& versions_dir, const script::Migration& migration) {
+  const script::Revision& id = migration.revision;
+  return versions_dir / (id.id + "_" + script::slug_for(id.message) + ".sql");
+}
+
 Result<WriteReport> write_chain(const fs::path& versions_dir, Format format,
                                 const std::vector<ImportedRevision>& chain) {
-  struct Planned {
-    fs::path path;
-    std::string text;
-  };
-  std::vector<Planned> to_write;
+  std::vector<PlannedFile> files;
+  for (const ImportedRevision& revision : chain) {
+    files.push_back({path_for(versions_dir, revision.migration), render_imported(format, revision)});
+  }
+  return write_files(versions_dir, std::move(files));
+}
+
+Result<WriteReport> write_files(const fs::path& versions_dir, std::vector<PlannedFile> files) {
+  std::vector<PlannedFile> to_write;
   WriteReport report;
   std::string problems;
-  for (const ImportedRevision& revision : chain) {
-    const script::Revision& id = revision.migration.revision;
-    Planned planned{versions_dir / (id.id + "_" + script::slug_for(id.message) + ".sql"),
-                    render_imported(format, revision)};
+  for (PlannedFile& planned : files) {
     std::error_code ec;
     if (!fs::exists(planned.path, ec)) {
       to_write.push_back(std::move(planned));
@@ -41,7 +47,7 @@ Result<WriteReport> write_chain(const fs::path& versions_dir, Format format,
   std::error_code ec;
   fs::create_directories(versions_dir, ec);
   if (ec) return Error(ErrorCode::kInvalid, versions_dir.string() + ": " + ec.message());
-  for (Planned& planned : to_write) {
+  for (PlannedFile& planned : to_write) {
     std::ofstream stream(planned.path, std::ios::binary);
     stream << planned.text;
     stream.close();

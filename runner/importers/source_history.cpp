@@ -14,13 +14,32 @@ Result<SourceHistory> read_history(Format format, const std::filesystem::path& d
                                                            "the " + format_name(format) +
                                           " migrations directory");
   }
+  Result<SourceHistory> history = Error(ErrorCode::kInvalid, "unknown import format");
   switch (format) {
-    case Format::kGolangMigrate: return read_golang_migrate(directory);
-    case Format::kFlyway: return read_flyway(directory);
-    case Format::kDbmate: return read_dbmate(directory);
-    case Format::kDiesel: return read_diesel(directory);
+    case Format::kGolangMigrate: history = read_golang_migrate(directory); break;
+    case Format::kFlyway: history = read_flyway(directory); break;
+    case Format::kDbmate: history = read_dbmate(directory); break;
+    case Format::kDiesel: history = read_diesel(directory); break;
   }
-  return Error(ErrorCode::kInvalid, "unknown import format");
+  // An empty import would look like success and adopt nothing: most likely
+  // the wrong directory.
+  if (history && history->migrations.empty()) {
+    return Error(ErrorCode::kInvalid,
+                 directory.string() + " holds no " + format_name(format) + " migrations (" +
+                     migration_pattern(format) +
+                     "); point import at the directory that holds them, and check --from");
+  }
+  return history;
+}
+
+const char* migration_pattern(Format format) {
+  switch (format) {
+    case Format::kGolangMigrate: return "<version>_<name>.up.sql";
+    case Format::kFlyway: return "V<version>__<description>.sql, in subdirectories too";
+    case Format::kDbmate: return "<version>_<name>.sql";
+    case Format::kDiesel: return "<version>_<name>/up.sql";
+  }
+  return "";
 }
 
 namespace source {

@@ -38,8 +38,12 @@ struct SourceHistory {
 
 /// Reads the history in `directory` written for `format`. Files that are not
 /// migrations of that tool (README.md, *.sh, atlas.sum, .gitignore) are
-/// ignored; broken or duplicate migrations are errors naming every file.
+/// ignored; broken or duplicate migrations are errors naming every file, and
+/// so is a directory holding no migration at all.
 Result<SourceHistory> read_history(Format format, const std::filesystem::path& directory);
+
+/// How `format` names its migration files, for messages.
+const char* migration_pattern(Format format);
 
 // The readers of each format, with the contract of read_history.
 Result<SourceHistory> read_golang_migrate(const std::filesystem::path& directory);

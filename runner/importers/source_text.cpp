@@ -1,6 +1,7 @@
 #include "importers/source_text.h"
 
 #include <algorithm>
+#include <cctype>
 #include <vector>
 
 namespace schemagate::importers {
@@ -190,6 +191,52 @@ Result<SourceMigration> parse_dbmate_text(const std::string& name, const Version
     migration.declared_nontransactional |= markers[i].nontransactional;
   }
   return migration;
+}
+
+Result<FlywayScriptConfig> parse_flyway_script_config(const std::string& name,
+                                                      std::string_view text) {
+  FlywayScriptConfig config;
+  int number = 0;
+  for (size_t begin = 0; begin < text.size();) {
+    size_t end = std::min(text.find('\n', begin), text.size());
+    std::string_view line = trim(text.substr(begin, end - begin));
+    begin = end + 1;
+    ++number;
+    if (line.empty() || line.front() == '#') continue;
+    auto fail = [&](const std::string& message) {
+      return Error(ErrorCode::kInvalid, name + ":" + std::to_string(number) + ": " + message);
+    };
+    size_t equals = line.find('=');
+    if (equals == std::string_view::npos) return fail("expected key=value");
+    std::string key(trim(line.substr(0, equals)));
+    std::string value(trim(line.substr(equals + 1)));
+    if (key == "executeInTransaction" && (value == "true" || value == "false")) {
+      config.nontransactional = value == "false";
+    } else if (key == "encoding") {
+      std::string upper;
+      for (char c : value) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+      if (upper != "UTF-8" && upper != "UTF8") {
+        return fail("encoding " + value + ": the import reads SQL as UTF-8; convert the file "
+                    "(iconv) and drop this line");
+      }
+    } else {
+      return fail("Flyway script option '" + key + "=" + value +
+                  "' is not supported by the import (known: executeInTransaction=true|false, "
+                  "encoding=UTF-8); remove it, doing by hand what it asked for");
+    }
+  }
+  return config;
+}
+
+std::optional<Placeholder> find_flyway_placeholder(std::string_view sql) {
+  size_t at = sql.find("${");
+  if (at == std::string_view::npos) return std::nullopt;
+  size_t close = sql.find('}', at);
+  size_t end = close == std::string_view::npos || close - at > 80 ? std::min(sql.size(), at + 20)
+                                                                  : close + 1;
+  std::string text(sql.substr(at, end - at));
+  if (!single_line(text)) text = text.substr(0, text.find_first_of("\r\n"));
+  return Placeholder{at, text};
 }
 
 bool diesel_runs_outside_transaction(std::string_view metadata) {

@@ -38,6 +38,27 @@ Result<SourceMigration> parse_dbmate_text(const std::string& name, const Version
                                           const std::string& description,
                                           const std::string& text);
 
+/// What a Flyway script configuration file (`V1__x.sql.conf`) says.
+struct FlywayScriptConfig {
+  bool nontransactional = false;  ///< executeInTransaction=false
+};
+
+/// Parses the `key=value` lines of the Flyway script configuration `name`
+/// (`#` comments, blank lines). Known: executeInTransaction (true/false) and
+/// encoding (UTF-8 only: the import reads UTF-8). Any other key, or another
+/// value, is an ErrorCode::kInvalid error naming the file and line.
+Result<FlywayScriptConfig> parse_flyway_script_config(const std::string& name,
+                                                      std::string_view text);
+
+/// A Flyway placeholder (`${name}`, `${flyway:user}`) in SQL.
+struct Placeholder {
+  size_t offset = 0;
+  std::string text;
+};
+/// The first placeholder in `sql`: Flyway replaces them before running, so
+/// the SQL as written is not what ran.
+std::optional<Placeholder> find_flyway_placeholder(std::string_view sql);
+
 /// Whether a diesel `metadata.toml` says `run_in_transaction = false`.
 bool diesel_runs_outside_transaction(std::string_view metadata);
 

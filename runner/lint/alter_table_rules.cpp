@@ -8,13 +8,13 @@
 namespace schemagate::lint {
 namespace {
 
-using sql::JsonValue;
+using sql::ParseTree;
 
 /// The lock PostgreSQL takes for one subcommand (ALTER TABLE takes the
 /// strongest of its subcommands').
-LockMode lock_of(const std::string& subtype, const JsonValue* def) {
+LockMode lock_of(const std::string& subtype, const ParseTree* def) {
   if (subtype == "AT_AddConstraint" && def != nullptr) {
-    const JsonValue* constraint = node::as(*def, "Constraint");
+    const ParseTree* constraint = node::as(*def, "Constraint");
     if (constraint != nullptr && node::text(*constraint, "contype") == "CONSTR_FOREIGN") {
       return LockMode::kShareRowExclusive;
     }
@@ -38,31 +38,31 @@ bool is_named(const std::string& name, std::initializer_list<const char*> names)
   return std::any_of(names.begin(), names.end(), [&](const char* n) { return name == n; });
 }
 
-Volatility volatility(const JsonValue& expression) {
+Volatility volatility(const ParseTree& expression) {
   auto [type, fields] = node::unwrap(expression);
   if (fields == nullptr) return Volatility::kUnknown;
   if (type == "A_Const") return Volatility::kConstant;
   if (type == "SQLValueFunction") return Volatility::kStable;
   if (type == "TypeCast") {
-    const JsonValue* argument = fields->find("arg");
+    const ParseTree* argument = node::member(*fields, "arg");
     return argument != nullptr ? volatility(*argument) : Volatility::kUnknown;
   }
   Volatility worst = Volatility::kConstant;
-  auto combine = [&](const JsonValue* child) {
+  auto combine = [&](const ParseTree* child) {
     if (child != nullptr) worst = std::max(worst, volatility(*child));
   };
   if (type == "A_Expr") {
-    combine(fields->find("lexpr"));
-    combine(fields->find("rexpr"));
+    combine(node::member(*fields, "lexpr"));
+    combine(node::member(*fields, "rexpr"));
     return std::max(worst, Volatility::kStable);  // an operator's function: not known immutable
   }
   if (type == "A_ArrayExpr") {
-    for (const JsonValue& element : node::list(*fields, "elements")) combine(&element);
+    for (const ParseTree& element : node::list(*fields, "elements")) combine(&element);
     return worst;
   }
   if (type == "FuncCall") {
     std::string name = node::dotted_name(node::list(*fields, "funcname")).name;
-    for (const JsonValue& argument : node::list(*fields, "args")) combine(&argument);
+    for (const ParseTree& argument : node::list(*fields, "args")) combine(&argument);
     if (is_named(name, {"random", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v1mc",
                         "uuid_generate_v4", "clock_timestamp", "timeofday", "nextval",
                         "txid_current", "setseed"})) {
@@ -80,16 +80,16 @@ Volatility volatility(const JsonValue& expression) {
 }
 
 /// "table.column" when the CHECK expression is exactly `column IS NOT NULL`.
-std::string not_null_check_key(const RelationName& table, const JsonValue& constraint) {
-  const JsonValue* expression = constraint.find("raw_expr");
-  const JsonValue* test = expression != nullptr ? node::as(*expression, "NullTest") : nullptr;
+std::string not_null_check_key(const RelationName& table, const ParseTree& constraint) {
+  const ParseTree* expression = node::member(constraint, "raw_expr");
+  const ParseTree* test = expression != nullptr ? node::as(*expression, "NullTest") : nullptr;
   if (test == nullptr || node::text(*test, "nulltesttype") != "IS_NOT_NULL") return "";
-  const JsonValue* argument = test->find("arg");
-  const JsonValue* column = argument != nullptr ? node::as(*argument, "ColumnRef") : nullptr;
+  const ParseTree* argument = node::member(*test, "arg");
+  const ParseTree* column = argument != nullptr ? node::as(*argument, "ColumnRef") : nullptr;
   if (column == nullptr) return "";
-  const JsonValue::Array& fields = node::list(*column, "fields");
+  const ParseTree& fields = node::list(*column, "fields");
   if (fields.size() != 1) return "";
-  const JsonValue* name = node::as(fields.front(), "String");
+  const ParseTree* name = node::as(fields.front(), "String");
   return name != nullptr ? table.name + "." + node::text(*name, "sval") : "";
 }
 
@@ -100,14 +100,14 @@ class AlterTable {
       : context_(context), table_(std::move(table)), mode_(mode),
         matters_(context.lock_matters(table_)) {}
 
-  void command(const JsonValue& cmd) {
+  void command(const ParseTree& cmd) {
     const std::string subtype = node::text(cmd, "subtype");
     const std::string column = node::text(cmd, "name");
-    const JsonValue* def = cmd.find("def");
+    const ParseTree* def = node::member(cmd, "def");
     if (subtype == "AT_AddColumn" && def != nullptr) {
-      if (const JsonValue* column_def = node::as(*def, "ColumnDef")) add_column(*column_def);
+      if (const ParseTree* column_def = node::as(*def, "ColumnDef")) add_column(*column_def);
     } else if (subtype == "AT_AddConstraint" && def != nullptr) {
-      if (const JsonValue* constraint = node::as(*def, "Constraint")) add_constraint(*constraint);
+      if (const ParseTree* constraint = node::as(*def, "Constraint")) add_constraint(*constraint);
     } else if (subtype == "AT_ValidateConstraint") {
       validate(column);
     } else if (subtype == "AT_SetNotNull") {
@@ -116,7 +116,7 @@ class AlterTable {
       context_.report("ban-drop-not-null", "column " + column + " of " + table_.text() +
                                                " may hold NULL from now on");
     } else if (subtype == "AT_AlterColumnType" && def != nullptr) {
-      const JsonValue* column_def = node::as(*def, "ColumnDef");
+      const ParseTree* column_def = node::as(*def, "ColumnDef");
       if (column_def != nullptr) change_type(column, *column_def);
     } else if (subtype == "AT_DropColumn" && matters_) {
       context_.report("ban-drop-column",
@@ -130,21 +130,21 @@ class AlterTable {
     return context_.impact(mode_, table_, duration);
   }
 
-  void add_column(const JsonValue& column_def) {
+  void add_column(const ParseTree& column_def) {
     check_column_type(context_, column_def, false);
     if (!matters_) return;
     const std::string column = node::text(column_def, "colname");
-    const JsonValue* type_node = column_def.find("typeName");
+    const ParseTree* type_node = node::member(column_def, "typeName");
     std::string type = type_node != nullptr ? node::type_name(*type_node) : "";
     bool serial = type.find("serial") != std::string::npos;
     bool not_null = false;
     bool filled = serial;  // every existing row gets a value
-    const JsonValue* default_expression = nullptr;
-    for (const JsonValue* constraint : node::column_constraints(column_def)) {
+    const ParseTree* default_expression = nullptr;
+    for (const ParseTree* constraint : node::column_constraints(column_def)) {
       const std::string contype = node::text(*constraint, "contype");
       const int at = node::location(*constraint);
       if (contype == "CONSTR_NOTNULL") not_null = true;
-      if (contype == "CONSTR_DEFAULT") default_expression = constraint->find("raw_expr");
+      if (contype == "CONSTR_DEFAULT") default_expression = node::member(*constraint, "raw_expr");
       if (contype == "CONSTR_IDENTITY" || contype == "CONSTR_GENERATED") {
         filled = true;
         context_.report("adding-field-with-default",
@@ -192,7 +192,7 @@ class AlterTable {
     }
   }
 
-  void check_default(const std::string& column, const JsonValue& expression) {
+  void check_default(const std::string& column, const ParseTree& expression) {
     Volatility kind = volatility(expression);
     std::optional<int> version = context_.server_version();
     const int at = node::location(expression);
@@ -215,13 +215,13 @@ class AlterTable {
     }
   }
 
-  void add_constraint(const JsonValue& constraint) {
+  void add_constraint(const ParseTree& constraint) {
     const std::string contype = node::text(constraint, "contype");
     const std::string name = node::text(constraint, "conname");
     const bool not_valid = node::flag(constraint, "skip_validation");
     const int at = node::location(constraint);
     if (contype == "CONSTR_FOREIGN") {
-      const JsonValue* referenced = constraint.find("pktable");
+      const ParseTree* referenced = node::member(constraint, "pktable");
       RelationName target = referenced != nullptr ? node::relation(*referenced) : RelationName{};
       context_.takes(LockMode::kShareRowExclusive, target);
       if (not_valid) {
@@ -290,7 +290,7 @@ class AlterTable {
 
   /// varchar(n) to a longer varchar or text, and text to varchar without a
   /// limit, keep every stored value as it is: no rewrite.
-  static bool binary_coercible(const std::string& old_type, const JsonValue& new_type) {
+  static bool binary_coercible(const std::string& old_type, const ParseTree& new_type) {
     std::string name = node::type_name(new_type);
     long limit = node::first_type_modifier(new_type);
     bool unlimited = !node::has_type_modifiers(new_type);
@@ -303,11 +303,11 @@ class AlterTable {
     return name == "text" || (name == "varchar" && (unlimited || limit >= old_limit));
   }
 
-  void change_type(const std::string& column, const JsonValue& column_def) {
+  void change_type(const std::string& column, const ParseTree& column_def) {
     if (!matters_) return;
-    const JsonValue* new_type = column_def.find("typeName");
+    const ParseTree* new_type = node::member(column_def, "typeName");
     if (new_type == nullptr) return;
-    const bool using_clause = column_def.find("raw_default") != nullptr;
+    const bool using_clause = node::member(column_def, "raw_default") != nullptr;
     const std::string name = node::type_name(*new_type);
     std::optional<std::string> old_type = context_.facts().column_type(table_, column);
     if (!using_clause && old_type && binary_coercible(*old_type, *new_type)) return;
@@ -332,22 +332,22 @@ class AlterTable {
 
 }  // namespace
 
-void check_alter_table(CheckContext& context, const JsonValue& alter) {
+void check_alter_table(CheckContext& context, const ParseTree& alter) {
   const std::string object = node::text(alter, "objtype");
-  const JsonValue* relation = alter.find("relation");
+  const ParseTree* relation = node::member(alter, "relation");
   if (relation == nullptr || (object != "OBJECT_TABLE" && !object.empty())) return;
   RelationName table = node::relation(*relation);
   LockMode mode = LockMode::kNone;
-  std::vector<const JsonValue*> commands;
-  for (const JsonValue& raw : node::list(alter, "cmds")) {
-    const JsonValue* cmd = node::as(raw, "AlterTableCmd");
+  std::vector<const ParseTree*> commands;
+  for (const ParseTree& raw : node::list(alter, "cmds")) {
+    const ParseTree* cmd = node::as(raw, "AlterTableCmd");
     if (cmd == nullptr) continue;
     commands.push_back(cmd);
-    mode = std::max(mode, lock_of(node::text(*cmd, "subtype"), cmd->find("def")));
+    mode = std::max(mode, lock_of(node::text(*cmd, "subtype"), node::member(*cmd, "def")));
   }
   context.takes(mode, table);
   AlterTable statement(context, table, mode);
-  for (const JsonValue* cmd : commands) statement.command(*cmd);
+  for (const ParseTree* cmd : commands) statement.command(*cmd);
 }
 
 }  // namespace schemagate::lint

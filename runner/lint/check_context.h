@@ -9,7 +9,7 @@
 #include "lint/facts.h"
 #include "lint/finding.h"
 #include "lint/linter.h"
-#include "sql/json_value.h"
+#include "sql/parse_tree.h"
 #include "sql/statement_splitter.h"
 
 namespace schemagate::lint {
@@ -110,21 +110,21 @@ class CheckContext {
 
 // The rules, by the statements they read. Each checks one node of the
 // statement's parse tree (the fields inside `{"NodeType": ...}`).
-void check_create_table(CheckContext& context, const sql::JsonValue& create);
-void check_alter_table(CheckContext& context, const sql::JsonValue& alter);
-void check_create_index(CheckContext& context, const sql::JsonValue& index);
-void check_drop(CheckContext& context, const sql::JsonValue& drop);
-void check_drop_database(CheckContext& context, const sql::JsonValue& drop);
-void check_reindex(CheckContext& context, const sql::JsonValue& reindex);
-void check_vacuum(CheckContext& context, const sql::JsonValue& vacuum);
-void check_cluster(CheckContext& context, const sql::JsonValue& cluster);
-void check_rename(CheckContext& context, const sql::JsonValue& rename);
-void check_truncate(CheckContext& context, const sql::JsonValue& truncate);
-void check_create_domain(CheckContext& context, const sql::JsonValue& domain);
-void check_alter_domain(CheckContext& context, const sql::JsonValue& domain);
-void check_variable_set(CheckContext& context, const sql::JsonValue& set);
+void check_create_table(CheckContext& context, const sql::ParseTree& create);
+void check_alter_table(CheckContext& context, const sql::ParseTree& alter);
+void check_create_index(CheckContext& context, const sql::ParseTree& index);
+void check_drop(CheckContext& context, const sql::ParseTree& drop);
+void check_drop_database(CheckContext& context, const sql::ParseTree& drop);
+void check_reindex(CheckContext& context, const sql::ParseTree& reindex);
+void check_vacuum(CheckContext& context, const sql::ParseTree& vacuum);
+void check_cluster(CheckContext& context, const sql::ParseTree& cluster);
+void check_rename(CheckContext& context, const sql::ParseTree& rename);
+void check_truncate(CheckContext& context, const sql::ParseTree& truncate);
+void check_create_domain(CheckContext& context, const sql::ParseTree& domain);
+void check_alter_domain(CheckContext& context, const sql::ParseTree& domain);
+void check_variable_set(CheckContext& context, const sql::ParseTree& set);
 /// The column rules shared by CREATE TABLE and ADD COLUMN (types, keys).
 /// `key` says the column is (part of) the primary key.
-void check_column_type(CheckContext& context, const sql::JsonValue& column_def, bool key);
+void check_column_type(CheckContext& context, const sql::ParseTree& column_def, bool key);
 
 }  // namespace schemagate::lint

@@ -7,7 +7,7 @@
 namespace schemagate::lint {
 namespace {
 
-using sql::JsonValue;
+using sql::ParseTree;
 
 bool is_one_of(const std::string& name, std::initializer_list<const char*> names) {
   return std::any_of(names.begin(), names.end(), [&](const char* n) { return name == n; });
@@ -17,21 +17,21 @@ bool is_serial(const std::string& type) {
   return is_one_of(type, {"serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"});
 }
 
-bool has_constraint(const JsonValue& column_def, const char* contype) {
-  for (const JsonValue* constraint : node::column_constraints(column_def)) {
+bool has_constraint(const ParseTree& column_def, const char* contype) {
+  for (const ParseTree* constraint : node::column_constraints(column_def)) {
     if (node::text(*constraint, "contype") == contype) return true;
   }
   return false;
 }
 
 /// The columns of a table-level PRIMARY KEY (a, b).
-std::vector<std::string> primary_key_columns(const JsonValue& create) {
+std::vector<std::string> primary_key_columns(const ParseTree& create) {
   std::vector<std::string> columns;
-  for (const JsonValue& element : node::list(create, "tableElts")) {
-    const JsonValue* constraint = node::as(element, "Constraint");
+  for (const ParseTree& element : node::list(create, "tableElts")) {
+    const ParseTree* constraint = node::as(element, "Constraint");
     if (constraint == nullptr || node::text(*constraint, "contype") != "CONSTR_PRIMARY") continue;
-    for (const JsonValue& key : node::list(*constraint, "keys")) {
-      const JsonValue* name = node::as(key, "String");
+    for (const ParseTree& key : node::list(*constraint, "keys")) {
+      const ParseTree* name = node::as(key, "String");
       if (name != nullptr) columns.push_back(node::text(*name, "sval"));
     }
   }
@@ -40,8 +40,8 @@ std::vector<std::string> primary_key_columns(const JsonValue& create) {
 
 }  // namespace
 
-void check_column_type(CheckContext& context, const JsonValue& column_def, bool key) {
-  const JsonValue* type_node = column_def.find("typeName");
+void check_column_type(CheckContext& context, const ParseTree& column_def, bool key) {
+  const ParseTree* type_node = node::member(column_def, "typeName");
   if (type_node == nullptr) return;
   const std::string column = node::text(column_def, "colname");
   const std::string type = node::type_name(*type_node);
@@ -79,25 +79,25 @@ void check_column_type(CheckContext& context, const JsonValue& column_def, bool 
   }
 }
 
-void check_create_table(CheckContext& context, const JsonValue& create) {
-  const JsonValue* relation = create.find("relation");
+void check_create_table(CheckContext& context, const ParseTree& create) {
+  const ParseTree* relation = node::member(create, "relation");
   if (relation == nullptr) return;
   context.state().created_tables.insert(node::relation(*relation).name);
   std::vector<std::string> keys = primary_key_columns(create);
-  for (const JsonValue& element : node::list(create, "tableElts")) {
-    if (const JsonValue* column = node::as(element, "ColumnDef")) {
+  for (const ParseTree& element : node::list(create, "tableElts")) {
+    if (const ParseTree* column = node::as(element, "ColumnDef")) {
       std::string name = node::text(*column, "colname");
       check_column_type(context, *column,
                         std::find(keys.begin(), keys.end(), name) != keys.end());
       // REFERENCES locks the referenced table against writes for a moment.
-      for (const JsonValue* constraint : node::column_constraints(*column)) {
-        const JsonValue* referenced = constraint->find("pktable");
+      for (const ParseTree* constraint : node::column_constraints(*column)) {
+        const ParseTree* referenced = node::member(*constraint, "pktable");
         if (referenced != nullptr) {
           context.takes(LockMode::kShareRowExclusive, node::relation(*referenced));
         }
       }
-    } else if (const JsonValue* constraint = node::as(element, "Constraint")) {
-      const JsonValue* referenced = constraint->find("pktable");
+    } else if (const ParseTree* constraint = node::as(element, "Constraint")) {
+      const ParseTree* referenced = node::member(*constraint, "pktable");
       if (referenced != nullptr) {
         context.takes(LockMode::kShareRowExclusive, node::relation(*referenced));
       }

@@ -5,11 +5,11 @@
 namespace schemagate::lint {
 namespace {
 
-using sql::JsonValue;
+using sql::ParseTree;
 
-bool has_option(const JsonValue& node, const std::string& key, const std::string& option) {
-  for (const JsonValue& raw : node::list(node, key)) {
-    const JsonValue* element = node::as(raw, "DefElem");
+bool has_option(const ParseTree& node, const std::string& key, const std::string& option) {
+  for (const ParseTree& raw : node::list(node, key)) {
+    const ParseTree* element = node::as(raw, "DefElem");
     if (element != nullptr && node::text(*element, "defname") == option) return true;
   }
   return false;
@@ -24,8 +24,8 @@ std::string concurrent_rewrite(const CheckContext& context, const std::string& s
 
 }  // namespace
 
-void check_create_index(CheckContext& context, const JsonValue& index) {
-  const JsonValue* relation = index.find("relation");
+void check_create_index(CheckContext& context, const ParseTree& index) {
+  const ParseTree* relation = node::member(index, "relation");
   if (relation == nullptr) return;
   RelationName table = node::relation(*relation);
   std::string name = node::text(index, "idxname");
@@ -43,10 +43,10 @@ void check_create_index(CheckContext& context, const JsonValue& index) {
                  concurrent_rewrite(context, "CREATE INDEX CONCURRENTLY"));
 }
 
-void check_reindex(CheckContext& context, const JsonValue& reindex) {
+void check_reindex(CheckContext& context, const ParseTree& reindex) {
   if (has_option(reindex, "params", "concurrently")) return;
   const std::string kind = node::text(reindex, "kind");
-  const JsonValue* relation = reindex.find("relation");
+  const ParseTree* relation = node::member(reindex, "relation");
   if (relation == nullptr || (kind != "REINDEX_OBJECT_TABLE" && kind != "REINDEX_OBJECT_INDEX")) {
     return;  // SCHEMA, DATABASE, SYSTEM: refused in a transaction, and beyond one table
   }
@@ -64,17 +64,17 @@ void check_reindex(CheckContext& context, const JsonValue& reindex) {
                  concurrent_rewrite(context, "REINDEX ... CONCURRENTLY"));
 }
 
-void check_vacuum(CheckContext& context, const JsonValue& vacuum) {
+void check_vacuum(CheckContext& context, const ParseTree& vacuum) {
   if (!node::flag(vacuum, "is_vacuumcmd") || !has_option(vacuum, "options", "full")) return;
-  const JsonValue::Array& relations = node::list(vacuum, "rels");
+  const ParseTree& relations = node::list(vacuum, "rels");
   if (relations.empty()) {
     context.report("ban-vacuum-full", "VACUUM FULL rewrites every table of the database under "
                                       "ACCESS EXCLUSIVE, one after another");
     return;
   }
-  for (const JsonValue& raw : relations) {
-    const JsonValue* entry = node::as(raw, "VacuumRelation");
-    const JsonValue* relation = entry != nullptr ? entry->find("relation") : nullptr;
+  for (const ParseTree& raw : relations) {
+    const ParseTree* entry = node::as(raw, "VacuumRelation");
+    const ParseTree* relation = entry != nullptr ? node::member(*entry, "relation") : nullptr;
     if (relation == nullptr) continue;
     RelationName table = node::relation(*relation);
     context.takes(LockMode::kAccessExclusive, table);
@@ -84,8 +84,8 @@ void check_vacuum(CheckContext& context, const JsonValue& vacuum) {
   }
 }
 
-void check_cluster(CheckContext& context, const JsonValue& cluster) {
-  const JsonValue* relation = cluster.find("relation");
+void check_cluster(CheckContext& context, const ParseTree& cluster) {
+  const ParseTree* relation = node::member(cluster, "relation");
   if (relation == nullptr) {
     context.report("ban-cluster", "CLUSTER rewrites every clustered table of the database under "
                                   "ACCESS EXCLUSIVE");

@@ -14,8 +14,8 @@
 namespace schemagate::lint {
 namespace {
 
-using sql::JsonValue;
-using Check = std::function<void(CheckContext&, const JsonValue&)>;
+using sql::ParseTree;
+using Check = std::function<void(CheckContext&, const ParseTree&)>;
 
 const std::map<std::string, Check>& checks_by_node() {
   static const std::map<std::string, Check> checks = {
@@ -72,9 +72,9 @@ void check_lock_timeout(CheckContext& context, const LintOptions& options) {
 }
 
 /// Runs the rules of every node of the statement's tree.
-void check_tree(CheckContext& context, const JsonValue& tree) {
-  for (const JsonValue& raw : node::list(tree, "stmts")) {
-    const JsonValue* stmt = raw.find("stmt");
+void check_tree(CheckContext& context, const ParseTree& tree) {
+  for (const ParseTree& raw : node::list(tree, "stmts")) {
+    const ParseTree* stmt = node::member(raw, "stmt");
     if (stmt == nullptr) continue;
     auto [type, fields] = node::unwrap(*stmt);
     if (fields == nullptr) continue;
@@ -87,7 +87,7 @@ void check_tree(CheckContext& context, const JsonValue& tree) {
 }  // namespace
 
 std::optional<StatementLock> strong_lock_of(const std::string& statement_sql) {
-  std::optional<JsonValue> tree = sql::parse_tree(statement_sql);
+  std::optional<ParseTree> tree = sql::parse_sql(statement_sql).tree;
   if (!tree) return std::nullopt;
   NoFacts facts;
   LintOptions options;

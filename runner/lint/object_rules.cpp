@@ -7,18 +7,18 @@
 namespace schemagate::lint {
 namespace {
 
-using sql::JsonValue;
+using sql::ParseTree;
 
-std::vector<RelationName> dropped_names(const JsonValue& drop) {
+std::vector<RelationName> dropped_names(const ParseTree& drop) {
   std::vector<RelationName> names;
-  for (const JsonValue& object : node::list(drop, "objects")) {
-    const JsonValue* items = node::as(object, "List");
+  for (const ParseTree& object : node::list(drop, "objects")) {
+    const ParseTree* items = node::as(object, "List");
     if (items != nullptr) names.push_back(node::dotted_name(node::list(*items, "items")));
   }
   return names;
 }
 
-void drop_index(CheckContext& context, const JsonValue& drop, const RelationName& index) {
+void drop_index(CheckContext& context, const ParseTree& drop, const RelationName& index) {
   if (context.state().created_indexes.count(index.name) != 0) return;
   if (node::flag(drop, "concurrent")) return;
   std::optional<RelationName> table = context.facts().index_table(index);
@@ -41,14 +41,14 @@ void drop_table(CheckContext& context, const RelationName& table) {
 }
 
 /// Whether a SET lock_timeout value turns the timeout off (0, '0', '0s').
-bool is_zero(const JsonValue& value) {
-  const JsonValue* constant = node::as(value, "A_Const");
+bool is_zero(const ParseTree& value) {
+  const ParseTree* constant = node::as(value, "A_Const");
   if (constant == nullptr) return false;
-  if (const JsonValue* integer = constant->find("ival")) {
-    const JsonValue* digits = integer->find("ival");
-    return digits == nullptr || (digits->number() != nullptr && *digits->number() == "0");
+  if (const ParseTree* integer = node::member(*constant, "ival")) {
+    const ParseTree* digits = node::member(*integer, "ival");
+    return digits == nullptr || (digits->is_number_integer() && digits->get<long>() == 0);
   }
-  if (const JsonValue* text = constant->find("sval")) {
+  if (const ParseTree* text = node::member(*constant, "sval")) {
     std::string value = node::text(*text, "sval");
     return !value.empty() && std::strtod(value.c_str(), nullptr) == 0.0;
   }
@@ -57,7 +57,7 @@ bool is_zero(const JsonValue& value) {
 
 }  // namespace
 
-void check_drop(CheckContext& context, const JsonValue& drop) {
+void check_drop(CheckContext& context, const ParseTree& drop) {
   const std::string type = node::text(drop, "removeType");
   for (const RelationName& name : dropped_names(drop)) {
     if (type == "OBJECT_INDEX") drop_index(context, drop, name);
@@ -65,13 +65,13 @@ void check_drop(CheckContext& context, const JsonValue& drop) {
   }
 }
 
-void check_drop_database(CheckContext& context, const JsonValue& drop) {
+void check_drop_database(CheckContext& context, const ParseTree& drop) {
   context.report("ban-drop-database", "DROP DATABASE " + node::text(drop, "dbname"));
 }
 
-void check_rename(CheckContext& context, const JsonValue& rename) {
+void check_rename(CheckContext& context, const ParseTree& rename) {
   const std::string type = node::text(rename, "renameType");
-  const JsonValue* relation = rename.find("relation");
+  const ParseTree* relation = node::member(rename, "relation");
   if (relation == nullptr || (type != "OBJECT_COLUMN" && type != "OBJECT_TABLE")) return;
   RelationName table = node::relation(*relation);
   context.takes(LockMode::kAccessExclusive, table);
@@ -91,9 +91,9 @@ void check_rename(CheckContext& context, const JsonValue& rename) {
   }
 }
 
-void check_truncate(CheckContext& context, const JsonValue& truncate) {
-  for (const JsonValue& raw : node::list(truncate, "relations")) {
-    if (const JsonValue* relation = node::as(raw, "RangeVar")) {
+void check_truncate(CheckContext& context, const ParseTree& truncate) {
+  for (const ParseTree& raw : node::list(truncate, "relations")) {
+    if (const ParseTree* relation = node::as(raw, "RangeVar")) {
       context.takes(LockMode::kAccessExclusive, node::relation(*relation));
     }
   }
@@ -103,9 +103,9 @@ void check_truncate(CheckContext& context, const JsonValue& truncate) {
   }
 }
 
-void check_create_domain(CheckContext& context, const JsonValue& domain) {
-  for (const JsonValue& raw : node::list(domain, "constraints")) {
-    const JsonValue* constraint = node::as(raw, "Constraint");
+void check_create_domain(CheckContext& context, const ParseTree& domain) {
+  for (const ParseTree& raw : node::list(domain, "constraints")) {
+    const ParseTree* constraint = node::as(raw, "Constraint");
     if (constraint != nullptr && node::text(*constraint, "contype") == "CONSTR_CHECK") {
       context.report("ban-create-domain-with-constraint",
                      "CREATE DOMAIN " + node::dotted_name(node::list(domain, "domainname")).text() +
@@ -115,24 +115,24 @@ void check_create_domain(CheckContext& context, const JsonValue& domain) {
   }
 }
 
-void check_alter_domain(CheckContext& context, const JsonValue& domain) {
+void check_alter_domain(CheckContext& context, const ParseTree& domain) {
   if (node::text(domain, "subtype") != "C") return;  // ADD CONSTRAINT
-  const JsonValue* def = domain.find("def");
-  const JsonValue* constraint = def != nullptr ? node::as(*def, "Constraint") : nullptr;
+  const ParseTree* def = node::member(domain, "def");
+  const ParseTree* constraint = def != nullptr ? node::as(*def, "Constraint") : nullptr;
   if (constraint == nullptr || node::flag(*constraint, "skip_validation")) return;
   context.report("ban-alter-domain-with-add-constraint",
                  "ALTER DOMAIN " + node::dotted_name(node::list(domain, "typeName")).text() +
                      " ADD CONSTRAINT checks every column of the domain in every table");
 }
 
-void check_variable_set(CheckContext& context, const JsonValue& set) {
+void check_variable_set(CheckContext& context, const ParseTree& set) {
   const std::string kind = node::text(set, "kind");
   if (kind == "VAR_RESET_ALL") {
     context.state().lock_timeout_on = false;
     return;
   }
   if (node::text(set, "name") != "lock_timeout") return;
-  const JsonValue::Array& arguments = node::list(set, "args");
+  const ParseTree& arguments = node::list(set, "args");
   if (kind == "VAR_SET_VALUE" && !arguments.empty()) {
     context.state().lock_timeout_on = !is_zero(arguments.front());
   } else if (kind == "VAR_SET_DEFAULT" || kind == "VAR_RESET") {

@@ -2,17 +2,12 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "lint/rule_catalog.h"
-#include "schemagate/common/json_text.h"
 
 namespace schemagate::lint {
 namespace {
-
-std::string quoted(std::string_view text) {
-  std::string out;
-  append_json_string(out, text);
-  return out;
-}
 
 std::string lock_sentence(const LockImpact& lock) {
   return lock.mode + " on " + lock.table + ", held " +
@@ -37,18 +32,26 @@ std::string render_text(const Report& report) {
   return out;
 }
 
-std::string finding_json(const Finding& finding) {
-  std::string out = "{\"rule\":" + quoted(finding.rule) +
-                    ",\"severity\":" + quoted(to_string(finding.severity)) +
-                    ",\"file\":" + quoted(finding.path) +
-                    ",\"line\":" + std::to_string(finding.line) +
-                    ",\"message\":" + quoted(finding.message);
+using Json = nlohmann::ordered_json;
+
+/// Compact JSON on one line; bytes that are not UTF-8 (a path or a message
+/// quoting the SQL) become U+FFFD instead of failing the report.
+std::string printed(const Json& document) {
+  return document.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+Json finding_json(const Finding& finding) {
+  Json out = {{"rule", finding.rule},
+              {"severity", to_string(finding.severity)},
+              {"file", finding.path},
+              {"line", finding.line},
+              {"message", finding.message}};
   if (finding.lock) {
-    out += ",\"lock\":{\"mode\":" + quoted(finding.lock->mode) +
-           ",\"table\":" + quoted(finding.lock->table) +
-           ",\"duration\":" + quoted(to_string(finding.lock->duration)) + "}";
+    out["lock"] = {{"mode", finding.lock->mode},
+                   {"table", finding.lock->table},
+                   {"duration", to_string(finding.lock->duration)}};
   }
-  out += ",\"rewrite\":" + quoted(finding.rewrite) + "}";
+  out["rewrite"] = finding.rewrite;
   return out;
 }
 
@@ -56,14 +59,12 @@ std::string render_json(const Report& report) {
   size_t errors = static_cast<size_t>(
       std::count_if(report.findings.begin(), report.findings.end(),
                     [](const Finding& f) { return f.severity == Severity::kError; }));
-  std::string out = "{\"findings\":[";
-  for (size_t i = 0; i < report.findings.size(); ++i) {
-    out += (i == 0 ? "" : ",") + finding_json(report.findings[i]);
-  }
-  out += "],\"errors\":" + std::to_string(errors) +
-         ",\"warnings\":" + std::to_string(report.findings.size() - errors) +
-         ",\"revisions\":" + std::to_string(report.revisions) + "}\n";
-  return out;
+  Json findings = Json::array();
+  for (const Finding& finding : report.findings) findings.push_back(finding_json(finding));
+  return printed({{"findings", std::move(findings)},
+                  {"errors", errors},
+                  {"warnings", report.findings.size() - errors},
+                  {"revisions", report.revisions}});
 }
 
 const char* sarif_level(Severity severity) {
@@ -79,35 +80,37 @@ std::string artifact_uri(std::string path) {
 
 std::string render_sarif(const Report& report) {
   const std::vector<Rule>& rules = rule_catalog();
-  std::string out =
-      "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
-      "\"runs\":[{\"tool\":{\"driver\":{\"name\":\"schemagate\",\"rules\":[";
-  for (size_t i = 0; i < rules.size(); ++i) {
-    const Rule& rule = rules[i];
-    out += std::string(i == 0 ? "" : ",") + "{\"id\":" + quoted(rule.id) +
-           ",\"shortDescription\":{\"text\":" + quoted(rule.summary) + "}" +
-           ",\"fullDescription\":{\"text\":" + quoted(rule.why) + "}" +
-           ",\"help\":{\"text\":" + quoted(std::string("Instead: ") + rule.rewrite) + "}" +
-           ",\"defaultConfiguration\":{\"level\":" + quoted(sarif_level(rule.severity)) + "}}";
+  Json rule_entries = Json::array();
+  for (const Rule& rule : rules) {
+    rule_entries.push_back(
+        {{"id", rule.id},
+         {"shortDescription", {{"text", rule.summary}}},
+         {"fullDescription", {{"text", rule.why}}},
+         {"help", {{"text", std::string("Instead: ") + rule.rewrite}}},
+         {"defaultConfiguration", {{"level", sarif_level(rule.severity)}}}});
   }
-  out += "]}},\"results\":[";
-  for (size_t i = 0; i < report.findings.size(); ++i) {
-    const Finding& finding = report.findings[i];
+  Json results = Json::array();
+  for (const Finding& finding : report.findings) {
     auto rule = std::find_if(rules.begin(), rules.end(),
                              [&](const Rule& r) { return finding.rule == r.id; });
     std::string text = finding.message;
     if (finding.lock) text += ". Locks " + lock_sentence(*finding.lock);
     if (!finding.rewrite.empty()) text += ". Instead: " + finding.rewrite;
-    out += std::string(i == 0 ? "" : ",") + "{\"ruleId\":" + quoted(finding.rule) +
-           ",\"ruleIndex\":" + std::to_string(rule - rules.begin()) +
-           ",\"level\":" + quoted(sarif_level(finding.severity)) +
-           ",\"message\":{\"text\":" + quoted(text) + "}" +
-           ",\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":" +
-           quoted(artifact_uri(finding.path)) + "},\"region\":{\"startLine\":" +
-           std::to_string(std::max(finding.line, 1)) + "}}}]}";
+    Json location = {
+        {"physicalLocation",
+         {{"artifactLocation", {{"uri", artifact_uri(finding.path)}}},
+          {"region", {{"startLine", std::max(finding.line, 1)}}}}}};
+    results.push_back({{"ruleId", finding.rule},
+                       {"ruleIndex", rule - rules.begin()},
+                       {"level", sarif_level(finding.severity)},
+                       {"message", {{"text", text}}},
+                       {"locations", Json::array({std::move(location)})}});
   }
-  out += "]}]}\n";
-  return out;
+  Json run = {{"tool", {{"driver", {{"name", "schemagate"}, {"rules", std::move(rule_entries)}}}}},
+              {"results", std::move(results)}};
+  return printed({{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+                  {"version", "2.1.0"},
+                  {"runs", Json::array({std::move(run)})}});
 }
 
 }  // namespace

@@ -6,6 +6,19 @@
 namespace schemagate::script {
 
 bool is_revision_id(const std::string& text) {
+  if (text.empty() || text.size() > kMaxRevisionIdBytes) return false;
+  if (text == "head" || text == "heads" || text == "base") return false;
+  for (char c : text) {
+    if (!is_revision_id_char(c)) return false;
+  }
+  return true;
+}
+
+bool is_revision_id_char(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+bool looks_generated(const std::string& text) {
   if (text.size() != 12) return false;
   for (char c : text) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;

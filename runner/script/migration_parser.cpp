@@ -158,7 +158,8 @@ class Parser {
     if (directive.key == "revision") {
       if (!is_revision_id(directive.value)) {
         return fail(number, "revision id '" + directive.value +
-                                "' is not 12 lowercase hex characters (e.g. 3f2a9c1b7d4e)");
+                                "' is not 1 to 32 letters, digits and '_' (e.g. 3f2a9c1b7d4e, "
+                                "0001_initial), or is a target keyword");
       }
       migration_.revision.id = directive.value;
       migration_.lines.revision = number;
@@ -168,7 +169,7 @@ class Parser {
       for (const std::string& parent : split_list(directive.value)) {
         if (!is_revision_id(parent)) {
           return fail(number, "parent '" + parent +
-                                  "' is not a revision id (12 lowercase hex characters)");
+                                  "' is not a revision id (1 to 32 letters, digits and '_')");
         }
         migration_.revision.parents.push_back(parent);
       }

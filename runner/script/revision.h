@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,19 @@ struct DirectiveLines {
   int branch_labels = 0;
 };
 
-/// True for a well-formed revision id: 12 lowercase hex characters.
+/// The longest revision id: the version table's column is varchar(32), as
+/// Alembic's alembic_version.version_num, so that the two can share it.
+inline constexpr size_t kMaxRevisionIdBytes = 32;
+
+/// True for a well-formed revision id: 1 to 32 ASCII letters, digits and
+/// underscores, and not a target keyword (head, heads, base). New revisions
+/// get 12 random lowercase hex characters; ids imported from Alembic, such as
+/// `0001_initial`, are kept as they are. None holds `+`, `-`, `@` or `:`,
+/// which targets use (`REV+1`, `label@REV`, `FROM:TO`).
 bool is_revision_id(const std::string& text);
+bool is_revision_id_char(char c);
+/// True for an id as schemagate makes them (12 lowercase hex characters):
+/// a branch label may not look like one.
+bool looks_generated(const std::string& text);
 
 }  // namespace schemagate::script

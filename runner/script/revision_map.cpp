@@ -89,7 +89,7 @@ void RevisionMap::index_labels(Problems& problems) {
     for (const std::string& label : nodes_[i].revision.branch_labels) {
       bool reserved = std::find(std::begin(kReservedLabels), std::end(kReservedLabels), label) !=
                       std::end(kReservedLabels);
-      if (reserved || is_revision_id(label)) {
+      if (reserved || looks_generated(label) || by_id_.count(label)) {
         problems.push_back(where(i, nodes_[i].lines.branch_labels) + ": branch label '" +
                            label + "' would be read as a revision target; choose another name");
         continue;

@@ -10,14 +10,9 @@ using Index = RevisionMap::Index;
 
 Error invalid(const std::string& message) { return Error(ErrorCode::kInvalid, message); }
 
-bool is_hex(const std::string& text) {
-  if (text.empty()) return false;
-  for (char c : text) {
-    if (!std::isxdigit(static_cast<unsigned char>(c)) || std::isupper(static_cast<unsigned char>(c))) {
-      return false;
-    }
-  }
-  return true;
+/// Could start a revision id: a prefix is looked up only then.
+bool is_id_prefix(const std::string& text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), is_revision_id_char);
 }
 
 /// A spec split into an optional anchor and a signed step count.
@@ -69,7 +64,7 @@ class Resolver {
     if (at != std::string::npos) return resolve_labelled(spec.substr(0, at), spec.substr(at + 1));
     if (auto owner = map_.label_owner(spec)) return *owner;
     if (auto exact = map_.find(spec)) return *exact;
-    if (is_hex(spec)) {
+    if (is_id_prefix(spec)) {
       std::vector<Index> matches = map_.with_prefix(spec);
       if (matches.size() == 1) return matches.front();
       if (matches.size() > 1) {

@@ -42,27 +42,51 @@ struct Classified {
   Classification classification;
 };
 
-/// Drops the opening BEGIN and closing COMMIT of a wrapped body from
-/// `classified` and blanks them out of `runnable_sql`. Both or neither.
+/// Drops a wrapped body's own BEGIN ... COMMIT pairs from `classified` and
+/// blanks them out of `runnable_sql`, so the whole body runs in the runner's
+/// one transaction. A pair usually wraps the whole body; golang-migrate
+/// files also hold pairs mid-file, which that tool ran as written: one
+/// transaction for everything is the safer reading of the same file. Each
+/// BEGIN needs its COMMIT and no BEGIN may stand inside an open pair.
 Status unwrap(const std::string& path, std::vector<Classified>& classified,
               std::string& runnable_sql) {
-  bool opens = !classified.empty() && opens_transaction(classified.front().classification);
-  bool closes = classified.size() > 1 && closes_transaction(classified.back().classification);
-  if (opens != closes) {
-    const Classified& lone = opens ? classified.front() : classified.back();
-    return invalid(path, lone.statement.line,
-                   lone.classification.command + (opens ? " opens the body's transaction but the "
-                                                          "body does not end with COMMIT"
-                                                        : " ends the body but the body does not "
-                                                          "open with BEGIN") +
-                       "; a wrapped transaction needs both, or neither");
+  std::vector<size_t> pairs;  // positions of the statements to drop
+  const Classified* open = nullptr;
+  for (size_t i = 0; i < classified.size(); ++i) {
+    const Classified& entry = classified[i];
+    if (opens_transaction(entry.classification)) {
+      if (open) {
+        return invalid(path, entry.statement.line,
+                       entry.classification.command + " inside the transaction that line " +
+                           std::to_string(open->statement.line) +
+                           " opened; close it with COMMIT first");
+      }
+      open = &entry;
+    } else if (closes_transaction(entry.classification)) {
+      if (!open) {
+        return invalid(path, entry.statement.line,
+                       entry.classification.command +
+                           (pairs.empty() ? " ends the body but the body does not open with BEGIN"
+                                          : " closes no transaction: BEGIN is missing before it") +
+                           "; a wrapped transaction needs both, or neither");
+      }
+      open = nullptr;
+    } else {
+      continue;
+    }
+    pairs.push_back(i);
   }
-  if (!opens) return {};
-  // The later one first, so the earlier offset stays valid.
-  runnable_sql = blank_out(runnable_sql, classified.back().statement);
-  runnable_sql = blank_out(runnable_sql, classified.front().statement);
-  classified.pop_back();
-  classified.erase(classified.begin());
+  if (open) {
+    return invalid(path, open->statement.line,
+                   open->classification.command +
+                       " opens the body's transaction but the body does not end with COMMIT; a "
+                       "wrapped transaction needs both, or neither");
+  }
+  // The later ones first, so the earlier offsets stay valid.
+  for (auto it = pairs.rbegin(); it != pairs.rend(); ++it) {
+    runnable_sql = blank_out(runnable_sql, classified[*it].statement);
+    classified.erase(classified.begin() + static_cast<std::ptrdiff_t>(*it));
+  }
   return {};
 }
 

@@ -4,7 +4,6 @@
 #include <cctype>
 #include <optional>
 
-#include "sql/json_value.h"
 #include "sql/parse_tree.h"
 
 namespace schemagate::sql {
@@ -53,24 +52,16 @@ const char* command_for(const NamedValue (&table)[N], const std::string& value) 
   return nullptr;
 }
 
-std::string string_member(const JsonValue& node, const std::string& key) {
-  const JsonValue* member = node.find(key);
-  const std::string* text = member != nullptr ? member->string() : nullptr;
-  return text != nullptr ? *text : std::string();
-}
-
-bool flag_member(const JsonValue& node, const std::string& key) {
-  const JsonValue* member = node.find(key);
-  return member != nullptr && member->is_true();
-}
-
 /// REINDEX (CONCURRENTLY) and REINDEX ... CONCURRENTLY both land in `params`.
-bool has_concurrently_param(const JsonValue& reindex) {
-  const JsonValue* params = reindex.find("params");
-  if (params == nullptr || params->array() == nullptr) return false;
-  for (const JsonValue& param : *params->array()) {
-    const JsonValue* def_elem = param.find("DefElem");
-    if (def_elem != nullptr && string_member(*def_elem, "defname") == "concurrently") return true;
+bool has_concurrently_param(const ParseTree& reindex) {
+  auto params = reindex.find("params");
+  if (params == reindex.end() || !params->is_array()) return false;
+  for (const ParseTree& param : *params) {
+    if (!param.is_object()) continue;
+    auto def_elem = param.find("DefElem");
+    if (def_elem != param.end() && string_member(*def_elem, "defname") == "concurrently") {
+      return true;
+    }
   }
   return false;
 }
@@ -80,7 +71,7 @@ Classification flagged(StatementKind kind, const char* command) {
 }
 
 /// Classifies the node of a parse tree's statement: `{"IndexStmt": {...}}`.
-Classification classify_node(const std::string& type, const JsonValue& node) {
+Classification classify_node(const std::string& type, const ParseTree& node) {
   constexpr StatementKind kNoTx = StatementKind::kNoTransactionBlock;
   if (type == "TransactionStmt") {
     return flagged(StatementKind::kTransactionControl,
@@ -124,17 +115,18 @@ bool may_be_flagged(const std::string& statement) {
 
 Classification classify_statement(const std::string& statement) {
   if (!may_be_flagged(statement)) return {};
-  std::optional<JsonValue> tree = parse_tree(statement);
+  std::optional<ParseTree> tree = parse_sql(statement).tree;
   // {"version": ..., "stmts": [{"stmt": {"<NodeType>": {...}}, ...}, ...]}
-  const JsonValue* stmts = tree ? tree->find("stmts") : nullptr;
-  if (stmts == nullptr || stmts->array() == nullptr) return {};
+  if (!tree || !tree->is_object()) return {};
+  auto stmts = tree->find("stmts");
+  if (stmts == tree->end() || !stmts->is_array()) return {};
   // A split statement holds one statement, except when a body with a syntax
   // error was split by the scanner: the first flagged one counts then.
-  for (const JsonValue& raw_stmt : *stmts->array()) {
-    const JsonValue* stmt = raw_stmt.find("stmt");
-    if (stmt == nullptr || stmt->object() == nullptr || stmt->object()->size() != 1) continue;
-    const auto& [type, node] = stmt->object()->front();
-    Classification classification = classify_node(type, node);
+  for (const ParseTree& raw_stmt : *stmts) {
+    if (!raw_stmt.is_object()) continue;
+    auto stmt = raw_stmt.find("stmt");
+    if (stmt == raw_stmt.end() || !stmt->is_object() || stmt->size() != 1) continue;
+    Classification classification = classify_node(stmt->begin().key(), stmt->begin().value());
     if (classification.kind != StatementKind::kOrdinary) return classification;
   }
   return {};

@@ -28,7 +28,7 @@ struct Classification {
 /// Classifies one statement (as split_statements returns it) from
 /// PostgreSQL's parse tree. A statement the parser rejects is ordinary: its
 /// syntax error is the server's to report; so is one too large or too deeply
-/// nested to analyze here (more than a few MB, or beyond JsonValue's depth),
+/// nested to analyze here (more than a few MB, or beyond read_parse_tree's depth),
 /// which the server refuses by itself where it cannot run.
 Classification classify_statement(const std::string& statement);
 

@@ -52,6 +52,12 @@ check "status is written through the status subresource" "$kubectl" patch mj sho
 check "and read back" equals \
   "$("$kubectl" get mj shop-migrate -o jsonpath='{.status.phase} {.status.appliedRevision}')" \
   "Succeeded a84e1c9b3d72"
+check "kubectl get shows the Ready condition's status and reason as columns" equals \
+  "$("$kubectl" patch mj shop-migrate --subresource=status --type merge -p \
+       '{"status":{"conditions":[{"type":"Ready","status":"False","reason":"MigrationFailed","message":"m","lastTransitionTime":"2026-11-22T06:00:00Z"}]}}' >/dev/null &&
+     "$kubectl" get mj shop-migrate | awk '{print $1, $2, $3, $4, $5}')" \
+  "NAME PHASE READY REASON REVISION
+shop-migrate Succeeded False MigrationFailed a84e1c9b3d72"
 check "a spec without an image is refused, the field named" \
   refused 'spec.image: Required value' apply -f "$(invalid '{database: {urlSecretRef: {name: db, key: url}}}')"
 check "a spec without the database Secret is refused" \

@@ -4,8 +4,8 @@
 # example app on the real control plane, its 3 replicas' init containers
 # racing to migrate the real PostgreSQL: every pod becomes Ready and each
 # migration is applied exactly once. An upgrade whose migration fails leaves
-# the new pod in Init:Error / Init:CrashLoopBackOff while the old ReplicaSet
-# keeps serving.
+# the new pod in Init:Error / Init:CrashLoopBackOff, the runner's last lines in
+# its status, while the old ReplicaSet keeps serving.
 # Usage: helm_charts_test.sh CLUSTER_DIR SOURCE_DIR
 set -euo pipefail
 cluster=$1
@@ -155,6 +155,10 @@ for _ in $(seq 1 600); do
 done
 check "the new pod's failed migration shows as Init:Error or Init:CrashLoopBackOff ($failing_status)" \
   grep -qxE 'Init:(Error|CrashLoopBackOff)' <<<"$failing_status"
+check "and its status ends with the runner's log, naming the failing migration (FallbackToLogsOnError)" \
+  grep -q f00dfa11ed01 <("$kubectl" get pods "${ns[@]}" -o json | jq -r '.items[]
+    | select(.spec.containers[0].image == "registry.example/shop-api:2.0.0")
+    | .status.initContainerStatuses[0] | (.lastState.terminated.message, .state.terminated.message) // empty')
 check "and the old ReplicaSet keeps serving: three pods of 1.4.0 Ready" equals \
   "$(ready_pods registry.example/shop-api:1.4.0)" 3
 check "none of 2.0.0" equals "$(ready_pods registry.example/shop-api:2.0.0)" 0

@@ -342,8 +342,8 @@ TEST_CASE("import refuses an unknown format and repeatable Flyway migrations", "
   Project project;
   auto unknown = run_cli(project, db.url(), {"import", "--from", "liquibase", "x"});
   expect_exit(unknown, 2);
-  CHECK_THAT(unknown.err, Catch::Contains("import needs --from golang-migrate, flyway, dbmate or "
-                                          "diesel, not 'liquibase'"));
+  CHECK_THAT(unknown.err, Catch::Contains("import needs --from alembic, golang-migrate, flyway, "
+                                          "dbmate or diesel, not 'liquibase'"));
   TempDir source;
   source.write("V1__init.sql", "SELECT 1;\n");
   source.write("R__views.sql", "SELECT 1;\n");
@@ -378,4 +378,82 @@ TEST_CASE("a file's own BEGIN/COMMIT do not end the runner's transaction early",
   CHECK_THAT(failed.err, Catch::Contains("division by zero"));
   CHECK_FALSE(db.table_exists("half"));
   CHECK(version_rows(db) == wrapped);
+}
+
+TEST_CASE("golang-migrate files with BEGIN/COMMIT mid-file run whole in one transaction",
+          "[import]") {
+  TempDir source;
+  source.write("1_mixed.up.sql", "CREATE TABLE mixed (id int);\nBEGIN;\nINSERT INTO mixed VALUES "
+                                 "(1);\nCOMMIT;\nINSERT INTO mixed VALUES (2);\n");
+  source.write("1_mixed.down.sql", "DROP TABLE mixed;\n");
+  source.write("2_fails.up.sql", "INSERT INTO mixed VALUES (3);\nBEGIN;\nINSERT INTO mixed VALUES "
+                                 "(4);\nCOMMIT;\nSELECT 1 / 0;\n");
+  TestDatabase db;
+  Project project;
+  expect_exit(run_cli(project, db.url(),
+                      {"import", "--from", "golang-migrate", source.path().string()}),
+              0);
+  std::string mixed = revision_of("golang-migrate", "1");
+  CHECK_THAT(slurp(project.root() / "versions" / (mixed + "_mixed.sql")),
+             Catch::Contains("-- schemagate:wrapped-transaction true"));
+  auto failed = run_cli(project, db.url(), {"upgrade"});
+  expect_exit(failed, 1);
+  CHECK(version_rows(db) == mixed);
+  CHECK(db.scalar("SELECT string_agg(id::text, ',' ORDER BY id) FROM mixed") == "1,2");
+  // Nothing of the failed file stayed, not even what its COMMIT would have kept.
+  CHECK(db.scalar("SELECT (SELECT xmin::text FROM pg_class WHERE relname = 'mixed') = "
+                  "(SELECT xmin::text FROM schemagate_version)") == "t");
+}
+
+TEST_CASE("a source directory without migrations is an error, not an empty import", "[import]") {
+  TempDir source;
+  source.write("README.md", "# migrations\n");
+  TestDatabase db;
+  Project project;
+  for (const std::string format : kFormats) {
+    auto empty = run_cli(project, db.url(), {"import", "--from", format, source.path().string()});
+    expect_exit(empty, 2);
+    CHECK_THAT(empty.err, Catch::Contains("holds no " + format + " migrations"));
+  }
+}
+
+TEST_CASE("flyway script configurations, placeholders and Java rows", "[import]") {
+  TestDatabase db;
+  Project project;
+  TempDir source;
+  source.write("V1__table.sql", "CREATE TABLE t (id int);\n");
+  source.write("V2__index.sql", "CREATE INDEX t_id ON t (id);\n");
+  source.write("V2__index.sql.conf", "executeInTransaction=false\n");
+  source.write("V4__more.sql", "ALTER TABLE t ADD COLUMN name text;\n");
+  expect_exit(run_cli(project, db.url(), {"import", "--from", "flyway", source.path().string()}),
+              0);
+  std::string index = revision_of("flyway", "2");
+  CHECK_THAT(slurp(project.root() / "versions" / (index + "_index.sql")),
+             Catch::Contains("-- schemagate:transactional false"));
+
+  // Flyway applied V1, V2 and the Java migration V3; V4 is new.
+  psql(db.url(), "CREATE TABLE t (id int); CREATE INDEX t_id ON t (id); CREATE TABLE java_made ();");
+  db.scalar(R"(CREATE TABLE flyway_schema_history (installed_rank int PRIMARY KEY, version
+      varchar(50), description varchar(200) NOT NULL, type varchar(20) NOT NULL, script
+      varchar(1000) NOT NULL, success boolean NOT NULL);
+    INSERT INTO flyway_schema_history VALUES (1, '1', 'table', 'SQL', 'V1__table.sql', true),
+      (2, '2', 'index', 'SQL', 'V2__index.sql', true),
+      (3, '3', 'Java', 'JDBC', 'db.migration.V3__Java', true); SELECT 1)");
+  auto adopted = run_cli(project, db.url(),
+                         {"import", "--from", "flyway", source.path().string(), "--adopt-database"});
+  expect_exit(adopted, 0);
+  CHECK_THAT(adopted.err, Catch::Contains("Java (code) migrations are recorded as applied"));
+  CHECK(version_rows(db) == index);
+  expect_exit(run_cli(project, db.url(), {"upgrade"}), 0);
+  CHECK(version_rows(db) == revision_of("flyway", "4"));
+
+  TempDir placeholders;
+  placeholders.write("V1__grant.sql", "CREATE TABLE g (id int);\nGRANT SELECT ON g TO ${reader};\n");
+  placeholders.write("V2__x.sql.conf", "executeInTransaction=false\n");
+  Project other;
+  auto refused = run_cli(other, db.url(),
+                         {"import", "--from", "flyway", placeholders.path().string()});
+  expect_exit(refused, 2);
+  CHECK_THAT(refused.err, Catch::Contains("V1__grant.sql:2: Flyway placeholder ${reader}"));
+  CHECK_THAT(refused.err, Catch::Contains("V2__x.sql.conf: configures V2__x.sql, which is not"));
 }

@@ -1,31 +1,34 @@
 #include <chrono>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "integration/support.h"
-#include "sql/json_value.h"
 
 using namespace schemagate::testing;
-using schemagate::sql::JsonValue;
+using Json = nlohmann::json;
 
 namespace {
 
 /// The findings of `lint --format json` as (rule, lock table) pairs.
 std::vector<std::pair<std::string, std::string>> findings_of(const std::string& json) {
-  std::optional<JsonValue> report = JsonValue::parse(json);
-  REQUIRE(report);
+  Json report = Json::parse(json, nullptr, false);
+  REQUIRE(report.is_object());
+  REQUIRE(report["findings"].is_array());
   std::vector<std::pair<std::string, std::string>> findings;
-  for (const JsonValue& finding : *report->find("findings")->array()) {
-    const JsonValue* lock = finding.find("lock");
-    findings.emplace_back(*finding.find("rule")->string(),
-                          lock != nullptr ? *lock->find("table")->string() : "");
+  for (const Json& finding : report["findings"]) {
+    findings.emplace_back(finding.at("rule").get<std::string>(),
+                          finding.contains("lock") ? finding["lock"].at("table").get<std::string>()
+                                                   : "");
   }
   return findings;
 }
 
 std::string revisions_of(const std::string& json) {
-  std::optional<JsonValue> report = JsonValue::parse(json);
-  REQUIRE(report);
-  return *report->find("revisions")->number();
+  Json report = Json::parse(json, nullptr, false);
+  REQUIRE(report.is_object());
+  REQUIRE(report["revisions"].is_number_integer());
+  return std::to_string(report["revisions"].get<long>());
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "engine/version_sql.h"
+#include "integration/pgbouncer.h"
 #include "integration/support.h"
 
 using namespace schemagate::testing;
@@ -30,61 +31,6 @@ std::string advisory_locks_left(TestDatabase& db) {
   }
   return count;
 }
-
-/// A PgBouncer of our own in front of the test server, on a free port.
-class PgBouncer {
- public:
-  explicit PgBouncer(const std::string& pool_mode) {
-    std::string server = test_server_url();  // postgresql://user:password@host:port/db
-    std::string credentials = server.substr(13, server.find('@') - 13);
-    std::string address = server.substr(server.find('@') + 1);
-    address = address.substr(0, address.find('/'));
-    user_ = credentials.substr(0, credentials.find(':'));
-    password_ = credentials.substr(credentials.find(':') + 1);
-    std::string port = run_process({"bash", "-c", "source " + source_dir() +
-                                                      "/scripts/free_port.sh && free_port"})
-                           .out;
-    port_ = port.substr(0, port.find('\n'));
-    std::filesystem::permissions(dir_.path(), std::filesystem::perms::all);
-    auto ini = dir_.write(
-        "pgbouncer.ini",
-        "[databases]\n* = host=" + address.substr(0, address.find(':')) +
-            " port=" + address.substr(address.find(':') + 1) + " user=" + user_ +
-            " password=" + password_ +
-            "\n[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = " + port_ +
-            "\nunix_socket_dir =\nauth_type = any\npool_mode = " + pool_mode +
-            "\nmax_client_conn = 200\ndefault_pool_size = 4\nlogfile = " +
-            (dir_.path() / "pgbouncer.log").string() + "\n");
-    std::filesystem::permissions(ini, std::filesystem::perms::all);
-    std::vector<std::string> argv = {"/usr/sbin/pgbouncer"};
-    if (geteuid() == 0) argv.insert(argv.end(), {"-u", "postgres"});  // it refuses root
-    argv.push_back(ini.string());
-    process_ = std::make_unique<Process>(argv);
-    for (int i = 0; i < 200 && !accepts(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  }
-  ~PgBouncer() { process_->kill_hard(); }
-
-  /// The URL of `database` through the pooler.
-  std::string url(const std::string& database) const {
-    return "postgresql://" + user_ + ":" + password_ + "@127.0.0.1:" + port_ + "/" + database;
-  }
-
- private:
-  bool accepts() const {
-    try {
-      pqxx::connection probe(url("postgres"));
-      return true;
-    } catch (const std::exception&) {
-      return false;
-    }
-  }
-
-  TempDir dir_;
-  std::string user_, password_, port_;
-  std::unique_ptr<Process> process_;
-};
 
 void race_through(const std::string& pool_mode) {
   TestDatabase db;

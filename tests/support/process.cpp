@@ -83,6 +83,8 @@ ProcessResult Process::wait() {
   return result;
 }
 
+std::string Process::stderr_so_far() const { return slurp(err_path_); }
+
 ProcessResult run_process(const std::vector<std::string>& argv,
                           const std::map<std::string, std::string>& env) {
   Process process(argv, env);

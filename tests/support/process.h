@@ -30,6 +30,8 @@ class Process {
   void kill_hard();
   /// Waits for the exit and returns its code and output.
   ProcessResult wait();
+  /// What it has written to stderr so far (it may still be running).
+  std::string stderr_so_far() const;
 
  private:
   pid_t pid_ = -1;

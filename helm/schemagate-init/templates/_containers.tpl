@@ -25,6 +25,7 @@ Every template takes a dict: "context" (the caller's root context, `.`) and
                      leaves uid and gid to the platform (OpenShift's restricted
                      SCC assigns them), and runAsNonRoot still holds
   resources          container resources (default: small requests)
+  hook               the settings of the migration Job hook (_job.tpl lists them)
 */}}
 
 {{- define "schemagate-init.urlFile" -}}
@@ -58,6 +59,8 @@ on, and the runner then makes one attempt (it overrides a config file's value).
 {{- end -}}
 image: {{ required "schemagate-init: config.image is required" $config.image | quote }}
 imagePullPolicy: {{ $pullPolicy }}
+{{- /* A failed migration's last lines show in the pod's status (kubectl describe). */}}
+terminationMessagePolicy: FallbackToLogsOnError
 env:
   - name: POD_NAME
     valueFrom:

@@ -19,3 +19,21 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: schemagate
 {{- end -}}
+
+{{/* The ServiceAccount the pods run as and the roles are bound to. */}}
+{{- define "schemagate-operator.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- .Values.serviceAccount.name | default (include "schemagate-operator.fullname" .) -}}
+{{- else -}}
+{{- required "serviceAccount.name is required when serviceAccount.create is false: the pods run as that existing account" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* replicaCount, or `replicas`, its former name, when a values file still sets it. */}}
+{{- define "schemagate-operator.replicas" -}}
+{{- if and (hasKey .Values "replicas") (not (kindIs "invalid" .Values.replicas)) -}}
+{{- .Values.replicas -}}
+{{- else -}}
+{{- .Values.replicaCount -}}
+{{- end -}}
+{{- end -}}

@@ -39,6 +39,13 @@ TEST_CASE("operator flags are parsed", "[app]") {
   CHECK(options->log_format == "json");
 }
 
+TEST_CASE("the version flag skips the other flags' checks", "[app]") {
+  auto options = parse_options({"--version", "--workers", "0"});
+  REQUIRE(options.ok());
+  CHECK(options->version);
+  CHECK_FALSE(parse_options({})->version);
+}
+
 TEST_CASE("the Lease's namespace defaults to the pod's, and the flag wins", "[app]") {
   // POD_NAMESPACE comes from the downward API, so a kustomize namespace overlay moves the Lease.
   auto from_pod = parse_options({"--leader-elect"}, "other-ns");

@@ -36,7 +36,46 @@ class FlakyReconciler final : public Reconciler {
   }
 };
 
+struct RecordingMetrics final : schemagate::controller::ReconcileMetrics {
+  std::vector<std::string> outcomes;
+  int workers = 0;
+  int active = 0;
+  int most_active = 0;
+  void on_reconcile(const std::string& controller,
+                    schemagate::controller::ReconcileOutcome outcome, double seconds) override {
+    CHECK(seconds >= 0);
+    outcomes.push_back(controller + ":" + to_string(outcome));
+  }
+  void on_workers(const std::string&, int count) override { workers = count; }
+  void on_active_workers(const std::string&, int change) override {
+    active += change;
+    most_active = std::max(most_active, active);
+  }
+};
+
 }  // namespace
+
+TEST_CASE("reconciles are counted by outcome, as controller-runtime labels them",
+          "[controller]") {
+  WorkQueue queue(std::make_unique<ExponentialRateLimiter>(1ms, 10ms));
+  FlakyReconciler reconciler;
+  reconciler.failures_left["ns/a"] = 1;
+  RecordingMetrics metrics;
+  Controller controller("migrationjob", queue, reconciler, &metrics);
+  queue.add("ns/a");
+  CHECK(controller.process_next());  // error
+  CHECK(controller.process_next());  // success
+  reconciler.requeue_after = 1h;
+  queue.add("ns/b");
+  CHECK(controller.process_next());  // requeue_after
+  CHECK(metrics.outcomes == std::vector<std::string>{"migrationjob:error", "migrationjob:success",
+                                                     "migrationjob:requeue_after"});
+  CHECK(metrics.active == 0);
+  CHECK(metrics.most_active == 1);
+  queue.shut_down();
+  controller.run(3);
+  CHECK(metrics.workers == 3);
+}
 
 TEST_CASE("a failed reconcile is retried with backoff; success forgets it", "[controller]") {
   WorkQueue queue(std::make_unique<ExponentialRateLimiter>(1ms, 10ms));

@@ -153,6 +153,28 @@ TEST_CASE("run renews until stopped, then releases", "[leader]") {
   CHECK_FALSE(elector.is_leader());
 }
 
+TEST_CASE("the leader metric is 0 while campaigning, 1 while leading, 0 after", "[leader]") {
+  struct Recorder final : schemagate::controller::LeaderMetrics {
+    std::vector<std::string> seen;
+    void on_leading(const std::string& name, bool leading) override {
+      seen.push_back(name + "=" + (leading ? "1" : "0"));
+    }
+  } metrics;
+  FakeClock clock;
+  MemoryLeaseLock lock;
+  auto config = config_for("a", clock);
+  config.name = "schemagate-operator-leader";
+  config.metrics = &metrics;
+  LeaderElector elector(lock, config);
+  StopSignal stop;
+  std::vector<std::string> while_leading;
+  elector.run(
+      stop, [&] { while_leading = metrics.seen; stop.request_stop(); }, [] {});
+  CHECK(while_leading == std::vector<std::string>{"schemagate-operator-leader=0",
+                                                  "schemagate-operator-leader=1"});
+  CHECK(metrics.seen.back() == "schemagate-operator-leader=0");
+}
+
 TEST_CASE("run gives up leadership when renewal fails for the renew deadline", "[leader]") {
   FakeClock clock;
   MemoryLeaseLock lock;

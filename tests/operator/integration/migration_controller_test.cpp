@@ -4,6 +4,8 @@
 #include <atomic>
 #include <thread>
 
+#include <cpprest/http_client.h>
+
 #include "kube/json_path.h"
 #include "kube/update_with_retry.h"
 #include "migration/job_builder.h"
@@ -53,10 +55,12 @@ class Cluster : public testing::ControlPlaneFixture {
                                                        "image": "registry.example/shop-api:1.4.0"}]}}}})"));
   }
 
-  std::unique_ptr<testing::Process> start_operator() {
+  /// The operator, serving /metrics on `metrics_port` when it is not 0.
+  std::unique_ptr<testing::Process> start_operator(int metrics_port = 0) {
+    std::string metrics = metrics_port ? "127.0.0.1:" + std::to_string(metrics_port) : "0";
     return std::make_unique<testing::Process>(std::vector<std::string>{
         SCHEMAGATE_OPERATOR_BINARY, "--kubeconfig", kubeconfig.string(), "--namespace", ns,
-        "--metrics-bind-address", "0", "--health-probe-bind-address", "0"});
+        "--metrics-bind-address", metrics, "--health-probe-bind-address", "0"});
   }
 
   Json create(const kube::ResourceRef& ref, Json object) {
@@ -98,12 +102,25 @@ class Cluster : public testing::ControlPlaneFixture {
   std::string status(const std::string& name, const char* field) {
     return kube::string_at(get(kMigrationJobs, name), {"status", field});
   }
-  std::string condition(const std::string& name, const std::string& type) {
+  std::string condition(const std::string& name, const std::string& type,
+                        const char* field = "status") {
     Json object = get(kMigrationJobs, name);
     const Json* conditions = kube::find_path(object, {"status", "conditions"});
     if (!conditions || !conditions->is_array()) return "";
     for (const Json& item : conditions->as_array()) {
-      if (kube::string_at(item, {"type"}) == type) return kube::string_at(item, {"status"});
+      if (kube::string_at(item, {"type"}) == type) return kube::string_at(item, {field});
+    }
+    return "";
+  }
+  /// The message of the operator's Event of `reason`, "" when there is none.
+  std::string event_message(const std::string& reason) {
+    auto listed = direct->list(kEvents, ns);
+    if (!listed) return "";
+    for (const Json& event : listed->items) {
+      if (kube::string_at(event, {"involvedObject", "kind"}) == "MigrationJob" &&
+          kube::string_at(event, {"reason"}) == reason) {
+        return kube::string_at(event, {"message"});
+      }
     }
     return "";
   }
@@ -163,7 +180,16 @@ class Cluster : public testing::ControlPlaneFixture {
 TEST_CASE("migration controller: a gated MigrationJob runs its Job and releases the Deployment",
           "[integration][migration]") {
   Cluster cluster;
-  auto running = cluster.start_operator();
+  int metrics_port = testing::free_port();
+  auto running = cluster.start_operator(metrics_port);
+  auto scrape = [metrics_port] {
+    try {
+      web::http::client::http_client client("http://127.0.0.1:" + std::to_string(metrics_port));
+      return client.request(web::http::methods::GET, "/metrics").get().extract_string(true).get();
+    } catch (const std::exception&) {
+      return std::string();
+    }
+  };
   cluster.create_migration_job("shop", true, kHeld);
   const std::string job = cluster.current_job("shop");
   REQUIRE(eventually([&] { return cluster.job_names() == std::vector<std::string>{job}; }));
@@ -178,6 +204,11 @@ TEST_CASE("migration controller: a gated MigrationJob runs its Job and releases 
   REQUIRE(eventually([&] { return cluster.job_pod_running(job); }, kJobDeadline));
   REQUIRE(eventually([&] { return cluster.status("shop", "phase") == "Running"; }));
   CHECK(cluster.paused());
+  REQUIRE(eventually([&] {
+    std::string text = scrape();
+    return text.find("schemagate_rollouts_held 1") != std::string::npos &&
+           text.find("schemagate_migrationjobs{phase=\"Running\"} 1") != std::string::npos;
+  }));
   cluster.release();
   REQUIRE(eventually([&] { return cluster.status("shop", "phase") == "Succeeded"; }, kJobDeadline));
   CHECK(cluster.condition("shop", "Ready") == "True");
@@ -192,6 +223,15 @@ TEST_CASE("migration controller: a gated MigrationJob runs its Job and releases 
                                                         "Normal/Started", "Normal/Succeeded"};
   }));
   CHECK(cluster.job_names().size() == 1);
+  // The run and the hold were timed; the gauges follow the MigrationJob.
+  REQUIRE(eventually([&] {
+    std::string text = scrape();
+    return text.find("schemagate_migration_duration_seconds_count{outcome=\"succeeded\"} 1") !=
+               std::string::npos &&
+           text.find("schemagate_rollout_hold_seconds_count 1") != std::string::npos &&
+           text.find("schemagate_rollouts_held 0") != std::string::npos &&
+           text.find("schemagate_migrationjobs{phase=\"Succeeded\"} 1") != std::string::npos;
+  }));
 }
 
 TEST_CASE("migration controller: a failed Job stalls and keeps the Deployment held",
@@ -206,7 +246,14 @@ TEST_CASE("migration controller: a failed Job stalls and keeps the Deployment he
   CHECK_THAT(cluster.status("shop", "message"),
              Catch::Contains("division by zero") && Catch::Contains("stays held"));
   CHECK(cluster.revisions() == kRunnerHead);
+  // The runner's kind (migration-failed) chose the reason and the fix.
+  CHECK(cluster.condition("shop", "Ready", "reason") == "MigrationFailed");
+  CHECK_THAT(cluster.condition("shop", "Stalled", "message"),
+             Catch::Contains("Fix: correct the migration") &&
+                 Catch::Contains("kubectl -n " + cluster.ns + " patch migrationjob shop"));
   REQUIRE(eventually([&] { return cluster.count_events("Warning/Failed") == 1; }));
+  CHECK_THAT(cluster.event_message("Failed"),
+             Catch::Contains("division by zero") && Catch::Contains("Fix: correct the migration"));
   CHECK(holds_for([&] { return cluster.paused() && cluster.job_names().size() == 1; }, 3s));
 }
 

@@ -147,7 +147,7 @@ TEST_CASE("success records the revision and releases the target, once", "[migrat
   Observed world = observed(status_of("Running", "JobRunning"));
   world.target = held_deployment();
   world.job = job(R"({"succeeded": 1, "conditions": [{"type": "Complete", "status": "True"}]})");
-  world.report = RunnerReport{true, {"a84e1c9b3d72"}, ""};
+  world.report = RunnerReport{true, {"a84e1c9b3d72"}, "", 0, ""};
   Decision decision = decide(world);
   CHECK(decision.status->phase == "Succeeded");
   CHECK(decision.status->verdict == Verdict::kSucceeded);
@@ -169,15 +169,36 @@ TEST_CASE("failure stalls, keeps the target held and says why", "[migration][dec
   world.target = held_deployment();
   world.job = job(R"({"failed": 3, "conditions": [{"type": "Failed", "status": "True",
                        "reason": "BackoffLimitExceeded", "message": "backoff limit"}]})");
-  world.report = RunnerReport{false, {}, "versions/b2.sql:7: syntax error"};
+  world.report = RunnerReport{false, {}, "versions/b2.sql:7: syntax error", 1, "migration-failed"};
   Decision decision = decide(world);
   CHECK(decision.status->phase == "Failed");
   CHECK(decision.status->verdict == Verdict::kStalled);
-  CHECK(decision.status->reason == "BackoffLimitExceeded");
+  CHECK(decision.status->reason == "MigrationFailed");
   CHECK_THAT(decision.status->message, Catch::Contains("versions/b2.sql:7: syntax error") &&
+                                           Catch::Contains("set spec.image") &&
                                            Catch::Contains("Deployment/shop-api stays held"));
   CHECK(decision.target_patches.empty());
+  CHECK(decision.holding == std::optional<std::string>("Deployment/shop-api"));
   CHECK(reasons(decision) == std::vector<std::string>{"Warning/Failed"});
+  REQUIRE(decision.events.size() == 1);
+  CHECK(decision.events[0].message == decision.status->message);
+}
+
+TEST_CASE("a Job's outcome is timed once, when status first records it", "[migration][decide]") {
+  Observed world = observed(status_of("Running", "JobRunning"));
+  world.target = held_deployment();
+  world.job = job(R"({"succeeded": 1, "startTime": "2026-11-22T06:00:00Z",
+                      "completionTime": "2026-11-22T06:01:30Z",
+                      "conditions": [{"type": "Complete", "status": "True"}]})");
+  Decision decision = decide(world);
+  REQUIRE(decision.finished);
+  CHECK(decision.finished->outcome == "succeeded");
+  CHECK(decision.finished->seconds == 90);
+  CHECK_FALSE(decision.holding);  // released
+
+  Observed after = observed(status_of("Succeeded", "Succeeded"));
+  after.job = world.job;
+  CHECK_FALSE(decide(after).finished);
 }
 
 TEST_CASE("a recorded outcome stands when its Job is gone: no second Job", "[migration][decide]") {

@@ -44,6 +44,12 @@ TEST_CASE("the runner's termination message is read, JSON or the log lines kept 
   REQUIRE(failed);
   CHECK_FALSE(failed->succeeded);
   CHECK(failed->error == "v2.sql:7: boom");
+  CHECK(failed->exit_code == 1);
+  CHECK(failed->kind == "migration-failed");
+  auto odd = parse_termination_message(R"({"outcome":"failed","exitCode":"x","kind":7})");
+  REQUIRE(odd);
+  CHECK(odd->exit_code == 0);
+  CHECK(odd->kind.empty());
 
   auto log_line = parse_termination_message(
       "{\"time\":\"t\",\"level\":\"info\",\"msg\":\"starting\"}\n"

@@ -104,3 +104,30 @@ TEST_CASE("odd YAML is a typed error, never an exception", "[config][hostile]") 
     CHECK(config.error().exit_code() == 2);
   }
 }
+
+TEST_CASE("version_table given as a name alone: Alembic's table shared", "[config]") {
+  auto config = config::parse("version_table: alembic_version\n", "schemagate.yaml");
+  REQUIRE(config.ok());
+  CHECK(config->version_table == "alembic_version");
+  CHECK(config->version_schema == "public");
+  auto empty = config::parse("version_table: ''\n", "schemagate.yaml");
+  REQUIRE_FALSE(empty.ok());
+  CHECK_THAT(empty.error().message(), Catch::Contains("'version_table.name' must not be empty"));
+  CHECK_FALSE(config::parse("lock: advisory\n", "schemagate.yaml").ok());
+}
+
+TEST_CASE("the dev server and the declared schema are read, the schema relative to the file",
+          "[config][schema]") {
+  TempDir dir;
+  auto config = config::load(dir.write("schemagate.yaml",
+                                       "dev_url: postgresql://dev@localhost/postgres\n"
+                                       "schema: db/schema.sql\n"
+                                       "schema_command: python3 models.py\n"));
+  REQUIRE(config.ok());
+  CHECK(config->dev_url == "postgresql://dev@localhost/postgres");
+  CHECK(config->schema == dir.path() / "db/schema.sql");
+  CHECK(config->schema_command == "python3 models.py");
+  auto wrong = config::load(dir.write("bad.yaml", "dev_url: [a, b]\n"));
+  REQUIRE_FALSE(wrong.ok());
+  CHECK_THAT(wrong.error().message(), Catch::Contains("bad.yaml:1: 'dev_url' has the wrong type"));
+}

@@ -90,3 +90,25 @@ TEST_CASE("flyway's history is replayed in rank order", "[importers][adoption]")
   CHECK_THAT(failed.failure, Catch::StartsWith("Flyway records a failed migration, version 4 "
                                                "(V4__broken.sql)"));
 }
+
+TEST_CASE("flyway's Java migrations without files are applied, without a revision",
+          "[importers][adoption]") {
+  using importers::FlywayRow;
+  std::vector<FlywayRow> rows = {
+      {std::string("1"), "SQL", true, "V1__a.sql"},
+      {std::string("2"), "JDBC", true, "db.migration.V2__Backfill"},
+      {std::string("3"), "SQL", true, "V3__c.sql"},
+  };
+  AppliedVersions applied = importers::replay_flyway_history(rows);
+  CHECK(applied.code_versions == std::vector<std::string>{"2"});
+  auto chain = chain_of({"1", "3", "4"});
+  CHECK(importers::code_versions_without_files(chain, applied) == std::vector<std::string>{"2"});
+  auto position = importers::adopted_position(chain, applied);
+  REQUIRE(position.ok());
+  CHECK(*position == std::optional<size_t>(1));
+  // A SQL row without its file is still refused.
+  rows[1].type = "SQL";
+  auto missing = importers::adopted_position(chain, importers::replay_flyway_history(rows));
+  REQUIRE_FALSE(missing.ok());
+  CHECK_THAT(missing.error().message(), Catch::Contains("version 2 is recorded as applied"));
+}

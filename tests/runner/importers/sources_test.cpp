@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "importers/source_history.h"
+#include "importers/source_text.h"
 #include "support/temp_dir.h"
 
 using namespace schemagate;
@@ -144,4 +145,31 @@ TEST_CASE("diesel: versions without dashes, optional down, metadata.toml",
   CHECK(history->migrations[1].description == "create users");
   CHECK(history->migrations[2].declared_nontransactional);
   CHECK_FALSE(history->migrations[2].down.has_value());
+}
+
+TEST_CASE("flyway script configuration files are read or refused by line", "[importers]") {
+  auto config = importers::parse_flyway_script_config(
+      "V2__idx.sql.conf", "# built concurrently\nexecuteInTransaction = false\nencoding=utf-8\n");
+  REQUIRE(config.ok());
+  CHECK(config->nontransactional);
+  auto unknown = importers::parse_flyway_script_config("V2__idx.sql.conf",
+                                                       "\nshouldExecute=false\n");
+  REQUIRE_FALSE(unknown.ok());
+  CHECK_THAT(unknown.error().message(),
+             Catch::StartsWith("V2__idx.sql.conf:2: Flyway script option 'shouldExecute=false'"));
+  CHECK_THAT(importers::parse_flyway_script_config("a.conf", "encoding=ISO-8859-1\n")
+                 .error()
+                 .message(),
+             Catch::StartsWith("a.conf:1: encoding ISO-8859-1"));
+  CHECK_THAT(importers::parse_flyway_script_config("a.conf", "oops\n").error().message(),
+             Catch::StartsWith("a.conf:1: expected key=value"));
+}
+
+TEST_CASE("flyway placeholders are found", "[importers]") {
+  auto placeholder = importers::find_flyway_placeholder("GRANT SELECT ON t TO ${reader};\n");
+  REQUIRE(placeholder);
+  CHECK(placeholder->offset == 21);
+  CHECK(placeholder->text == "${reader}");
+  CHECK(importers::find_flyway_placeholder("${flyway:user")->text == "${flyway:user");
+  CHECK_FALSE(importers::find_flyway_placeholder("SELECT '$1', $$body$$;"));
 }

@@ -70,12 +70,18 @@ TEST_CASE("a file without an up section names the file", "[parser][validation]")
 }
 
 TEST_CASE("unparsable headers name the file and line", "[parser][validation]") {
-  CHECK_THAT(parse_error("-- schemagate:revision 3F2A\n-- schemagate:up\n").message(),
-             Catch::StartsWith("versions/x.sql:1: revision id '3F2A' is not 12 lowercase hex"));
-  CHECK_THAT(parse_error("-- schemagate:revision 3f2a9c1b7d4e\n"
-                         "-- schemagate:parents zz\n-- schemagate:up\n")
+  CHECK_THAT(parse_error("-- schemagate:revision 3f2a-9c\n-- schemagate:up\n").message(),
+             Catch::StartsWith("versions/x.sql:1: revision id '3f2a-9c' is not 1 to 32 letters, "
+                               "digits and '_'"));
+  CHECK_THAT(parse_error("-- schemagate:revision heads\n-- schemagate:up\n").message(),
+             Catch::Contains("or is a target keyword"));
+  CHECK_THAT(parse_error("-- schemagate:revision " + std::string(33, 'a') + "\n-- schemagate:up\n")
                  .message(),
-             Catch::StartsWith("versions/x.sql:2: parent 'zz' is not a revision id"));
+             Catch::Contains("is not 1 to 32 letters"));
+  CHECK_THAT(parse_error("-- schemagate:revision 3f2a9c1b7d4e\n"
+                         "-- schemagate:parents z-z\n-- schemagate:up\n")
+                 .message(),
+             Catch::StartsWith("versions/x.sql:2: parent 'z-z' is not a revision id"));
   CHECK_THAT(parse_error("-- schemagate:revision 3f2a9c1b7d4e\n"
                          "-- schemagate:transactional maybe\n-- schemagate:up\n")
                  .message(),
@@ -120,4 +126,19 @@ TEST_CASE("checksums ignore whitespace noise but see real changes", "[parser][ch
   CHECK(parse("\nCREATE TABLE t (id int);   \n\n") == base);
   CHECK(parse("CREATE TABLE t (id int);\r\n") == base);
   CHECK(parse("CREATE TABLE t (id bigint);\n") != base);
+}
+
+TEST_CASE("ids other tools chose (Alembic's 0001_initial) are kept as they are", "[parser]") {
+  auto migration = parse_migration("v.sql",
+                                   "-- schemagate:revision 0002_Add_Users\n"
+                                   "-- schemagate:parents 0001_initial, ae1027a6acf\n"
+                                   "-- schemagate:up\n");
+  REQUIRE(migration.ok());
+  CHECK(migration->revision.id == "0002_Add_Users");
+  CHECK(migration->revision.parents == std::vector<std::string>{"0001_initial", "ae1027a6acf"});
+  CHECK(script::is_revision_id(std::string(32, 'Z')));
+  for (const char* bad : {"", "a+1", "a@b", "a:b", "a b", "réV", "base", "head"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(script::is_revision_id(bad));
+  }
 }

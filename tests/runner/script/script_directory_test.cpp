@@ -33,7 +33,7 @@ TEST_CASE("a missing directory says how to create one", "[script_directory]") {
 TEST_CASE("every broken file is reported, each by name", "[script_directory]") {
   TempDir dir;
   dir.write("versions/aaaaaaaaaaa1_a.sql", "-- schemagate:revision aaaaaaaaaaa1\nSELECT 1;\n");
-  dir.write("versions/bbbbbbbbbbb2_b.sql", "-- schemagate:revision nothex\n-- schemagate:up\n");
+  dir.write("versions/bbbbbbbbbbb2_b.sql", "-- schemagate:revision not-an-id\n-- schemagate:up\n");
   auto scripts = ScriptDirectory::load(dir.path());
   REQUIRE_FALSE(scripts.ok());
   CHECK_THAT(scripts.error().message(), Catch::Contains("aaaaaaaaaaa1_a.sql:2"));

@@ -111,3 +111,24 @@ TEST_CASE("a label that ends in -N is a label, not a walk", "[target]") {
   RevisionMap map = testing::graph({{"a1", {}, {}, ""}, {"b2", {"a1"}, {"release-1"}, ""}});
   CHECK(resolve(map, "release-1") == Ids{"b2"});
 }
+
+TEST_CASE("Alembic-style ids resolve by id, prefix and walk", "[target]") {
+  auto built = RevisionMap::build({{"0001_initial", {}, {}, ""},
+                                   {"0002_users", {"0001_initial"}, {"users"}, ""},
+                                   {"0003_posts", {"0002_users"}, {}, ""}});
+  REQUIRE(built.ok());
+  const RevisionMap& map = *built;
+  CHECK(resolve(map, "0002_users") == Ids{"0002_users"});
+  CHECK(resolve(map, "0003") == Ids{"0003_posts"});
+  CHECK(resolve(map, "0001_initial+2") == Ids{"0003_posts"});
+  CHECK(resolve(map, "users@0003_posts") == Ids{"0003_posts"});
+  CHECK(resolve(map, "-1", Ids{"0003_posts"}) == Ids{"0002_users"});
+  CHECK_THAT(failure(map, "000").message(), Catch::Contains("ambiguous revision prefix '000'"));
+}
+
+TEST_CASE("a branch label may not be a revision id", "[target][validation]") {
+  auto built = RevisionMap::build({{"0001_initial", {}, {}, ""},
+                                   {"0002_users", {"0001_initial"}, {"0001_initial"}, ""}});
+  REQUIRE_FALSE(built.ok());
+  CHECK_THAT(built.error().message(), Catch::Contains("would be read as a revision target"));
+}

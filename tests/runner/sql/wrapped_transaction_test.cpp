@@ -44,17 +44,41 @@ TEST_CASE("a wrapped migration may also have bodies without a wrapper", "[sql][a
   CHECK(analysis->runnable_sql == "DROP TABLE a;\n");
 }
 
-TEST_CASE("a half wrapper or transaction control in the middle is still refused",
+TEST_CASE("pairs in the middle of a body (golang-migrate's) run in the one transaction",
+          "[sql][analyzer][wrapped]") {
+  std::string body = "CREATE TABLE a (id int);\nBEGIN;\nINSERT INTO a VALUES (1);\nCOMMIT;\n"
+                     "START TRANSACTION;\nINSERT INTO a VALUES (2);\nEND;\nCREATE INDEX ON a (id);\n";
+  auto analysis = analyze_body("v.sql", body, 1, kTransactional, kWrapped);
+  REQUIRE(analysis.ok());
+  CHECK(analysis->statements.size() == 4);
+  CHECK(analysis->statements[1].statement.line == 3);
+  CHECK(analysis->runnable_sql.size() == body.size());
+  CHECK(analysis->runnable_sql.find("BEGIN") == std::string::npos);
+  CHECK(analysis->runnable_sql.find("COMMIT") == std::string::npos);
+  CHECK(analysis->runnable_sql.find("END;") == std::string::npos);
+}
+
+TEST_CASE("a half wrapper, nesting or other transaction control is still refused",
           "[sql][analyzer][wrapped]") {
   auto open_only = analyze_body("v.sql", "BEGIN;\nSELECT 1;\n", 3, kTransactional, kWrapped);
   REQUIRE_FALSE(open_only.ok());
   CHECK_THAT(open_only.error().message(),
              Catch::StartsWith("v.sql:3: BEGIN opens the body's transaction but the body does "
                                "not end with COMMIT"));
-  auto middle = analyze_body("v.sql", "BEGIN;\nSELECT 1;\nCOMMIT;\nBEGIN;\nSELECT 2;\nCOMMIT;\n",
-                             1, kTransactional, kWrapped);
-  REQUIRE_FALSE(middle.ok());
-  CHECK_THAT(middle.error().message(), Catch::StartsWith("v.sql:3: COMMIT inside a migration"));
+  auto nested = analyze_body("v.sql", "BEGIN;\nSELECT 1;\nBEGIN;\nSELECT 2;\nCOMMIT;\n", 1,
+                             kTransactional, kWrapped);
+  REQUIRE_FALSE(nested.ok());
+  CHECK_THAT(nested.error().message(),
+             Catch::StartsWith("v.sql:3: BEGIN inside the transaction that line 1 opened"));
+  auto stray = analyze_body("v.sql", "BEGIN;\nSELECT 1;\nCOMMIT;\nSELECT 2;\nCOMMIT;\n", 1,
+                            kTransactional, kWrapped);
+  REQUIRE_FALSE(stray.ok());
+  CHECK_THAT(stray.error().message(),
+             Catch::StartsWith("v.sql:5: COMMIT closes no transaction: BEGIN is missing"));
+  auto rollback = analyze_body("v.sql", "BEGIN;\nSELECT 1;\nROLLBACK;\n", 1, kTransactional,
+                               kWrapped);
+  REQUIRE_FALSE(rollback.ok());
+  CHECK_THAT(rollback.error().message(), Catch::StartsWith("v.sql:1: BEGIN opens the body's"));
   auto unwrapped = analyze_body("v.sql", "BEGIN;\nSELECT 1;\nCOMMIT;\n", 1, kTransactional);
   REQUIRE_FALSE(unwrapped.ok());
   CHECK_THAT(unwrapped.error().message(), Catch::StartsWith("v.sql:1: BEGIN inside a migration"));

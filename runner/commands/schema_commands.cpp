@@ -1,0 +1,124 @@
+#include "commands/commands.h"
+#include "commands/database_session.h"
+#include "commands/dev_server.h"
+#include "schema/catalog_reader.h"
+#include "schema/fingerprint.h"
+#include "schema/round_trip.h"
+#include "schema/scratch_database.h"
+#include "schemagate/common/logging.h"
+
+namespace schemagate::commands {
+namespace {
+
+/// The revisions' schema against a live database: what drifted there.
+Status report_drift(cli::Context& context, const schema::DevServer& dev,
+                    const script::ScriptDirectory& scripts) {
+  Result<DatabaseSettings> settings = database_settings(context);
+  if (!settings) return settings.error();
+  Result<std::unique_ptr<DatabaseSession>> session = DatabaseSession::open(*settings, false);
+  if (!session) return session.error();
+  schema::Catalog live;
+  Status read = guarded(settings->url, [&]() -> Status {
+    live = schema::read_catalog((*session)->connection(), settings->tables);
+    return {};
+  });
+  if (!read) return read;
+  Result<schema::Catalog> head = schema::revisions_schema(dev, scripts);
+  if (!head) return head.error();
+  std::vector<schema::Difference> differences = schema::compare(*head, live);
+  if (differences.empty()) {
+    log::info("no drift: the database has the revisions' schema");
+    return {};
+  }
+  schema::Changes back = schema::diff(live, *head, schema::DiffOptions{false});
+  context.out() << "-- the database drifted from the revisions' schema:\n";
+  for (const schema::Difference& difference : differences) {
+    context.out() << "--   " << schema::describe(difference) << "\n";
+  }
+  context.out() << "-- what would bring it back:\n" << schema::render(back.statements);
+  return Error(ErrorCode::kMigrationFailed,
+               std::to_string(differences.size()) +
+                   " object(s) of the database differ from the revisions' schema (drift); "
+                   "the SQL that brings it back is on stdout");
+}
+
+/// Exit 1 when the declared schema differs from the revisions' schema; the
+/// SQL that closes the gap goes to `out` when given.
+Status compare_declared(cli::Context& context, const schema::DevServer& dev,
+                        const script::ScriptDirectory& scripts, bool print) {
+  Result<std::vector<schema::SourceFile>> files = declared_sources(context);
+  if (!files) return files.error();
+  Result<schema::SchemaGap> gap = schema::gap_to_declared(dev, scripts, *files);
+  if (!gap) return gap.error();
+  if (gap->empty()) {
+    log::info("no difference: the revisions build the declared schema");
+    return {};
+  }
+  if (print) {
+    context.out() << schema::render(gap->up);
+    if (!gap->concurrent.empty()) {
+      context.out() << "-- outside a transaction, in a revision of its own:\n"
+                    << schema::render(gap->concurrent);
+    }
+  }
+  for (const std::string& warning : schema::warnings(gap->up)) {
+    log::warn("destructive step", {{"step", warning}});
+  }
+  return Error(ErrorCode::kMigrationFailed,
+               "the declared schema differs from the revisions' schema (" +
+                   std::to_string(gap->up.size() + gap->concurrent.size()) +
+                   " statement(s)); `schemagate revision --autogenerate -m MESSAGE` writes them "
+                   "as a revision");
+}
+
+}  // namespace
+
+Status test_round_trip(cli::Context& context) {
+  Result<script::ScriptDirectory> scripts = context.scripts();
+  if (!scripts) return scripts.error();
+  Result<schema::DevServer> dev = dev_server(context);
+  if (!dev) return dev.error();
+  Result<std::unique_ptr<schema::ScratchDatabase>> scratch =
+      schema::ScratchDatabase::create(dev->url, dev->wait_for_db);
+  if (!scratch) return scratch.error();
+  log::info("testing every revision's round trip", {{"database", (*scratch)->name()}});
+  return guarded(dev->url, [&]() -> Status {
+    pqxx::connection& connection = (*scratch)->connection();
+    engine::VersionStore store(connection, dev->tables);
+    return schema::round_trip(connection, store, *scripts, dev->tables, dev->executor,
+                              context.out());
+  });
+}
+
+Status diff_schema(cli::Context& context) {
+  Result<script::ScriptDirectory> scripts = context.scripts();
+  if (!scripts) return scripts.error();
+  Result<schema::DevServer> dev = dev_server(context);
+  if (!dev) return dev.error();
+  if (context.invocation().has("database-url")) return report_drift(context, *dev, *scripts);
+  return compare_declared(context, *dev, *scripts, true);
+}
+
+Status check_with_schema(cli::Context& context) {
+  Status database = check(context);
+  if (!database && database.error().code() != ErrorCode::kMigrationFailed) return database;
+  Result<bool> declared = has_declared_schema(context);
+  if (!declared) return declared.error();
+  if (!*declared) return database;
+  Result<schema::DevServer> dev = dev_server(context);
+  if (!dev) {
+    log::warn("the declared schema is not compared: no dev server (--dev-url or dev_url)");
+    return database;
+  }
+  Result<script::ScriptDirectory> scripts = context.scripts();
+  if (!scripts) return scripts.error();
+  Status schema = compare_declared(context, *dev, *scripts, false);
+  if (!schema) {
+    context.out() << "schema differs\n";
+    if (!database) log::error(database.error().message());
+    return schema;
+  }
+  return database;
+}
+
+}  // namespace schemagate::commands

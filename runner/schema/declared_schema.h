@@ -1,0 +1,32 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "schemagate/common/result.h"
+
+namespace schemagate::schema {
+
+/// One piece of the declared schema: a file, or a command's output.
+struct SourceFile {
+  std::string path;  ///< the file, or `schema_command` for a command's output
+  std::string text;
+};
+
+/// Where the desired end state is declared: `path` (a SQL file, or a
+/// directory whose `*.sql` files are read in name order), else `command`,
+/// run by `/bin/sh -c`, whose stdout is the DDL. Exit 2 when neither is set,
+/// a file is unreadable, the directory holds no SQL, or the command fails
+/// (its stderr passes through).
+Result<std::vector<SourceFile>> load_declared_schema(const std::filesystem::path& path,
+                                                     const std::string& command);
+
+/// Runs every statement of `files` on `connection`, one by one outside a
+/// transaction (a declared CREATE INDEX CONCURRENTLY works). A statement the
+/// server refuses is exit 2 naming its file and line and the server's words.
+Status apply_declared_schema(pqxx::connection& connection, const std::vector<SourceFile>& files);
+
+}  // namespace schemagate::schema
