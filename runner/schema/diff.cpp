@@ -301,8 +301,10 @@ class Planner {
         continue;
       }
       const std::vector<std::string>& before = old->second.values;
+      // A structured binding cannot be captured in C++17 (clang refuses it).
+      const std::vector<std::string>& after = type.values;
       bool kept_all = std::all_of(before.begin(), before.end(), [&](const std::string& value) {
-        return std::find(type.values.begin(), type.values.end(), value) != type.values.end();
+        return std::find(after.begin(), after.end(), value) != after.end();
       });
       if (!kept_all) {
         add("-- " + name + " loses values; PostgreSQL cannot drop an enum value: create a new "
