@@ -21,6 +21,7 @@ std::map<std::string, Values> option_values() {
       {"lock-mode", Values::words_of({"advisory", "table"})},
       {"from", Values::words_of({"golang-migrate", "flyway", "dbmate", "diesel"})},
       {"into", Values::directory()},
+      {"format", Values::words_of({"text", "json", "sarif"})},
   };
 }
 

@@ -55,6 +55,10 @@ po::options_description make_command_options() {
       ("from", po::value<std::string>(), "format of SRC: golang-migrate, flyway, dbmate or diesel")
       ("into", po::value<std::string>(), "migration directory to write into (default: --dir)")
       ("adopt-database", "stamp what the other tool's own table says is applied")
+      ("since", po::value<std::string>(), "lint the revisions after REV")
+      ("format", po::value<std::string>(), "lint output: text (default), json or sarif")
+      ("safety-checks", "lint the pending revisions first; wait for, or stop at, sessions "
+                        "holding a table a statement locks strongly")
       ("dev-url", po::value<std::string>(),
        "a server for scratch databases (default: dev_url of schemagate.yaml)")
       ("schema", po::value<std::string>(),

@@ -28,6 +28,8 @@ Status check(cli::Context& context);
 Status verify(cli::Context& context);
 Status wait(cli::Context& context);
 
+// Checking revision bodies for dangerous DDL (runner/lint/).
+Status lint(cli::Context& context);
 // Comparing schemas on scratch databases of a dev server (runner/schema/).
 Status test_round_trip(cli::Context& context);
 Status diff_schema(cli::Context& context);

@@ -4,6 +4,7 @@
 #include "commands/commands.h"
 #include "commands/database_session.h"
 #include "commands/revision_format.h"
+#include "commands/safety_checks.h"
 #include "engine/bookkeeping_check.h"
 #include "engine/migrator.h"
 #include "engine/offline_script.h"
@@ -53,6 +54,10 @@ Status with_migrator(cli::Context& context, bool take_lock, const Work& work) {
   options.dry_run = dry_run;
   options.phase = *phase;
   options.executor = settings->executor;
+  if (invocation.has("safety-checks")) {
+    options.executor.before_statement =
+        lock_holder_gate(options.executor, (*session)->clock());
+  }
   options.progress = settings->progress;
   return guarded(
       settings->url,
@@ -138,9 +143,22 @@ std::string target_argument(const cli::Context& context, const std::string& fall
 
 Status upgrade(cli::Context& context) {
   std::string target = target_argument(context, "heads");
-  if (context.invocation().has("sql")) return offline(context, target, true);
+  if (context.invocation().has("sql")) {
+    if (context.invocation().has("safety-checks")) {
+      return Error(ErrorCode::kInvalid, "--safety-checks reads the database, --sql connects to "
+                                        "nothing: drop one (`schemagate lint` checks the files "
+                                        "alone)");
+    }
+    return offline(context, target, true);
+  }
   return with_migrator(context, true, [&](Migrator& migrator, DatabaseSession& session,
                                           const script::ScriptDirectory& scripts) -> Status {
+    if (context.invocation().has("safety-checks")) {
+      Result<DatabaseSettings> settings = database_settings(context);
+      if (!settings) return settings.error();
+      Status safe = lint_before_upgrade(context, session, scripts, target, settings->executor);
+      if (!safe) return safe;
+    }
     Status done = migrator.upgrade(target, context.out(), session.lock());
     if (!done) return done;
     return report_revisions(context, migrator, scripts, &target);

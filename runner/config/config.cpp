@@ -156,13 +156,18 @@ class Loader {
                                             std::to_string(first->second) + "); keep one");
       }
       const YAML::Node& value = entry.second;
+      if (key == "lint.rules") {
+        Status status = lint_rules(value);
+        if (!status) return status;
+        continue;
+      }
       auto setter = setters().find(key);
       if (setter != setters().end()) {
         Status status = setter->second(value, key);
         if (!status) return status;
         continue;
       }
-      bool is_section = false;
+      bool is_section = key == "lint";
       for (const auto& known : setters()) {
         if (known.first.rfind(key + ".", 0) == 0) is_section = true;
       }
@@ -180,6 +185,29 @@ class Loader {
       }
       return fail(entry.first.Mark(), "unknown setting '" + key +
                                           "'; see the README section \"schemagate.yaml\"");
+    }
+    return {};
+  }
+
+  /// `lint.rules`: rule ids are the linter's to check, levels are ours.
+  Status lint_rules(const YAML::Node& rules) {
+    if (!rules.IsMap()) {
+      return fail(rules.Mark(), "'lint.rules' must map rule ids to off, warning or error");
+    }
+    for (const auto& entry : rules) {
+      if (!entry.first.IsScalar()) {
+        return fail(entry.first.Mark(), "a rule id must be a plain word");
+      }
+      std::string rule = entry.first.as<std::string>();
+      std::string level = entry.second.IsScalar() ? entry.second.as<std::string>() : "";
+      if (level != "off" && level != "warning" && level != "error") {
+        return fail(entry.second.Mark(),
+                    "'lint.rules." + rule + "' must be off, warning or error");
+      }
+      std::string where = path_.string() + ":" + std::to_string(entry.first.Mark().line + 1);
+      if (!config_.lint_rules.emplace(rule, LintRuleSetting{level, where}).second) {
+        return fail(entry.first.Mark(), "'lint.rules." + rule + "' is set twice; keep one");
+      }
     }
     return {};
   }

@@ -2,12 +2,19 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 
 #include "schemagate/common/result.h"
 
 namespace schemagate::config {
+
+/// `lint.rules.RULE: off|warning|error`, checked against the rules by `lint`.
+struct LintRuleSetting {
+  std::string level;
+  std::string where;  ///< "file:line", for messages
+};
 
 /// Settings from `schemagate.yaml` (every key optional). Command-line options
 /// override them. The database URL is deliberately not here (DESIGN §1).
@@ -22,6 +29,7 @@ struct Config {
   double statement_lock_timeout_seconds = 5;  ///< PostgreSQL lock_timeout for migration SQL
   int lock_retries = 3;                  ///< retries of a statement that hit lock_timeout
   double wait_for_db_seconds = 0;        ///< retry connecting this long (init containers)
+  std::map<std::string, LintRuleSetting> lint_rules;  ///< by rule id
   /// A server where scratch databases may be created (`test`, `diff`,
   /// `revision --autogenerate`); never the target database.
   std::string dev_url;

@@ -89,6 +89,10 @@ Status Executor::run_transactional(const script::RevisionMap& map,
       for (size_t i = 0; i < count; ++i) {
         const sql::Statement& statement = analysis->statements[i].statement;
         line = statement.line;
+        if (options_.before_statement) {
+          Status clear = options_.before_statement(tx, migration, statement);
+          if (!clear) return clear;
+        }
         auto watching = ProgressWatcher::watch(
             progress_, {migration.revision.id, location(migration, line), statement.sql});
         if (i + 1 < count) {
@@ -171,6 +175,11 @@ Status Executor::run_outside_transaction(const script::Migration& migration,
         Result<IndexBefore> before = prepare_concurrent_index(connection_, *index, where);
         if (!before) return failed_check(migration, step, before.error(), attempt_id);
         if (*before == IndexBefore::kAlreadyBuilt) return {};
+      }
+      if (options_.before_statement) {
+        pqxx::nontransaction check(connection_);
+        Status clear = options_.before_statement(check, migration, statement);
+        if (!clear) return failed_check(migration, step, clear.error(), attempt_id);
       }
       {
         auto watching =

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <random>
 #include <string>
@@ -27,6 +28,14 @@ struct ExecutorOptions {
   int lock_retries = 3;
   BackoffPolicy retry_backoff{std::chrono::milliseconds(500), std::chrono::milliseconds(10000)};
   std::string applied_by;  ///< host or pod name, for the history
+  /// Called just before each migration statement runs, on `tx` (the
+  /// migration's own transaction, or a nontransaction outside one): an error
+  /// stops the migration there, as a failure of that statement would, and
+  /// nothing of a transactional one stays. Empty: no check
+  /// (upgrade --safety-checks sets it).
+  std::function<Status(pqxx::transaction_base& tx, const script::Migration& migration,
+                       const sql::Statement& statement)>
+      before_statement;
 };
 
 /// Runs one planned step against the database. A transactional step commits

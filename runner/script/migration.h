@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "schemagate/common/result.h"
 #include "script/revision.h"
@@ -13,6 +14,14 @@ namespace schemagate::script {
 struct Body {
   std::string sql;
   int first_line = 0;  ///< 1-based file line of the body's first line
+};
+
+/// `-- schemagate:lint-ignore RULE reason`: a finding of `schemagate lint`
+/// this revision accepts, and why.
+struct LintIgnore {
+  std::string rule;
+  std::string reason;
+  int line = 0;  ///< file line of the directive
 };
 
 /// A parsed migration file (DESIGN §1).
@@ -29,6 +38,7 @@ struct Migration {
   /// again after every upgrade to the heads whenever its checksum changed
   /// (script/repeatable.h).
   bool repeatable = false;
+  std::vector<LintIgnore> lint_ignores;
   Body up;
   std::optional<Body> down;  ///< absent: the file has no down section
 

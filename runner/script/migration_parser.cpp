@@ -152,7 +152,8 @@ class Parser {
   }
 
   Status header(const Directive& directive, int number) {
-    if (!seen_keys_.insert(directive.key).second && directive.key != "branch-labels") {
+    if (!seen_keys_.insert(directive.key).second && directive.key != "branch-labels" &&
+        directive.key != "lint-ignore") {
       return fail(number, "'-- schemagate:" + directive.key + "' appears twice; keep one");
     }
     if (directive.key == "revision") {
@@ -213,10 +214,19 @@ class Parser {
                                 directive.value + "'");
       }
       migration_.repeatable = directive.value == "true";
+    } else if (directive.key == "lint-ignore") {
+      size_t space = directive.value.find_first_of(" \t");
+      std::string reason = space == std::string::npos ? "" : trim(directive.value.substr(space));
+      if (reason.empty()) {
+        return fail(number, "'-- schemagate:lint-ignore' needs a rule id and the reason it is "
+                            "safe here: '-- schemagate:lint-ignore RULE reason'");
+      }
+      migration_.lint_ignores.push_back({directive.value.substr(0, space), reason, number});
     } else {
       return fail(number, "unknown directive '-- schemagate:" + directive.key +
                               "'; known: revision, parents, message, branch-labels, "
-                              "transactional, wrapped-transaction, repeatable, phase, up, down");
+                              "transactional, wrapped-transaction, repeatable, phase, "
+                              "lint-ignore, up, down");
     }
     return {};
   }

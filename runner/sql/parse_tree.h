@@ -20,4 +20,19 @@ std::string string_member(const ParseTree& node, const char* key);
 /// True only when `node` is an object whose member `key` is `true`.
 bool flag_member(const ParseTree& node, const char* key);
 
+/// What PostgreSQL's parser makes of some SQL.
+struct ParseOutcome {
+  /// `{"version": ..., "stmts": [{"stmt": {"<NodeType>": {...}}}, ...]}`;
+  /// nothing when the parser rejects the text, or it is too large or too
+  /// deeply nested to look at here (more than a few MB, or beyond
+  /// read_parse_tree's depth): the server is the judge of those.
+  std::optional<ParseTree> tree;
+  /// The parser rejected the text (a syntax error), as opposed to a text
+  /// too large or deep to look at.
+  bool syntax_error = false;
+};
+
+/// Parses SQL with libpg_query on a stack sized for its nesting.
+ParseOutcome parse_sql(const std::string& sql);
+
 }  // namespace schemagate::sql

@@ -1,12 +1,9 @@
 #include "sql/statement_classifier.h"
 
-#include <pg_query.h>
-
 #include <algorithm>
 #include <cctype>
 #include <optional>
 
-#include "schemagate/common/large_stack.h"
 #include "sql/parse_tree.h"
 
 namespace schemagate::sql {
@@ -114,30 +111,11 @@ bool may_be_flagged(const std::string& statement) {
          std::end(kFlaggableKeywords);
 }
 
-// libpg_query prints the tree with one C frame (~300 bytes) per nesting level,
-// and a level takes two bytes of SQL at least (`1+1+...`): the stack is sized
-// from the length. Longer statements are left to the server, which is the
-// judge of what runs in a transaction anyway.
-constexpr size_t kMaxParsedBytes = size_t{3} << 20;
-constexpr size_t kBaseStackBytes = size_t{16} << 20;
-constexpr size_t kStackBytesPerByte = 256;
-
-std::optional<ParseTree> parse_tree_of(const std::string& statement) {
-  std::optional<ParseTree> tree;
-  if (statement.size() > kMaxParsedBytes) return tree;
-  run_with_stack(kBaseStackBytes + kStackBytesPerByte * statement.size(), [&] {
-    PgQueryParseResult result = pg_query_parse(statement.c_str());
-    if (result.error == nullptr) tree = read_parse_tree(result.parse_tree);
-    pg_query_free_parse_result(result);
-  });
-  return tree;
-}
-
 }  // namespace
 
 Classification classify_statement(const std::string& statement) {
   if (!may_be_flagged(statement)) return {};
-  std::optional<ParseTree> tree = parse_tree_of(statement);
+  std::optional<ParseTree> tree = parse_sql(statement).tree;
   // {"version": ..., "stmts": [{"stmt": {"<NodeType>": {...}}, ...}, ...]}
   if (!tree || !tree->is_object()) return {};
   auto stmts = tree->find("stmts");

@@ -4,6 +4,7 @@
 #include "cli/completion.h"
 #include "cli/invocation.h"
 #include "importers/format.h"
+#include "lint/report.h"
 #include "schemagate/common/logging.h"
 
 using namespace schemagate;
@@ -57,4 +58,7 @@ TEST_CASE("completed option values are what the parsers accept", "[cli][completi
   for (const std::string& word : formats) CHECK(importers::parse_format(word));
   CHECK(option(program.command, "lock-mode")->values.words ==
         std::vector<std::string>{"advisory", "table"});
+  const auto& report_formats = option(program.command, "format")->values.words;
+  CHECK(report_formats.size() == 3);
+  for (const std::string& word : report_formats) CHECK(lint::parse_report_format(word));
 }

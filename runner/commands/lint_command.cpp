@@ -1,0 +1,106 @@
+#include <algorithm>
+#include <memory>
+
+#include "commands/commands.h"
+#include "commands/database_session.h"
+#include "commands/lint_run.h"
+#include "lint/database_facts.h"
+#include "schemagate/common/logging.h"
+#include "script/target.h"
+
+namespace schemagate::commands {
+namespace {
+
+using script::RevisionMap;
+
+/// The revisions named on the command line, or after --since, in the order
+/// they run; nothing when neither was given.
+Result<std::optional<std::vector<RevisionMap::Index>>> named_revisions(
+    const cli::Context& context, const RevisionMap& map) {
+  const cli::Invocation& invocation = context.invocation();
+  std::optional<std::vector<RevisionMap::Index>> none;
+  if (invocation.has("since")) {
+    if (!invocation.arguments.empty()) {
+      return Error(ErrorCode::kInvalid, "'lint' takes revisions or --since REV, not both");
+    }
+    Result<script::Target> since =
+        script::resolve_target(map, invocation.get<std::string>("since"));
+    if (!since) return since.error();
+    RevisionMap::Set after = map.descendants(*since);
+    for (RevisionMap::Index index : *since) after[index] = 0;
+    return std::optional(map.ordered(after));
+  }
+  if (invocation.arguments.empty()) return none;
+  RevisionMap::Set chosen(map.size(), 0);
+  for (const std::string& argument : invocation.arguments) {
+    Result<script::Target> target = script::resolve_target(map, argument);
+    if (!target) return target.error();
+    for (RevisionMap::Index index : *target) chosen[index] = 1;
+  }
+  return std::optional(map.ordered(chosen));
+}
+
+}  // namespace
+
+Status lint(cli::Context& context) {
+  const cli::Invocation& invocation = context.invocation();
+  Result<lint::ReportFormat> format = lint::parse_report_format(
+      invocation.has("format") ? invocation.get<std::string>("format") : "text");
+  if (!format) return format.error();
+  Result<script::ScriptDirectory> scripts = context.scripts();
+  if (!scripts) return scripts.error();
+  Result<config::Config> config = context.settings();
+  if (!config) return config.error();
+  Result<DatabaseSettings> settings = database_settings(context, false);
+  if (!settings) return settings.error();
+  const RevisionMap& map = scripts->map();
+  Result<std::optional<std::vector<RevisionMap::Index>>> named = named_revisions(context, map);
+  if (!named) return named.error();
+  std::unique_ptr<DatabaseSession> session;
+  if (!settings->url.empty()) {
+    Result<std::unique_ptr<DatabaseSession>> opened = DatabaseSession::open(*settings, false);
+    if (!opened) return opened.error();
+    session = std::move(opened).value();
+  }
+  lint::LintOptions options;
+  options.statement_lock_timeout = settings->executor.statement_lock_timeout;
+  lint::Report report;
+  auto run = [&]() -> Status {
+    std::vector<RevisionMap::Index> revisions = map.topological_order();
+    if (*named) {
+      revisions = **named;
+    } else if (session) {
+      Result<std::vector<RevisionMap::Index>> unapplied = pending_revisions(*session, *scripts);
+      if (!unapplied) return unapplied.error();
+      revisions = *unapplied;
+    }
+    lint::NoFacts no_facts;
+    std::unique_ptr<lint::DatabaseFacts> database_facts;
+    if (session) database_facts = std::make_unique<lint::DatabaseFacts>(session->connection());
+    const lint::Facts& facts = database_facts ? static_cast<const lint::Facts&>(*database_facts)
+                                              : no_facts;
+    Result<lint::Report> linted =
+        lint_revisions(*config, *scripts, revisions, facts, options);
+    if (!linted) return linted.error();
+    report = std::move(linted).value();
+    return {};
+  };
+  Status linted = session ? guarded(settings->url, run, session->backend_pid()) : run();
+  if (!linted) return linted;
+
+  context.out() << lint::render_report(report, *format);
+  const int64_t errors = static_cast<int64_t>(error_count(report));
+  log::info("lint finished", {{"revisions", int64_t(report.revisions)},
+                              {"errors", errors},
+                              {"warnings", int64_t(report.findings.size()) - errors},
+                              {"database", session != nullptr}});
+  if (errors > 0) {
+    return Error(ErrorCode::kMigrationFailed,
+                 std::to_string(errors) + " lint error(s): fix them, lower the rule in "
+                                          "schemagate.yaml's lint.rules, or accept one with "
+                                          "'-- schemagate:lint-ignore RULE reason'");
+  }
+  return {};
+}
+
+}  // namespace schemagate::commands
