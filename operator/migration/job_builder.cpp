@@ -49,6 +49,7 @@ std::vector<std::string> runner_args(const MigrationJobSpec& spec) {
   defaulted("--wait-for-db", "60");
   // Another runner (an app's init container) may hold the migration lock.
   defaulted("--lock-timeout", std::to_string(spec.active_deadline_seconds));
+  if (spec.safety_checks && !user_sets(spec, "--safety-checks")) args.push_back("--safety-checks");
   args.insert(args.end(), spec.container.args.begin(), spec.container.args.end());
   return args;
 }

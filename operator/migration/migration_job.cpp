@@ -7,6 +7,7 @@
 namespace schemagate::migration {
 namespace {
 
+using kube::bool_at;
 using kube::find_path;
 using kube::integer_at;
 using kube::string_at;
@@ -85,6 +86,7 @@ BasicResult<MigrationJobSpec, SpecProblem> read_spec(const Json& object) {
                                  "' walks backwards; a MigrationJob only upgrades (run "
                                  "`schemagate downgrade` yourself, then set the target)");
   }
+  parsed.safety_checks = bool_at(spec, {"safetyChecks"});
   parsed.database_url.name = string_at(spec, {"database", "urlSecretRef", "name"});
   parsed.database_url.key = string_at(spec, {"database", "urlSecretRef", "key"});
   if (parsed.database_url.name.empty() || parsed.database_url.key.empty()) {

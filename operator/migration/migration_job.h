@@ -55,6 +55,9 @@ struct MigrationJobSpec {
   std::string image;
   std::string migrations_dir = "/migrations";
   std::string target = "heads";
+  /// spec.safetyChecks: the runner's `upgrade --safety-checks` (lint first,
+  /// then wait for sessions holding a table a statement locks strongly).
+  bool safety_checks = false;
   SecretKeyRef database_url;
   std::optional<TargetRef> rollout_target;
   int64_t backoff_limit = 2;

@@ -42,8 +42,8 @@ check "the meshed example keeps its pod's annotations, arguments and mounts, as 
      .container.args, .container.volumeMounts[0].mountPath, .podTemplate.spec.volumes[0].configMap.name]')" \
   '["false",["--lock-mode","table"],"/etc/shop-db-ca","shop-db-ca"]'
 check "the schema's defaults fill an example that leaves them out" equals \
-  "$("$kubectl" get mj shop-migrate -o jsonpath='{.spec.target} {.spec.migrationsDir} {.spec.backoffLimit} {.spec.activeDeadlineSeconds}')" \
-  "heads /migrations 2 900"
+  "$("$kubectl" get mj shop-migrate -o jsonpath='{.spec.target} {.spec.migrationsDir} {.spec.backoffLimit} {.spec.activeDeadlineSeconds} {.spec.safetyChecks}')" \
+  "heads /migrations 2 900 false"
 check "the rollout gate names its Deployment" equals \
   "$("$kubectl" get mj shop-migrate-gated -o jsonpath='{.spec.rollout.targetRef.kind}/{.spec.rollout.targetRef.name}')" \
   "Deployment/shop-api"

@@ -180,6 +180,16 @@ TEST_CASE("container: args follow the runner's, env and mounts added, the URL mo
   CHECK(names(container.at("volumeMounts")) == "database-url ca ");
 }
 
+TEST_CASE("safetyChecks adds the runner's --safety-checks once", "[migration]") {
+  auto args_of = [](const char* spec) {
+    return pod_template_of(spec).at("spec").at("containers").at(0).at("args").serialize();
+  };
+  CHECK(args_of(R"({"safetyChecks": true})").find(R"("--safety-checks"])") != std::string::npos);
+  CHECK(args_of(R"({})").find("--safety-checks") == std::string::npos);
+  std::string given = args_of(R"({"safetyChecks": true, "container": {"args": ["--safety-checks"]}})");
+  CHECK(given.find("--safety-checks") == given.rfind("--safety-checks"));
+}
+
 TEST_CASE("container args that would take the URL or the report from the operator are refused",
           "[migration]") {
   for (const char* arg : {"--database-url-file", "--database-url=postgres://x", "--termination-log"}) {
