@@ -3,9 +3,11 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <vector>
 
 #include <cpprest/http_client.h>
 
@@ -204,17 +206,24 @@ TEST_CASE("exec credentials: the operator runs from a kubeconfig with an exec pl
                    "--health-probe-bind-address", "127.0.0.1:" + std::to_string(probes)});
   REQUIRE(eventually([&] { return get(probes, "/readyz").first == 200; }));
   CHECK(cluster.runs() >= 1);
-  std::string text = get(metrics, "/metrics").second;
   std::string host = cluster.api_server.substr(std::string("https://").size());
-  for (const std::string& expected :
-       {"rest_client_requests_total{code=\"200\",host=\"" + host + "\",method=\"GET\"}",
-        std::string("workqueue_depth{controller=\"migrationjob\",name=\"migrationjob\"}"),
-        std::string("controller_runtime_max_concurrent_reconciles{controller=\"migrationjob\"} 2"),
-        std::string("schemagate_migrationjobs{phase=\"Pending\"} 0"),
-        std::string("# TYPE process_resident_memory_bytes gauge"),
-        std::string("process_start_time_seconds ")}) {
-    CHECK_THAT(text, Catch::Contains(expected));
-  }
+  const std::vector<std::string> wanted = {
+      "rest_client_requests_total{code=\"200\",host=\"" + host + "\",method=\"GET\"}",
+      "workqueue_depth{controller=\"migrationjob\",name=\"migrationjob\"}",
+      "controller_runtime_max_concurrent_reconciles{controller=\"migrationjob\"} 2",
+      "schemagate_migrationjobs{phase=\"Pending\"} 0",
+      "# TYPE process_resident_memory_bytes gauge",
+      "process_start_time_seconds "};
+  // Readiness comes with the synced cache; the workers (and their gauge)
+  // start just after it.
+  std::string text;
+  eventually([&] {
+    text = get(metrics, "/metrics").second;
+    return std::all_of(wanted.begin(), wanted.end(), [&](const std::string& expected) {
+      return text.find(expected) != std::string::npos;
+    });
+  });
+  for (const std::string& expected : wanted) CHECK_THAT(text, Catch::Contains(expected));
   REQUIRE(::kill(running.pid(), SIGTERM) == 0);
   auto result = running.wait();
   CHECK(result.exit_code == 0);
