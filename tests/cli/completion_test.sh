@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # The completion scripts of both binaries, as generated from their option
 # definitions: bash's loaded in bash and asked for a few partial words, zsh's
-# checked by zsh -n (when zsh is installed).
+# checked by zsh -n and loaded by compinit.
 # Usage: completion_test.sh SCHEMAGATE SCHEMAGATE_OPERATOR
 set -u
 schemagate=$1
 operator=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failures=0
-passed=0
+# shellcheck source=tests/support/checks.sh
+source "$(dirname "$0")/../support/checks.sh"
+require_tools zsh
 
 "$schemagate" completion bash >"$work/schemagate.bash" || { echo "FAIL: schemagate completion bash"; exit 1; }
 "$operator" completion bash >"$work/operator.bash" || { echo "FAIL: schemagate-operator completion bash"; exit 1; }
@@ -35,12 +36,7 @@ expect() {
     "$function"
     printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " " | sed "s/ $//"
   ' _ "$script" "$line")
-  if [[ $got == "$want" ]]; then
-    passed=$((passed + 1))
-  else
-    echo "FAIL: '$line': got '$got', want '$want'"
-    failures=$((failures + 1))
-  fi
+  check "'$line' completes to '$want'" equals "$got" "$want"
 }
 
 S=$work/schemagate.bash
@@ -63,31 +59,16 @@ expect "$O" "schemagate-operator --log-format " "json text"
 expect "$O" "schemagate-operator compl" "completion"
 expect "$O" "schemagate-operator completion " "bash zsh"
 
-if command -v zsh >/dev/null; then
-  for binary in "$schemagate" "$operator"; do
-    name=$(basename "$binary")
-    "$binary" completion zsh >"$work/_$name"
-    if zsh -n "$work/_$name"; then passed=$((passed + 1)); else
-      echo "FAIL: zsh -n $name's completion"; failures=$((failures + 1)); fi
-    # Loaded for real: compinit, then the function is registered for the binary.
-    if zsh -f -c "autoload -Uz compinit && compinit -u -D && source '$work/_$name' && \
-                  [[ \${_comps[$name]} == _${name//-/_} ]]"; then
-      passed=$((passed + 1))
-    else
-      echo "FAIL: zsh did not register $name's completion"; failures=$((failures + 1))
-    fi
-  done
-else
-  echo "zsh not installed: its scripts are not checked"
-fi
-
-for shell in fish; do
-  if "$schemagate" completion "$shell" >/dev/null 2>&1; then
-    echo "FAIL: completion $shell succeeded"; failures=$((failures + 1))
-  else
-    passed=$((passed + 1))
-  fi
+for binary in "$schemagate" "$operator"; do
+  name=$(basename "$binary")
+  "$binary" completion zsh >"$work/_$name"
+  check "zsh -n accepts $name's completion" zsh -n "$work/_$name"
+  # Loaded for real: compinit, then the function is registered for the binary.
+  check "zsh registers $name's completion" zsh -f -c "autoload -Uz compinit && compinit -u -D && \
+    source '$work/_$name' && [[ \${_comps[$name]} == _${name//-/_} ]]"
 done
 
-echo "$passed passed, $failures failed"
-[[ $failures -eq 0 ]]
+check "completion for an unknown shell (fish) is refused" \
+  bash -c '! "$1" completion fish >/dev/null 2>&1' _ "$schemagate"
+
+finish

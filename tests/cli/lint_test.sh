@@ -8,26 +8,12 @@ schemagate=$(realpath "$1")
 examples=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failures=0
-passed=0
-
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-
-expect() {  # expect CODE DESCRIPTION -- COMMAND...
-  local want=$1 what=$2
-  shift 3
-  "$@" >"$work/out" 2>"$work/err"
-  local got=$?
-  if [[ $got -ne $want ]]; then
-    fail "$what: exit $got, want $want"; cat "$work/out" "$work/err"
-  else
-    echo "ok: $what"; passed=$((passed + 1))
-  fi
-}
+# shellcheck source=tests/support/checks.sh
+source "$(dirname "$0")/../support/checks.sh"
 
 # Every example project with a schemagate.yaml lints clean, without a database.
 for config in "$examples"/*/schemagate.yaml; do
-  expect 0 "$(basename "$(dirname "$config")") lints clean" -- \
+  expect_exit 0 "$(basename "$(dirname "$config")") lints clean" -- \
     env -u DATABASE_URL "$schemagate" --config "$config" lint
   grep -q '^0 error(s), 0 warning(s)' "$work/out" || fail "example findings: $(cat "$work/out")"
 done
@@ -44,24 +30,24 @@ revision() {  # revision ID PARENT HEADER BODY
 revision aaaaaaaaaaaa "" "" "CREATE TABLE accounts (id bigint PRIMARY KEY, email text);"
 revision bbbbbbbbbbbb aaaaaaaaaaaa "" "$(printf 'SELECT 1;\nCREATE INDEX accounts_email_idx ON accounts (email);')"
 
-expect 1 "a blocking CREATE INDEX exits 1" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint
+expect_exit 1 "a blocking CREATE INDEX exits 1" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint
 grep -q "bbbbbbbbbbbb_r.sql:5: error \[require-concurrent-index-creation\]" "$work/out" ||
   fail "text finding: $(cat "$work/out")"
 grep -q "locks: SHARE on accounts, held for the whole index build" "$work/out" ||
   fail "lock line: $(cat "$work/out")"
 
 revision cccccccccccc bbbbbbbbbbbb "" "ALTER TABLE accounts ADD COLUMN name text;"
-expect 0 "ALTER TABLE under the runner's lock_timeout" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint cccccccccccc
-expect 1 "ALTER TABLE with --statement-lock-timeout 0" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint cccccccccccc --statement-lock-timeout 0
+expect_exit 0 "ALTER TABLE under the runner's lock_timeout" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint cccccccccccc
+expect_exit 1 "ALTER TABLE with --statement-lock-timeout 0" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint cccccccccccc --statement-lock-timeout 0
 grep -q "cccccccccccc_r.sql:4: error \[require-lock-timeout\]" "$work/out" || fail "lock timeout finding: $(cat "$work/out")"
 rm "$project/versions/cccccccccccc_r.sql"
-expect 0 "only the named revision" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint aaaaaaaaaaaa
-expect 1 "--since the first revision" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint --since aaaaaaaaaaaa
-expect 2 "revisions and --since together" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint aaaaaaaaaaaa --since aaaaaaaaaaaa
-expect 2 "upgrade --safety-checks with --sql" -- env -u DATABASE_URL "$schemagate" --dir "$project" upgrade --sql --safety-checks
-expect 2 "an unknown format" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint --format xml
+expect_exit 0 "only the named revision" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint aaaaaaaaaaaa
+expect_exit 1 "--since the first revision" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint --since aaaaaaaaaaaa
+expect_exit 2 "revisions and --since together" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint aaaaaaaaaaaa --since aaaaaaaaaaaa
+expect_exit 2 "upgrade --safety-checks with --sql" -- env -u DATABASE_URL "$schemagate" --dir "$project" upgrade --sql --safety-checks
+expect_exit 2 "an unknown format" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint --format xml
 
-expect 1 "SARIF output" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint --format sarif
+expect_exit 1 "SARIF output" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint --format sarif
 grep -q '"version":"2.1.0"' "$work/out" || fail "sarif version: $(cat "$work/out")"
 grep -q '"ruleId":"require-concurrent-index-creation"' "$work/out" || fail "sarif result"
 grep -q '"region":{"startLine":5}' "$work/out" || fail "sarif region"
@@ -72,21 +58,20 @@ fi
 
 # A project level lowers the rule: warnings alone exit 0.
 printf 'directory: .\nlint:\n  rules:\n    require-concurrent-index-creation: warning\n' >"$project/schemagate.yaml"
-expect 0 "a rule lowered to a warning exits 0" -- env -u DATABASE_URL "$schemagate" --config "$project/schemagate.yaml" lint --format json
+expect_exit 0 "a rule lowered to a warning exits 0" -- env -u DATABASE_URL "$schemagate" --config "$project/schemagate.yaml" lint --format json
 grep -q '"errors":0,"warnings":1' "$work/out" || fail "json summary: $(cat "$work/out")"
 
 printf 'directory: .\nlint:\n  rules:\n    no-such-rule: off\n' >"$project/schemagate.yaml"
-expect 2 "an unknown rule in schemagate.yaml exits 2" -- env -u DATABASE_URL "$schemagate" --config "$project/schemagate.yaml" lint
+expect_exit 2 "an unknown rule in schemagate.yaml exits 2" -- env -u DATABASE_URL "$schemagate" --config "$project/schemagate.yaml" lint
 grep -q "schemagate.yaml:4: unknown lint rule 'no-such-rule'" "$work/err" || fail "message: $(cat "$work/err")"
 rm "$project/schemagate.yaml"
 
 # A reasoned ignore accepts the finding; an unknown rule id is refused by file and line.
 revision bbbbbbbbbbbb aaaaaaaaaaaa "-- schemagate:lint-ignore require-concurrent-index-creation accounts is empty at this point" \
   "CREATE INDEX accounts_email_idx ON accounts (email);"
-expect 0 "a lint-ignore with its reason" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint
+expect_exit 0 "a lint-ignore with its reason" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint
 revision bbbbbbbbbbbb aaaaaaaaaaaa "-- schemagate:lint-ignore require-everything because" "SELECT 1;"
-expect 2 "a lint-ignore of an unknown rule" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint
+expect_exit 2 "a lint-ignore of an unknown rule" -- env -u DATABASE_URL "$schemagate" --dir "$project" lint
 grep -q "bbbbbbbbbbbb_r.sql:3: unknown lint rule 'require-everything'" "$work/err" || fail "message: $(cat "$work/err")"
 
-echo "$passed passed, $failures failed"
-[[ $failures -eq 0 ]]
+finish

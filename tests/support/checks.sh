@@ -9,6 +9,27 @@ check() {  # check DESCRIPTION COMMAND...: runs COMMAND, reports ok or FAIL
   if "$@"; then echo "ok: $what"; passed=$((passed + 1)); else echo "FAIL: $what"; failed=$((failed + 1)); fi
 }
 
+fail() {  # fail WHAT: a check that failed outside check()
+  echo "FAIL: $*"
+  failed=$((failed + 1))
+}
+
+# expect_exit CODE DESCRIPTION -- COMMAND...: COMMAND ends with exit CODE. Its
+# stdout and stderr are left in $work/out and $work/err for further checks.
+expect_exit() {
+  local want=$1 what=$2
+  shift 3
+  "$@" >"$work/out" 2>"$work/err"
+  local got=$?
+  if [[ $got -eq $want ]]; then
+    echo "ok: $what"
+    passed=$((passed + 1))
+  else
+    fail "$what: exit $got, want $want"
+    sed 's/^/  /' "$work/out" "$work/err"
+  fi
+}
+
 equals() {  # equals ACTUAL EXPECTED, showing both when they differ
   [[ $1 == "$2" ]] || { echo "  got:  $1"; echo "  want: $2"; return 1; }
 }
