@@ -22,7 +22,7 @@
 # the API server's audit log records its requests, and nobody else's, under
 # system:serviceaccount:schemagate-system:schemagate-operator. kubectl runs as
 # the cluster admin (client certificate).
-# Usage: [BUILD_DIR=build] bench/operator_bench.sh [N]
+# Usage: [BUILD_DIR=build] [OPERATOR_FLAGS='--workers 8'] bench/operator_bench.sh [N]
 # Needs the operator (scripts/build.sh), .tools/bin/kubectl (scripts/setup.sh)
 # and the control plane's binaries (built by scripts/kube.sh on first use).
 set -euo pipefail
@@ -146,8 +146,9 @@ request_summary() {  # stdin: request lines -> "count verb resource[/subresource
 start_operator() {  # start_operator [FLAGS...]; sets operator_pid, metrics_port, probe_port
   metrics_port=$(free_port)
   probe_port=$(free_port)
+  # shellcheck disable=SC2086  # OPERATOR_FLAGS: more flags, split on spaces
   "$operator_bin" --kubeconfig "$work/operator.kubeconfig" --metrics-bind-address "127.0.0.1:$metrics_port" \
-    --health-probe-bind-address "127.0.0.1:$probe_port" "$@" >>"$work/operator.log" 2>&1 &
+    --health-probe-bind-address "127.0.0.1:$probe_port" ${OPERATOR_FLAGS:-} "$@" >>"$work/operator.log" 2>&1 &
   operator_pid=$!
   pids+=("$operator_pid")
 }

@@ -17,6 +17,7 @@
 #include "schemagate/common/logging.h"
 #include "watch/informer.h"
 #include "watch/list_watcher.h"
+#include "watch/predicates.h"
 #include "workqueue/work_queue.h"
 
 namespace schemagate::app {
@@ -110,7 +111,8 @@ int run_operator(const OperatorOptions& options, StopSignal& stop) {
   workqueue::WorkQueue queue(workqueue::default_controller_rate_limiter(), &metrics);
   migration_jobs.add_handler(watch::enqueue_keys(queue));
   migration_jobs.add_handler(migration::count_phases(metrics));
-  jobs.add_handler(migration::enqueue_owners(queue));
+  // A Job's creation is the reconcile's own doing; its changes are news.
+  jobs.add_handler(watch::except_additions(migration::enqueue_owners(queue)));
   auto synced = [&migration_jobs, &jobs] { return migration_jobs.has_synced() && jobs.has_synced(); };
   health.add_readiness_check("informer-sync", synced);
 
