@@ -234,6 +234,21 @@ sleep 2
 idle_rss=$(kib "$operator_pid" VmRSS)
 idle_anon=$(kib "$operator_pid" RssAnon)  # the rest is the shared libraries' pages
 echo "RSS idle: $idle_rss KiB, of which anonymous $idle_anon KiB"
+# Where the idle RSS is, from smaps: the pages of each mapped file (the shared
+# libraries' code, read-only data and symbol tables: the dynamic loader binds
+# every symbol of a library linked with -z now, as Debian's cpprestsdk is),
+# the heap, the threads' stacks (their 8 MiB mappings) and other anonymous memory.
+rss_by_mapping() {  # rss_by_mapping PID -> "KiB what" lines
+  awk '/^[0-9a-f]+-[0-9a-f]+ / { name = $6; sub(/.*\//, "", name); if (name == "") name = "[anon]" }
+       /^Size:/ { size = $2 }
+       /^Rss:/ { if (name == "[anon]" && size == 8192) name = "[thread stacks]"; rss[name] += $2 }
+       END { for (n in rss) if (rss[n] > 0) print rss[n], n }' "/proc/$1/smaps" | sort -rn
+}
+rss_by_mapping "$operator_pid" >"$work/idle.rss"
+echo "  anonymous: $(grep -E ' \[(heap|anon|thread stacks|stack)\]$' "$work/idle.rss" | paste -sd, - | sed 's/,/, /g')" \
+  "($(awk '/^Threads:/ { print $2 }' "/proc/$operator_pid/status") threads)"
+echo "  mapped files: $(grep -vE ' \[' "$work/idle.rss" | awk '{ s += $1 } END { print s }') KiB;" \
+  "largest: $(grep -vE ' \[' "$work/idle.rss" | head -n 8 | paste -sd, - | sed 's/,/, /g')"
 
 echo "== $count MigrationJobs created at once, operator running"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
