@@ -111,8 +111,8 @@ int run_operator(const OperatorOptions& options, StopSignal& stop) {
   workqueue::WorkQueue queue(workqueue::default_controller_rate_limiter(), &metrics);
   migration_jobs.add_handler(watch::enqueue_keys(queue));
   migration_jobs.add_handler(migration::count_phases(metrics));
-  // A Job's creation is the reconcile's own doing; its changes are news.
-  jobs.add_handler(watch::except_additions(migration::enqueue_owners(queue)));
+  // A new Job is the reconcile's own doing; its changes are news.
+  jobs.add_handler(watch::except_new_children(migration::enqueue_owners(queue)));
   auto synced = [&migration_jobs, &jobs] { return migration_jobs.has_synced() && jobs.has_synced(); };
   health.add_readiness_check("informer-sync", synced);
 
