@@ -4,6 +4,7 @@
 #include "kube/time_format.h"
 #include "migrationjob/failure_advice.h"
 #include "migrationjob/job_builder.h"
+#include "migrationjob/reasons.h"
 #include "migrationjob/rollout_gate.h"
 
 namespace schemagate::migrationjob {
@@ -15,14 +16,9 @@ using kube::string_at;
 // A missing Secret is not watched: look again after this long.
 constexpr std::chrono::seconds kSecretRecheck{30};
 
-std::string old_condition_reason(const Json& status, const std::string& type) {
-  if (const Json* conditions = find_path(status, {"conditions"});
-      conditions && conditions->is_array()) {
-    for (const Json& condition : conditions->as_array()) {
-      if (string_at(condition, {"type"}) == type) return string_at(condition, {"reason"});
-    }
-  }
-  return "";
+std::string ready_reason(const MigrationJobStatus& status) {
+  const Condition* ready = status.condition("Ready");
+  return ready ? ready->reason : "";
 }
 
 std::string describe(const Json& target) {
@@ -33,7 +29,7 @@ class Decider {
  public:
   explicit Decider(const Observed& observed)
       : observed_(observed), object_(observed.object), owner_(observed.object.key()),
-        same_generation_(object_.observed_generation() == object_.generation) {}
+        same_generation_(object_.status.observed_generation == object_.generation) {}
 
   Decision run() {
     if (object_.deleting) {
@@ -46,9 +42,9 @@ class Decider {
     if (observed_.former_target) release(*observed_.former_target);
     if (!object_.spec) {
       const SpecProblem& problem = object_.spec.error();
-      DesiredStatus status = stalled("Pending", problem.reason, problem.message);
+      DesiredStatus status = stalled(Phase::kPending, problem.reason, problem.message);
       // Unreadable spec: the target cannot be named, so keep remembering the old one.
-      status.rollout_target = object_.status_text("rolloutTarget");
+      status.rollout_target = object_.status.rollout_target;
       finish(status);
       return decision_;
     }
@@ -73,26 +69,23 @@ class Decider {
     if (outcome_recorded(object_, name)) return recorded();
     if (observed_.job) return from_job(spec, name, read_job_progress(*observed_.job));
     if (!observed_.unfinished_previous_job.empty()) {
-      DesiredStatus status = progressing("Pending", "WaitingForPreviousJob",
-                                         "waiting for Job " + observed_.unfinished_previous_job +
-                                             " of an earlier generation to finish");
+      DesiredStatus status =
+          progressing(Phase::kPending, reason::kWaitingForPreviousJob,
+                      message::waiting_for_previous_job(observed_.unfinished_previous_job));
       status.job_name = observed_.unfinished_previous_job;
       return status;
     }
     const SecretKeyRef& secret = spec.database_url;
+    const std::string secret_name = object_.ns + "/" + secret.name;
     if (observed_.secret == Observed::Secret::kMissing) {
       decision_.requeue_after = kSecretRecheck;
-      return stalled("Pending", "SecretNotFound",
-                     "Secret " + object_.ns + "/" + secret.name +
-                         " (spec.database.urlSecretRef) not found; create it with the database "
-                         "URL under key '" + secret.key + "'");
+      return stalled(Phase::kPending, reason::kSecretNotFound,
+                     message::secret_not_found(secret_name, secret.key));
     }
     if (observed_.secret == Observed::Secret::kMissingKey) {
       decision_.requeue_after = kSecretRecheck;
-      return stalled("Pending", "SecretKeyNotFound",
-                     "Secret " + object_.ns + "/" + secret.name + " has no key '" + secret.key +
-                         "' (spec.database.urlSecretRef.key); add the database URL under it or "
-                         "name the key it is under");
+      return stalled(Phase::kPending, reason::kSecretKeyNotFound,
+                     message::secret_key_not_found(secret_name, secret.key));
     }
     decision_.create_job = build_job(object_, spec, workload_pull_policy(observed_.target));
     // Said as the Job will be seen once the cache has it, so that sight
@@ -105,31 +98,29 @@ class Decider {
     DesiredStatus status;
     switch (progress.state) {
       case JobProgress::State::kPending:
-        status = progressing("Pending", "JobPending", "Job " + name + " is waiting for its pod");
+        status = progressing(Phase::kPending, reason::kJobPending, message::job_pending(name));
         break;
       case JobProgress::State::kRunning:
-        status = progressing("Running", "JobRunning",
-                             "Job " + name + " is upgrading to " + spec.target + " (attempt " +
-                                 std::to_string(progress.attempts) + " of " +
-                                 std::to_string(spec.backoff_limit + 1) + ")");
+        status = progressing(
+            Phase::kRunning, reason::kJobRunning,
+            message::job_running(name, spec.target, progress.attempts, spec.backoff_limit + 1));
         break;
       case JobProgress::State::kSucceeded: {
-        status.phase = "Succeeded";
+        status.phase = Phase::kSucceeded;
         status.verdict = Verdict::kSucceeded;
-        status.reason = "Succeeded";
+        status.reason = reason::kSucceeded;
         if (observed_.report && observed_.report->succeeded) {
           status.applied_revisions = observed_.report->revisions;
         }
         std::string revision = status.applied_revisions.empty()
-                                   ? object_.status_text("appliedRevision")
+                                   ? object_.status.applied_revision
                                    : revision_text(status.applied_revisions);
-        status.message = "Job " + name + " migrated the database to " +
-                         (revision.empty() ? spec.target : revision);
+        status.message = message::job_succeeded(name, revision.empty() ? spec.target : revision);
         break;
       }
       case JobProgress::State::kFailed: {
         FailureAdvice advice = failure_advice(object_, spec, name, progress, observed_.report);
-        status = stalled("Failed", advice.reason, advice.message);
+        status = stalled(Phase::kFailed, advice.reason, advice.message);
         break;
       }
     }
@@ -142,16 +133,16 @@ class Decider {
 
   DesiredStatus recorded() {
     recorded_ = true;
-    const Json& old = object_.status;
+    const MigrationJobStatus& old = object_.status;
     DesiredStatus status;
-    status.phase = object_.status_text("phase");
-    status.verdict = status.phase == "Succeeded" ? Verdict::kSucceeded : Verdict::kStalled;
-    status.reason = old_condition_reason(old, "Ready");
-    status.message = object_.status_text("message");
-    status.job_name = object_.status_text("jobName");
-    status.start_time = object_.status_text("startTime");
-    status.completion_time = object_.status_text("completionTime");
-    status.attempts = kube::integer_at(old, {"attempts"}).value_or(0);
+    status.phase = old.phase.value_or(Phase::kPending);
+    status.verdict = status.phase == Phase::kSucceeded ? Verdict::kSucceeded : Verdict::kStalled;
+    status.reason = ready_reason(old);
+    status.message = old.message;
+    status.job_name = old.job_name;
+    status.start_time = old.start_time;
+    status.completion_time = old.completion_time;
+    status.attempts = old.attempts;
     return status;
   }
 
@@ -163,27 +154,25 @@ class Decider {
       if (!recorded_) status.message += "; " + text;
     };
     if (!observed_.target) {
-      note(target_text(ref) + " not found, so nothing is held");
+      note(message::workload_not_found(target_text(ref)));
       return;
     }
-    if (status.phase == "Succeeded") {
+    if (status.phase == Phase::kSucceeded) {
       release(*observed_.target);
       return;
     }
     if (std::optional<Json> patch = hold_patch(*observed_.target, owner_)) {
       decision_.target_patches.push_back({ref.kind, ref.name, *patch, true});
       decision_.holding = target_text(ref);
-      decision_.events.push_back({"Normal", "RolloutHeld",
-                                  "holding " + target_text(ref) + " until generation " +
-                                      std::to_string(object_.generation) + " is migrated"});
+      decision_.events.push_back({kNormalEvent, reason::kRolloutHeld,
+                                  message::holding(target_text(ref), object_.generation)});
     } else if (std::optional<GateRecord> record = read_gate(*observed_.target);
                record && record->owner != owner_) {
-      note(target_text(ref) + " is already held by " +
-           (record->owner.empty() ? "an annotation schemagate did not write" : record->owner));
+      note(message::workload_held_by(target_text(ref), record->owner));
     } else if (record) {
       decision_.holding = target_text(ref);
     }
-    if (status.phase == "Failed") note(target_text(ref) + " stays held");
+    if (status.phase == Phase::kFailed) note(message::workload_stays_held(target_text(ref)));
   }
 
   void release(const Json& target) {
@@ -191,32 +180,32 @@ class Decider {
     if (!patch) return;
     decision_.target_patches.push_back(
         {string_at(target, {"kind"}), kube::name_of(target), *patch, false});
-    decision_.events.push_back({"Normal", "RolloutReleased", "released " + describe(target)});
+    decision_.events.push_back({kNormalEvent, reason::kRolloutReleased,
+                                message::released(describe(target))});
   }
 
   // Events for changes of status; what stays the same is not repeated. They
   // follow from the status, not from what this reconcile did, so one lost
   // to a crash is sent by the next reconcile (names make repeats harmless).
   void finish(const DesiredStatus& status) {
-    std::string old_phase = same_generation_ ? object_.status_text("phase") : "";
-    std::string old_reason = same_generation_ ? old_condition_reason(object_.status, "Ready") : "";
+    // What status says of this generation already.
+    auto was = [this](Phase phase) { return same_generation_ && object_.status.phase == phase; };
+    std::string old_reason = same_generation_ ? ready_reason(object_.status) : "";
     const std::string current = job_name(object_.name, object_.uid, object_.generation);
-    if (status.job_name == current && object_.status_text("jobName") != current) {
+    if (status.job_name == current && object_.status.job_name != current) {
       const MigrationJobSpec& spec = *object_.spec;
-      decision_.events.push_back({"Normal", "Started",
-                                  "Job " + current + " upgrades to " + spec.target +
-                                      " (generation " + std::to_string(object_.generation) + ")"});
+      decision_.events.push_back({kNormalEvent, reason::kStarted,
+                                  message::job_started(current, spec.target, object_.generation)});
     }
-    if ((status.phase == "Succeeded" || status.phase == "Failed") && old_phase != status.phase &&
-        !recorded_) {
+    if (finished(status.phase) && !was(status.phase) && !recorded_) {
       decision_.finished = finished_run(status);
     }
-    if (status.phase == "Succeeded" && old_phase != "Succeeded") {
-      decision_.events.push_back({"Normal", "Succeeded", status.message});
+    if (status.phase == Phase::kSucceeded && !was(Phase::kSucceeded)) {
+      decision_.events.push_back({kNormalEvent, reason::kSucceeded, status.message});
     } else if (status.verdict == Verdict::kStalled &&
-               (old_phase != status.phase || old_reason != status.reason)) {
-      std::string reason = status.phase == "Failed" ? "Failed" : status.reason;
-      decision_.events.push_back({"Warning", reason, status.message});
+               (!was(status.phase) || old_reason != status.reason)) {
+      std::string event_reason = status.phase == Phase::kFailed ? reason::kFailed : status.reason;
+      decision_.events.push_back({kWarningEvent, event_reason, status.message});
     }
     decision_.status = status;
   }
@@ -225,11 +214,11 @@ class Decider {
     auto start = kube::parse_time(status.start_time);
     auto end = kube::parse_time(status.completion_time);
     if (!start || !end || *end < *start) return std::nullopt;
-    return FinishedRun{status.phase == "Succeeded" ? "succeeded" : "failed",
+    return FinishedRun{status.phase == Phase::kSucceeded ? "succeeded" : "failed",
                        std::chrono::duration<double>(*end - *start).count()};
   }
 
-  static DesiredStatus progressing(const std::string& phase, const std::string& reason,
+  static DesiredStatus progressing(Phase phase, const std::string& reason,
                                    const std::string& message) {
     DesiredStatus status;
     status.phase = phase;
@@ -239,7 +228,7 @@ class Decider {
     return status;
   }
 
-  static DesiredStatus stalled(const std::string& phase, const std::string& reason,
+  static DesiredStatus stalled(Phase phase, const std::string& reason,
                                const std::string& message) {
     DesiredStatus status = progressing(phase, reason, message);
     status.verdict = Verdict::kStalled;
@@ -257,9 +246,9 @@ class Decider {
 }  // namespace
 
 bool outcome_recorded(const MigrationJob& object, const std::string& job_name) {
-  std::string phase = object.status_text("phase");
-  return object.observed_generation() == object.generation &&
-         object.status_text("jobName") == job_name && (phase == "Succeeded" || phase == "Failed");
+  const MigrationJobStatus& status = object.status;
+  return status.observed_generation == object.generation && status.job_name == job_name &&
+         status.phase && finished(*status.phase);
 }
 
 std::string target_text(const TargetRef& target) { return target.kind + "/" + target.name; }

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "migrationjob/reasons.h"
+
 namespace schemagate::migrationjob {
 namespace {
 
@@ -93,19 +95,19 @@ class Advisor {
   FailureAdvice for_runner(const std::string& kind, const std::string& error) const {
     std::string failed = "Job " + job_name_ + " failed: " + sentence(error) + " Fix: ";
     if (kind == "migration-failed") {
-      return {"MigrationFailed",
+      return {reason::kMigrationFailed,
               failed + "correct the migration named above in its file (its transaction rolled "
                        "back, so nothing of it was applied), build a new image and set "
                        "spec.image to it: " + new_image()};
     }
     if (kind == "invalid") {
-      return {"InvalidMigrations",
+      return {reason::kInvalidMigrations,
               failed + "correct the file, line or argument named above (the migrations in " +
                   spec_.image + ", spec.target or spec.container.args) and re-apply with a "
                   "new image or target: " + new_image()};
     }
     if (kind == "unreachable") {
-      return {"DatabaseUnreachable",
+      return {reason::kDatabaseUnreachable,
               failed + "check that the URL in Secret " + object_.ns + "/" +
                   spec_.database_url.name + " (key " + spec_.database_url.key +
                   ") names a running database with the right user and password, and that "
@@ -113,7 +115,7 @@ class Advisor {
                   "then run it again: " + run_again()};
     }
     if (kind == "lock-timeout") {
-      return {"LockTimeout",
+      return {reason::kLockTimeout,
               failed + "another session held the migration lock for all of "
                        "spec.activeDeadlineSeconds (" +
                   std::to_string(spec_.active_deadline_seconds) +
@@ -123,14 +125,14 @@ class Advisor {
     if (kind == "state-refused") {
       std::vector<std::string> commands = named_commands(error);
       if (commands.empty()) {
-        return {"StateRefused", failed + "resolve what the error names in the database, then "
+        return {reason::kStateRefused, failed + "resolve what the error names in the database, then "
                                          "run it again: " + run_again()};
       }
       std::string pods;
       for (const std::string& command : commands) {
         pods += (pods.empty() ? "" : "; or ") + one_off_pod(command);
       }
-      return {"StateRefused",
+      return {reason::kStateRefused,
               failed + "run " + quoted_list(commands) +
                   " as the error explains, with the migrations of the image against the "
                   "same database: " + pods + "; then run it again: " + run_again()};
@@ -142,15 +144,15 @@ class Advisor {
     std::string why = progress.message.empty() ? progress.reason : progress.message;
     std::string failed =
         "Job " + job_name_ + " failed" + (why.empty() ? "." : ": " + sentence(why)) + " Fix: ";
-    if (progress.reason == "DeadlineExceeded") {
-      return {"DeadlineExceeded",
+    if (progress.reason == reason::kDeadlineExceeded) {
+      return {reason::kDeadlineExceeded,
               failed + "the run took longer than spec.activeDeadlineSeconds (" +
                   std::to_string(spec_.active_deadline_seconds) +
                   " s); see why in its log (kubectl -n " + object_.ns + " logs job/" +
                   job_name_ + "), raise the deadline if it needs the time, then run it again: " +
                   run_again()};
     }
-    return {progress.reason.empty() ? "JobFailed" : progress.reason,
+    return {progress.reason.empty() ? reason::kJobFailed : progress.reason,
             failed + "read the runner's log (kubectl -n " + object_.ns +
                 " logs job/" + job_name_ + "), fix the cause, then run it again: " + run_again()};
   }

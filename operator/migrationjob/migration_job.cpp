@@ -2,7 +2,9 @@
 
 #include "kube/json_path.h"
 #include "migrationjob/job_builder.h"
+#include "migrationjob/reasons.h"
 #include "migrationjob/resources.h"
+#include "migrationjob/status_json.h"
 
 namespace schemagate::migrationjob {
 namespace {
@@ -13,7 +15,7 @@ using kube::integer_at;
 using kube::string_at;
 
 SpecProblem invalid(const std::string& field, const std::string& message) {
-  return SpecProblem{"InvalidSpec", field, "spec." + field + ": " + message};
+  return SpecProblem{reason::kInvalidSpec, field, "spec." + field + ": " + message};
 }
 
 Json value_at(const Json& root, std::initializer_list<const char*> path) {
@@ -70,7 +72,7 @@ std::optional<SpecProblem> read_container(const Json& spec, ContainerTemplate& c
 BasicResult<MigrationJobSpec, SpecProblem> read_spec(const Json& object) {
   const Json* spec_value = find_path(object, {"spec"});
   if (!spec_value || !spec_value->is_object()) {
-    return SpecProblem{"InvalidSpec", "spec",
+    return SpecProblem{reason::kInvalidSpec, "spec",
                        "spec: missing; a MigrationJob needs spec.image and spec.database"};
   }
   const Json& spec = *spec_value;
@@ -97,7 +99,7 @@ BasicResult<MigrationJobSpec, SpecProblem> read_spec(const Json& object) {
     TargetRef target{string_at(spec, {"rollout", "targetRef", "kind"}),
                      string_at(spec, {"rollout", "targetRef", "name"})};
     if (target.kind != "Deployment" && target.kind != "StatefulSet") {
-      return SpecProblem{"UnsupportedTargetKind", "rollout.targetRef.kind",
+      return SpecProblem{reason::kUnsupportedTargetKind, "rollout.targetRef.kind",
                          "spec.rollout.targetRef.kind: '" + target.kind +
                              "' cannot be held; use Deployment or StatefulSet"};
     }
@@ -126,14 +128,6 @@ BasicResult<MigrationJobSpec, SpecProblem> read_spec(const Json& object) {
 
 }  // namespace
 
-std::string MigrationJob::status_text(const char* field) const {
-  return string_at(status, {field});
-}
-
-int64_t MigrationJob::observed_generation() const {
-  return integer_at(status, {"observedGeneration"}).value_or(0);
-}
-
 MigrationJob read_migration_job(const Json& object) {
   MigrationJob job;
   job.ns = string_at(object, {"metadata", "namespace"});
@@ -148,7 +142,7 @@ MigrationJob read_migration_job(const Json& object) {
                           (finalizer.is_string() && finalizer.as_string() == kFinalizer);
     }
   }
-  if (const Json* status = find_path(object, {"status"})) job.status = *status;
+  if (const Json* status = find_path(object, {"status"})) job.status = read_status(*status);
   job.spec = read_spec(object);
   return job;
 }

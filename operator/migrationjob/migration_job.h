@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kube/object.h"
+#include "migrationjob/status.h"
 #include "schemagate/common/result.h"
 
 namespace schemagate::migrationjob {
@@ -72,7 +73,8 @@ struct MigrationJobSpec {
 };
 
 /// A spec the operator cannot act on. `field` is the JSON path
-/// ("spec.rollout.targetRef.kind"); `reason` is the condition reason.
+/// ("spec.rollout.targetRef.kind"); `reason` is the condition reason
+/// (reasons.h).
 struct SpecProblem {
   std::string reason;
   std::string field;
@@ -87,13 +89,10 @@ struct MigrationJob {
   int64_t generation = 0;
   bool deleting = false;  ///< metadata.deletionTimestamp is set
   bool has_finalizer = false;
-  Json status;  ///< as read; null when absent
+  MigrationJobStatus status;  ///< as read; empty when absent
   BasicResult<MigrationJobSpec, SpecProblem> spec = SpecProblem{};
 
   std::string key() const { return ns + "/" + name; }
-  /// status.<field> as text, "" when absent.
-  std::string status_text(const char* field) const;
-  int64_t observed_generation() const;
 };
 
 /// Reads a MigrationJob as the API server returned it. Never fails: a spec

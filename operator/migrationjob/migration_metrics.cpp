@@ -1,12 +1,13 @@
 #include "migrationjob/migration_metrics.h"
 
 #include "kube/json_path.h"
+#include "migrationjob/phase.h"
 
 namespace schemagate::migrationjob {
 
 std::string phase_of(const kube::Json& object) {
   std::string phase = kube::string_at(object, {"status", "phase"});
-  return phase.empty() ? "Pending" : phase;
+  return phase.empty() ? to_string(Phase::kPending) : phase;
 }
 
 watch::DeltaHandler count_phases(MigrationMetrics& metrics) {

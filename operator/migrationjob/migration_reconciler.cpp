@@ -5,6 +5,7 @@
 #include "kube/update_with_retry.h"
 #include "migrationjob/job_builder.h"
 #include "migrationjob/resources.h"
+#include "migrationjob/status_json.h"
 #include "schemagate/common/logging.h"
 #include "workqueue/work_queue.h"
 
@@ -63,7 +64,7 @@ Result<Observed> MigrationReconciler::observe(const MigrationJob& object) {
     if (!found) return found.error();
     observed.target = *found;
   }
-  std::string former = object.status_text("rolloutTarget");
+  const std::string& former = object.status.rollout_target;
   size_t slash = former.find('/');
   if (slash != std::string::npos && former != current_target && (object.spec || object.deleting)) {
     auto found = get_if_exists(client_, workload_ref(former.substr(0, slash)), object.ns,
@@ -91,7 +92,7 @@ Result<Observed> MigrationReconciler::observe(const MigrationJob& object) {
   // one status names, or the previous generation's, when a crash came
   // between creating it and recording it.
   for (const std::string& previous :
-       {object.status_text("jobName"), job_name(object.name, object.uid, object.generation - 1)}) {
+       {object.status.job_name, job_name(object.name, object.uid, object.generation - 1)}) {
     if (previous.empty() || previous == name || object.generation <= 1) continue;
     Result<std::optional<Json>> job = find_job(object.ns, previous);
     if (!job) return job.error();
@@ -186,8 +187,11 @@ Status MigrationReconciler::write_status(const Json& cached, const MigrationJob&
   const std::string now = kube::format_time(std::chrono::system_clock::now());
   // Against the cache first: an unchanged status costs no request, and a
   // changed one is written with the cached resourceVersion in one PUT.
-  Json rendered = render_status(status, object.generation, object.status, now);
-  if (object.status == rendered) return {};
+  // Compared as JSON, so that a field this operator does not write is
+  // dropped too.
+  Json rendered = status_json(render_status(status, object.generation, object.status, now));
+  const Json* cached_status = find_path(cached, {"status"});
+  if (cached_status && *cached_status == rendered) return {};
   Json updated = cached;
   updated["status"] = rendered;
   kube::ApiResult<Json> first = client_.update_status(kMigrationJobs, updated);
@@ -204,7 +208,8 @@ Status MigrationReconciler::write_status(const Json& cached, const MigrationJob&
           return false;
         }
         const Json* old = find_path(fresh, {"status"});
-        Json again = render_status(status, object.generation, old ? *old : Json::null(), now);
+        Json again = status_json(render_status(
+            status, object.generation, old ? read_status(*old) : MigrationJobStatus{}, now));
         if (old && *old == again) return false;
         fresh["status"] = again;
         return true;

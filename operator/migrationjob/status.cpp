@@ -1,36 +1,53 @@
 #include "migrationjob/status.h"
 
-#include "kube/json_path.h"
+#include <tuple>
 
 namespace schemagate::migrationjob {
 namespace {
 
-using kube::find_path;
-using kube::string_at;
-
-Json condition(const char* type, bool value, const DesiredStatus& desired, int64_t generation,
-               const Json& old_status, const std::string& now) {
-  std::string status = value ? "True" : "False";
-  std::string since = now;
-  if (const Json* old = find_path(old_status, {"conditions"}); old && old->is_array()) {
-    for (const Json& previous : old->as_array()) {
-      if (string_at(previous, {"type"}) == type && string_at(previous, {"status"}) == status) {
-        std::string kept = string_at(previous, {"lastTransitionTime"});
-        if (!kept.empty()) since = kept;
-      }
+Condition condition(const char* type, bool value, const DesiredStatus& desired, int64_t generation,
+                    const MigrationJobStatus& old_status, const std::string& now) {
+  Condition result;
+  result.type = type;
+  result.status = value ? "True" : "False";
+  result.reason = desired.reason;
+  result.message = desired.message;
+  result.observed_generation = generation;
+  result.last_transition_time = now;
+  for (const Condition& previous : old_status.conditions) {
+    if (previous.type == result.type && previous.status == result.status &&
+        !previous.last_transition_time.empty()) {
+      result.last_transition_time = previous.last_transition_time;
     }
   }
-  Json result = Json::object();
-  result["type"] = Json::string(type);
-  result["status"] = Json::string(status);
-  result["reason"] = Json::string(desired.reason);
-  result["message"] = Json::string(desired.message);
-  result["observedGeneration"] = Json::number(generation);
-  result["lastTransitionTime"] = Json::string(since);
   return result;
 }
 
+auto fields(const Condition& c) {
+  return std::tie(c.type, c.status, c.reason, c.message, c.observed_generation,
+                  c.last_transition_time);
+}
+
+auto fields(const MigrationJobStatus& s) {
+  return std::tie(s.observed_generation, s.phase, s.conditions, s.message, s.job_name,
+                  s.start_time, s.completion_time, s.attempts, s.applied_revision,
+                  s.rollout_target);
+}
+
 }  // namespace
+
+bool Condition::operator==(const Condition& other) const { return fields(*this) == fields(other); }
+
+const Condition* MigrationJobStatus::condition(const std::string& type) const {
+  for (const Condition& item : conditions) {
+    if (item.type == type) return &item;
+  }
+  return nullptr;
+}
+
+bool MigrationJobStatus::operator==(const MigrationJobStatus& other) const {
+  return fields(*this) == fields(other);
+}
 
 std::string revision_text(const std::vector<std::string>& revisions) {
   std::string text;
@@ -38,31 +55,28 @@ std::string revision_text(const std::vector<std::string>& revisions) {
   return text;
 }
 
-Json render_status(const DesiredStatus& desired, int64_t generation, const Json& old_status,
-                   const std::string& now) {
-  Json status = Json::object();
-  status["observedGeneration"] = Json::number(generation);
-  status["phase"] = Json::string(desired.phase);
-  status["conditions"] = Json::array({
-      condition("Ready", desired.verdict == Verdict::kSucceeded, desired, generation, old_status, now),
+MigrationJobStatus render_status(const DesiredStatus& desired, int64_t generation,
+                                 const MigrationJobStatus& old_status, const std::string& now) {
+  MigrationJobStatus status;
+  status.observed_generation = generation;
+  status.phase = desired.phase;
+  status.conditions = {
+      condition("Ready", desired.verdict == Verdict::kSucceeded, desired, generation, old_status,
+                now),
       condition("Reconciling", desired.verdict == Verdict::kProgressing, desired, generation,
                 old_status, now),
       condition("Stalled", desired.verdict == Verdict::kStalled, desired, generation, old_status,
                 now),
-  });
-  status["message"] = Json::string(desired.message);
-  auto set_text = [&status](const char* field, const std::string& value) {
-    if (!value.empty()) status[field] = Json::string(value);
   };
-  set_text("jobName", desired.job_name);
-  set_text("startTime", desired.start_time);
-  set_text("completionTime", desired.completion_time);
-  if (desired.attempts > 0) status["attempts"] = Json::number(desired.attempts);
-  std::string revision = desired.applied_revisions.empty()
-                             ? string_at(old_status, {"appliedRevision"})
-                             : revision_text(desired.applied_revisions);
-  set_text("appliedRevision", revision);
-  set_text("rolloutTarget", desired.rollout_target);
+  status.message = desired.message;
+  status.job_name = desired.job_name;
+  status.start_time = desired.start_time;
+  status.completion_time = desired.completion_time;
+  status.attempts = desired.attempts;
+  status.applied_revision = desired.applied_revisions.empty()
+                                ? old_status.applied_revision
+                                : revision_text(desired.applied_revisions);
+  status.rollout_target = desired.rollout_target;
   return status;
 }
 
