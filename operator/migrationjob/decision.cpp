@@ -1,6 +1,5 @@
 #include "migrationjob/decision.h"
 
-#include "kube/json_path.h"
 #include "kube/time_format.h"
 #include "migrationjob/failure_advice.h"
 #include "migrationjob/job_builder.h"
@@ -10,19 +9,12 @@
 namespace schemagate::migrationjob {
 namespace {
 
-using kube::find_path;
-using kube::string_at;
-
 // A missing Secret is not watched: look again after this long.
 constexpr std::chrono::seconds kSecretRecheck{30};
 
 std::string ready_reason(const MigrationJobStatus& status) {
   const Condition* ready = status.condition("Ready");
   return ready ? ready->reason : "";
-}
-
-std::string describe(const Json& target) {
-  return string_at(target, {"kind"}) + "/" + kube::name_of(target);
 }
 
 class Decider {
@@ -67,7 +59,7 @@ class Decider {
     // A finished Job does not change again, and its pod's report is read
     // once: what status recorded stands.
     if (outcome_recorded(object_, name)) return recorded();
-    if (observed_.job) return from_job(spec, name, read_job_progress(*observed_.job));
+    if (observed_.job) return from_job(spec, name, observed_.job->progress);
     if (!observed_.unfinished_previous_job.empty()) {
       DesiredStatus status =
           progressing(Phase::kPending, reason::kWaitingForPreviousJob,
@@ -166,7 +158,7 @@ class Decider {
       decision_.holding = target_text(ref);
       decision_.events.push_back({kNormalEvent, reason::kRolloutHeld,
                                   message::holding(target_text(ref), object_.generation)});
-    } else if (std::optional<GateRecord> record = read_gate(*observed_.target);
+    } else if (const std::optional<GateRecord>& record = observed_.target->gate;
                record && record->owner != owner_) {
       note(message::workload_held_by(target_text(ref), record->owner));
     } else if (record) {
@@ -175,13 +167,12 @@ class Decider {
     if (status.phase == Phase::kFailed) note(message::workload_stays_held(target_text(ref)));
   }
 
-  void release(const Json& target) {
+  void release(const Workload& target) {
     std::optional<Json> patch = release_patch(target, owner_);
     if (!patch) return;
-    decision_.target_patches.push_back(
-        {string_at(target, {"kind"}), kube::name_of(target), *patch, false});
-    decision_.events.push_back({kNormalEvent, reason::kRolloutReleased,
-                                message::released(describe(target))});
+    decision_.target_patches.push_back({target.kind, target.name, *patch, false});
+    decision_.events.push_back(
+        {kNormalEvent, reason::kRolloutReleased, message::released(target.text())});
   }
 
   // Events for changes of status; what stays the same is not repeated. They

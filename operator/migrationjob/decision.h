@@ -8,6 +8,7 @@
 #include "migrationjob/job_progress.h"
 #include "migrationjob/migration_job.h"
 #include "migrationjob/status.h"
+#include "migrationjob/views.h"
 
 namespace schemagate::migrationjob {
 
@@ -17,13 +18,13 @@ struct Observed {
   MigrationJob object;
   enum class Secret { kNotChecked, kPresent, kMissing, kMissingKey };
   Secret secret = Secret::kNotChecked;
-  std::optional<Json> job;  ///< this generation's Job
+  std::optional<JobView> job;  ///< this generation's Job
   /// An earlier generation's Job that has not finished: the next one waits
   /// for it, so two runners never race for the same database.
   std::string unfinished_previous_job;
   std::optional<RunnerReport> report;  ///< from the finished Job's pod
-  std::optional<Json> target;          ///< spec.rollout.targetRef, when it exists
-  std::optional<Json> former_target;   ///< status.rolloutTarget, when no longer the spec's
+  std::optional<Workload> target;         ///< spec.rollout.targetRef, when it exists
+  std::optional<Workload> former_target;  ///< status.rolloutTarget, when no longer the spec's
 };
 
 struct EventSpec {

@@ -4,7 +4,6 @@
 #include <utility>
 #include <vector>
 
-#include "kube/json_path.h"
 #include "migrationjob/json_merge.h"
 #include "migrationjob/resources.h"
 #include "schemagate/common/sha256.h"
@@ -163,11 +162,8 @@ std::string runner_owns_option(const std::string& arg) {
   return "";
 }
 
-std::string workload_pull_policy(const std::optional<Json>& workload) {
-  if (!workload) return "";
-  const Json* containers = kube::find_path(*workload, {"spec", "template", "spec", "containers"});
-  if (!containers || !containers->is_array() || containers->size() == 0) return "";
-  return kube::string_at(containers->at(0), {"imagePullPolicy"});
+std::string workload_pull_policy(const std::optional<Workload>& workload) {
+  return workload ? workload->pull_policy : "";
 }
 
 Json build_job(const MigrationJob& job, const MigrationJobSpec& spec,

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "migrationjob/migration_job.h"
+#include "migrationjob/views.h"
 
 namespace schemagate::migrationjob {
 
@@ -26,7 +27,7 @@ std::string runner_owns_option(const std::string& arg);
 
 /// The imagePullPolicy of the first container of a Deployment's or
 /// StatefulSet's pod template; "" when there is none.
-std::string workload_pull_policy(const std::optional<Json>& workload);
+std::string workload_pull_policy(const std::optional<Workload>& workload);
 
 /// The batch/v1 Job that runs `schemagate upgrade` for `job`'s current
 /// generation, owned by it (ownerReferences, controller). The database URL

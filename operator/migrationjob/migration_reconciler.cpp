@@ -28,10 +28,19 @@ Result<std::optional<Json>> get_if_exists(kube::Client& client, const kube::Reso
   return found.error().to_error();
 }
 
+// A workload by kind and name, read once for this reconcile.
+Result<std::optional<Workload>> find_workload(kube::Client& client, const std::string& ns,
+                                              const std::string& kind, const std::string& name) {
+  auto found = get_if_exists(client, workload_ref(kind), ns, name);
+  if (!found) return found.error();
+  if (!*found) return std::optional<Workload>();
+  return std::optional<Workload>(read_workload(**found));
+}
+
 Observed::Secret secret_state(const std::optional<Json>& secret, const std::string& key) {
   if (!secret) return Observed::Secret::kMissing;
-  return find_path(*secret, {"data", key.c_str()}) ? Observed::Secret::kPresent
-                                                   : Observed::Secret::kMissingKey;
+  return read_secret(*secret).has_key(key) ? Observed::Secret::kPresent
+                                           : Observed::Secret::kMissingKey;
 }
 
 }  // namespace
@@ -60,25 +69,25 @@ Result<Observed> MigrationReconciler::observe(const MigrationJob& object) {
   if (object.spec && object.spec->rollout_target) {
     const TargetRef& target = *object.spec->rollout_target;
     current_target = target_text(target);
-    auto found = get_if_exists(client_, workload_ref(target.kind), object.ns, target.name);
+    auto found = find_workload(client_, object.ns, target.kind, target.name);
     if (!found) return found.error();
     observed.target = *found;
   }
   const std::string& former = object.status.rollout_target;
   size_t slash = former.find('/');
   if (slash != std::string::npos && former != current_target && (object.spec || object.deleting)) {
-    auto found = get_if_exists(client_, workload_ref(former.substr(0, slash)), object.ns,
-                               former.substr(slash + 1));
+    auto found =
+        find_workload(client_, object.ns, former.substr(0, slash), former.substr(slash + 1));
     if (!found) return found.error();
     observed.former_target = *found;
   }
   if (!object.spec || object.deleting) return observed;
 
   const std::string name = job_name(object.name, object.uid, object.generation);
-  observed.job = jobs_.get(object.ns + "/" + name);
+  if (std::optional<Json> job = jobs_.get(object.ns + "/" + name)) observed.job = read_job(*job);
   bool recorded = outcome_recorded(object, name);
   if (observed.job) {
-    if (!recorded && read_job_progress(*observed.job).finished()) {
+    if (!recorded && observed.job->progress.finished()) {
       kube::ListOptions pods_of_job;
       pods_of_job.label_selector = "job-name=" + name;
       kube::ApiResult<kube::ObjectList> pods = client_.list(kPods, object.ns, pods_of_job);

@@ -14,9 +14,9 @@ constexpr const char* kPartitionField = "spec.updateStrategy.rollingUpdate.parti
 // Above every ordinal: no pod, not even one added by scaling up, gets the new template.
 constexpr int64_t kHoldingPartition = 2147483647;
 
-Json patch_base(const Json& target, Json annotation) {
+Json patch_base(const Workload& target, Json annotation) {
   Json patch = Json::object();
-  patch["metadata"]["resourceVersion"] = Json::string(kube::resource_version_of(target));
+  patch["metadata"]["resourceVersion"] = Json::string(target.resource_version);
   patch["metadata"]["annotations"][kGateAnnotation] = std::move(annotation);
   return patch;
 }
@@ -42,31 +42,29 @@ std::optional<GateRecord> read_gate(const Json& target) {
   return record;
 }
 
-std::optional<Json> hold_patch(const Json& target, const std::string& owner) {
-  if (read_gate(target)) return std::nullopt;
-  std::string kind = string_at(target, {"kind"});
+std::optional<Json> hold_patch(const Workload& target, const std::string& owner) {
+  if (target.gate) return std::nullopt;
   Json record = Json::object();
   record["owner"] = Json::string(owner);
   Json patch;
-  if (kind == "StatefulSet") {
-    std::string strategy = string_at(target, {"spec", "updateStrategy", "type"});
+  if (target.kind == "StatefulSet") {
+    const std::string& strategy = target.update_strategy;
     if (!strategy.empty() && strategy != "RollingUpdate") return std::nullopt;
     record["field"] = Json::string(kPartitionField);
-    record["previous"] =
-        value_or_null(find_path(target, {"spec", "updateStrategy", "rollingUpdate", "partition"}));
+    record["previous"] = target.partition;
     patch = patch_base(target, Json::string(record.serialize()));
     patch["spec"]["updateStrategy"]["rollingUpdate"]["partition"] = Json::number(kHoldingPartition);
   } else {
     record["field"] = Json::string(kPausedField);
-    record["previous"] = value_or_null(find_path(target, {"spec", "paused"}));
+    record["previous"] = target.paused;
     patch = patch_base(target, Json::string(record.serialize()));
     patch["spec"]["paused"] = Json::boolean(true);
   }
   return patch;
 }
 
-std::optional<Json> release_patch(const Json& target, const std::string& owner) {
-  std::optional<GateRecord> record = read_gate(target);
+std::optional<Json> release_patch(const Workload& target, const std::string& owner) {
+  const std::optional<GateRecord>& record = target.gate;
   if (!record || record->owner.empty() || record->owner != owner) return std::nullopt;
   Json patch = patch_base(target, Json::null());
   if (record->field == kPartitionField) {

@@ -15,14 +15,14 @@ const std::string kJob = job_name("shop-migrate", "uid-1", 3);
 Observed observed(const std::string& status = "null") {
   Observed result;
   result.object = read_migration_job(testing::migration_job_object(status));
-  result.target = testing::deployment();
+  result.target = read_workload(testing::deployment());
   return result;
 }
 
-Json job(const std::string& status) {
+JobView job(const std::string& status) {
   Json result = testing::job_with_status(status);
   result["metadata"]["name"] = Json::string(kJob);
-  return result;
+  return read_job(result);
 }
 
 std::vector<std::string> reasons(const Decision& decision) {
@@ -107,7 +107,7 @@ TEST_CASE("a missing Secret or key stalls with an actionable reason, and no Job"
   // The same problem seen again is not announced again.
   world.object = read_migration_job(
       testing::migration_job_object(status_of("Pending", "SecretKeyNotFound", "")));
-  world.target = held_deployment();
+  world.target = read_workload(held_deployment());
   CHECK(decide(world).events.empty());
 }
 
@@ -126,14 +126,14 @@ TEST_CASE("an unsupported target kind stalls without a Job", "[migration][decide
 TEST_CASE("a Job found without a status naming it is announced, as after a crash",
           "[migration][decide]") {
   Observed world = observed();
-  world.target = held_deployment();
+  world.target = read_workload(held_deployment());
   world.job = job(R"({"active": 1, "startTime": "2026-11-22T05:00:00Z"})");
   CHECK(reasons(decide(world)) == std::vector<std::string>{"Normal/Started"});
 }
 
 TEST_CASE("a running Job is reported, and the target stays held", "[migration][decide]") {
   Observed world = observed(status_of("Pending", "JobPending"));
-  world.target = held_deployment();
+  world.target = read_workload(held_deployment());
   world.job = job(R"({"active": 1, "startTime": "2026-11-22T05:00:00Z"})");
   Decision decision = decide(world);
   CHECK_FALSE(decision.create_job);
@@ -145,7 +145,7 @@ TEST_CASE("a running Job is reported, and the target stays held", "[migration][d
 
 TEST_CASE("success records the revision and releases the target, once", "[migration][decide]") {
   Observed world = observed(status_of("Running", "JobRunning"));
-  world.target = held_deployment();
+  world.target = read_workload(held_deployment());
   world.job = job(R"({"succeeded": 1, "conditions": [{"type": "Complete", "status": "True"}]})");
   world.report = RunnerReport{true, {"a84e1c9b3d72"}, "", 0, ""};
   Decision decision = decide(world);
@@ -166,7 +166,7 @@ TEST_CASE("success records the revision and releases the target, once", "[migrat
 
 TEST_CASE("failure stalls, keeps the target held and says why", "[migration][decide]") {
   Observed world = observed(status_of("Running", "JobRunning"));
-  world.target = held_deployment();
+  world.target = read_workload(held_deployment());
   world.job = job(R"({"failed": 3, "conditions": [{"type": "Failed", "status": "True",
                        "reason": "BackoffLimitExceeded", "message": "backoff limit"}]})");
   world.report = RunnerReport{false, {}, "versions/b2.sql:7: syntax error", 1, "migration-failed"};
@@ -186,7 +186,7 @@ TEST_CASE("failure stalls, keeps the target held and says why", "[migration][dec
 
 TEST_CASE("a Job's outcome is timed once, when status first records it", "[migration][decide]") {
   Observed world = observed(status_of("Running", "JobRunning"));
-  world.target = held_deployment();
+  world.target = read_workload(held_deployment());
   world.job = job(R"({"succeeded": 1, "startTime": "2026-11-22T06:00:00Z",
                       "completionTime": "2026-11-22T06:01:30Z",
                       "conditions": [{"type": "Complete", "status": "True"}]})");
@@ -203,7 +203,7 @@ TEST_CASE("a Job's outcome is timed once, when status first records it", "[migra
 
 TEST_CASE("a recorded outcome stands when its Job is gone: no second Job", "[migration][decide]") {
   Observed world = observed(status_of("Failed", "BackoffLimitExceeded"));
-  world.target = held_deployment();
+  world.target = read_workload(held_deployment());
   Decision decision = decide(world);
   CHECK_FALSE(decision.create_job);
   CHECK(decision.status->phase == Phase::kFailed);
@@ -214,7 +214,7 @@ TEST_CASE("a recorded outcome stands when its Job is gone: no second Job", "[mig
 TEST_CASE("a recorded outcome is kept while its Job remains, without reading the report again",
           "[migration][decide]") {
   Observed world = observed(status_of("Failed", "BackoffLimitExceeded"));
-  world.target = held_deployment();
+  world.target = read_workload(held_deployment());
   world.job = job(R"({"failed": 3, "conditions": [{"type": "Failed", "status": "True",
                        "reason": "BackoffLimitExceeded", "message": "backoff limit"}]})");
   Decision decision = decide(world);
@@ -224,7 +224,7 @@ TEST_CASE("a recorded outcome is kept while its Job remains, without reading the
 
 TEST_CASE("a Job deleted while it ran is made again, under the same name", "[migration][decide]") {
   Observed world = observed(status_of("Running", "JobRunning"));
-  world.target = held_deployment();
+  world.target = read_workload(held_deployment());
   world.secret = Observed::Secret::kPresent;
   Decision decision = decide(world);
   REQUIRE(decision.create_job);
@@ -247,7 +247,7 @@ TEST_CASE("deletion releases the held target and then the finalizer", "[migratio
   object["metadata"]["deletionTimestamp"] = Json::string("2026-11-22T06:00:00Z");
   Observed world;
   world.object = read_migration_job(object);
-  world.target = held_deployment();
+  world.target = read_workload(held_deployment());
   Decision decision = decide(world);
   REQUIRE(decision.target_patches.size() == 1);
   CHECK(decision.remove_finalizer);
@@ -263,10 +263,10 @@ TEST_CASE("a changed target releases the former one", "[migration][decide]") {
   world.object = read_migration_job(object);
   world.object.generation = 4;
   world.secret = Observed::Secret::kPresent;
-  world.target = testing::deployment();
+  world.target = read_workload(testing::deployment());
   Json former = held_deployment();
   former["metadata"]["name"] = Json::string("old-api");
-  world.former_target = former;
+  world.former_target = read_workload(former);
   Decision decision = decide(world);
   REQUIRE(decision.target_patches.size() == 2);
   CHECK(decision.target_patches[0].name == "old-api");
@@ -278,9 +278,9 @@ TEST_CASE("a changed target releases the former one", "[migration][decide]") {
 TEST_CASE("the Job pulls its image as the gated Deployment's container does", "[migration][decide]") {
   Observed world = observed();
   world.secret = Observed::Secret::kPresent;
-  world.target = Json::parse(R"({"apiVersion": "apps/v1", "kind": "Deployment",
+  world.target = read_workload(Json::parse(R"({"apiVersion": "apps/v1", "kind": "Deployment",
       "metadata": {"name": "shop-api", "namespace": "shop", "resourceVersion": "7"},
-      "spec": {"template": {"spec": {"containers": [{"name": "api", "imagePullPolicy": "Always"}]}}}})");
+      "spec": {"template": {"spec": {"containers": [{"name": "api", "imagePullPolicy": "Always"}]}}}})"));
   Decision decision = decide(world);
   REQUIRE(decision.create_job);
   CHECK(kube::string_at(decision.create_job->at("spec").at("template").at("spec").at("containers").at(0),

@@ -239,7 +239,7 @@ TEST_CASE("the pull policy: the container's, else the gated workload's, else Kub
 
   Json deployment = Json::parse(R"({"spec": {"template": {"spec": {"containers": [
       {"name": "api", "imagePullPolicy": "Always"}, {"name": "side", "imagePullPolicy": "Never"}]}}}})");
-  CHECK(workload_pull_policy(deployment) == "Always");
-  CHECK(workload_pull_policy(testing::deployment()).empty());
+  CHECK(workload_pull_policy(read_workload(deployment)) == "Always");
+  CHECK(workload_pull_policy(read_workload(testing::deployment())).empty());
   CHECK(workload_pull_policy(std::nullopt).empty());
 }

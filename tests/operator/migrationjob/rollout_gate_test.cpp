@@ -30,17 +30,17 @@ TEST_CASE("holding a Deployment pauses it and releasing restores exactly what it
           "[migration][gate]") {
   for (std::string paused : {std::string(""), std::string(R"(, "paused": false)")}) {
     Json original = testing::deployment("", paused);
-    auto hold = hold_patch(original, "shop/shop-migrate");
+    auto hold = hold_patch(read_workload(original), "shop/shop-migrate");
     REQUIRE(hold);
     CHECK(kube::string_at(*hold, {"metadata", "resourceVersion"}) == "7");
     Json held = merged(original, *hold);
     CHECK(kube::bool_at(held, {"spec", "paused"}));
     REQUIRE(read_gate(held));
     CHECK(read_gate(held)->owner == "shop/shop-migrate");
-    CHECK_FALSE(hold_patch(held, "shop/shop-migrate"));
-    CHECK_FALSE(release_patch(held, "shop/other"));
+    CHECK_FALSE(hold_patch(read_workload(held), "shop/shop-migrate"));
+    CHECK_FALSE(release_patch(read_workload(held), "shop/other"));
 
-    auto release = release_patch(held, "shop/shop-migrate");
+    auto release = release_patch(read_workload(held), "shop/shop-migrate");
     REQUIRE(release);
     Json released = merged(held, *release);
     released["metadata"]["resourceVersion"] = Json::string("7");
@@ -53,8 +53,8 @@ TEST_CASE("holding a Deployment pauses it and releasing restores exactly what it
 
 TEST_CASE("a Deployment a user paused stays paused after the release", "[migration][gate]") {
   Json original = testing::deployment("", R"(, "paused": true)");
-  Json held = merged(original, *hold_patch(original, "shop/shop-migrate"));
-  Json released = merged(held, *release_patch(held, "shop/shop-migrate"));
+  Json held = merged(original, *hold_patch(read_workload(original), "shop/shop-migrate"));
+  Json released = merged(held, *release_patch(read_workload(held), "shop/shop-migrate"));
   CHECK(kube::bool_at(released, {"spec", "paused"}));
 }
 
@@ -63,23 +63,23 @@ TEST_CASE("a StatefulSet is held by its partition, and OnDelete ones are left al
   Json sts = Json::parse(R"({"kind": "StatefulSet", "metadata": {"name": "db", "resourceVersion": "3"},
     "spec": {"replicas": 3, "updateStrategy": {"type": "RollingUpdate",
                                                "rollingUpdate": {"partition": 1}}}})");
-  Json held = merged(sts, *hold_patch(sts, "shop/m"));
+  Json held = merged(sts, *hold_patch(read_workload(sts), "shop/m"));
   CHECK(kube::integer_at(held, {"spec", "updateStrategy", "rollingUpdate", "partition"}) ==
         2147483647);
-  Json released = merged(held, *release_patch(held, "shop/m"));
+  Json released = merged(held, *release_patch(read_workload(held), "shop/m"));
   CHECK(kube::integer_at(released, {"spec", "updateStrategy", "rollingUpdate", "partition"}) == 1);
 
   Json on_delete = Json::parse(R"({"kind": "StatefulSet", "metadata": {"name": "db"},
     "spec": {"updateStrategy": {"type": "OnDelete"}}})");
-  CHECK_FALSE(hold_patch(on_delete, "shop/m"));
+  CHECK_FALSE(hold_patch(read_workload(on_delete), "shop/m"));
 }
 
 TEST_CASE("a workload held by another MigrationJob, or with a foreign annotation, is not touched",
           "[migration][gate]") {
-  Json theirs = merged(testing::deployment(), *hold_patch(testing::deployment(), "shop/other"));
-  CHECK_FALSE(hold_patch(theirs, "shop/mine"));
-  CHECK_FALSE(release_patch(theirs, "shop/mine"));
+  Json theirs = merged(testing::deployment(), *hold_patch(read_workload(testing::deployment()), "shop/other"));
+  CHECK_FALSE(hold_patch(read_workload(theirs), "shop/mine"));
+  CHECK_FALSE(release_patch(read_workload(theirs), "shop/mine"));
   Json foreign = testing::deployment(R"(, "annotations": {"schemagate.io/rollout-gate": "manual"})");
-  CHECK_FALSE(hold_patch(foreign, "shop/mine"));
-  CHECK_FALSE(release_patch(foreign, ""));
+  CHECK_FALSE(hold_patch(read_workload(foreign), "shop/mine"));
+  CHECK_FALSE(release_patch(read_workload(foreign), ""));
 }
