@@ -147,7 +147,7 @@ TEST_CASE("success records the revision and releases the target, once", "[migrat
   Observed world = observed(status_of("Running", "JobRunning"));
   world.target = read_workload(held_deployment());
   world.job = job(R"({"succeeded": 1, "conditions": [{"type": "Complete", "status": "True"}]})");
-  world.report = RunnerReport{true, {"a84e1c9b3d72"}, "", 0, ""};
+  world.report = RunnerReport{true, {"a84e1c9b3d72"}, "", 0, "", false, {}};
   Decision decision = decide(world);
   CHECK(decision.status->phase == Phase::kSucceeded);
   CHECK(decision.status->verdict == Verdict::kSucceeded);
@@ -169,7 +169,7 @@ TEST_CASE("failure stalls, keeps the target held and says why", "[migration][dec
   world.target = read_workload(held_deployment());
   world.job = job(R"({"failed": 3, "conditions": [{"type": "Failed", "status": "True",
                        "reason": "BackoffLimitExceeded", "message": "backoff limit"}]})");
-  world.report = RunnerReport{false, {}, "versions/b2.sql:7: syntax error", 1, "migration-failed"};
+  world.report = RunnerReport{false, {}, "versions/b2.sql:7: syntax error", 1, "migration-failed", false, {}};
   Decision decision = decide(world);
   CHECK(decision.status->phase == Phase::kFailed);
   CHECK(decision.status->verdict == Verdict::kStalled);
