@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <yaml-cpp/yaml.h>
+
+#include <vector>
+
 #include "migrationjob/phase.h"
 
 using namespace schemagate::migrationjob;
@@ -22,4 +26,18 @@ TEST_CASE("only Succeeded and Failed end a generation's run", "[migration][phase
   CHECK(finished(Phase::kFailed));
   CHECK_FALSE(finished(Phase::kPending));
   CHECK_FALSE(finished(Phase::kRunning));
+}
+
+TEST_CASE("the CRD allows exactly the phases the operator writes", "[migration][phase]") {
+  YAML::Node crd = YAML::LoadFile(std::string(SCHEMAGATE_SOURCE_DIR) +
+                                  "/deploy/crds/schemagate.io_migrationjobs.yaml");
+  std::vector<std::string> allowed;
+  for (const YAML::Node& version : crd["spec"]["versions"]) {
+    YAML::Node phases =
+        version["schema"]["openAPIV3Schema"]["properties"]["status"]["properties"]["phase"]["enum"];
+    for (const YAML::Node& phase : phases) allowed.push_back(phase.as<std::string>());
+  }
+  std::vector<std::string> written;
+  for (const PhaseName& row : kPhases) written.push_back(row.name);
+  CHECK(allowed == written);
 }
