@@ -30,6 +30,17 @@ std::string last_line(const std::string& text) {
   return text.substr(start, end + 1 - start);
 }
 
+// The strings of the array `field`; others are skipped.
+std::vector<std::string> texts_at(const Json& parsed, const char* field) {
+  std::vector<std::string> texts;
+  if (const Json* items = find_path(parsed, {field}); items && items->is_array()) {
+    for (const Json& item : items->as_array()) {
+      if (item.is_string()) texts.push_back(item.as_string());
+    }
+  }
+  return texts;
+}
+
 }  // namespace
 
 JobProgress read_job_progress(const Json& job) {
@@ -69,11 +80,9 @@ std::optional<RunnerReport> parse_termination_message(const std::string& message
   std::string outcome = string_at(parsed, {"outcome"});
   if (outcome == "succeeded") {
     report.succeeded = true;
-    if (const Json* revisions = find_path(parsed, {"revisions"}); revisions && revisions->is_array()) {
-      for (const Json& revision : revisions->as_array()) {
-        if (revision.is_string()) report.revisions.push_back(revision.as_string());
-      }
-    }
+    report.revisions = texts_at(parsed, "revisions");
+    report.contract_pending = kube::bool_at(parsed, {"contractPending"});
+    report.contract_revisions = texts_at(parsed, "contractRevisions");
   } else if (outcome == "failed") {
     report.error = string_at(parsed, {"error"});
     report.kind = string_at(parsed, {"kind"});

@@ -39,6 +39,11 @@ struct RunnerReport {
   /// when it died before writing its report.
   int exit_code = 0;
   std::string kind;
+  /// `upgrade --phase expand` left contract revisions pending (the runner's
+  /// contractPending), and the first of them (contractRevisions, which a
+  /// long list has cut).
+  bool contract_pending = false;
+  std::vector<std::string> contract_revisions;
 };
 
 /// Parses a termination message; nullopt when it is empty.

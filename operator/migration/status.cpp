@@ -63,6 +63,10 @@ Json render_status(const DesiredStatus& desired, int64_t generation, const Json&
                              : revision_text(desired.applied_revisions);
   set_text("appliedRevision", revision);
   set_text("rolloutTarget", desired.rollout_target);
+  set_text("expandJobName", desired.expand_job_name);
+  set_text("contractJobName", desired.contract_job_name);
+  set_text("contractRevisions", desired.contract_revisions);
+  set_text("rolloutTemplateHash", desired.rollout_template_hash);
   return status;
 }
 

@@ -18,7 +18,9 @@ enum class Verdict { kProgressing, kSucceeded, kStalled };
 
 /// The status a reconcile wants for the observed generation.
 struct DesiredStatus {
-  std::string phase;  ///< Pending, Running, Succeeded or Failed
+  /// Pending, Running, Succeeded or Failed; split around a rollout,
+  /// Expanding, RollingOut and Contracting instead of Running.
+  std::string phase;
   Verdict verdict = Verdict::kProgressing;
   std::string reason;   ///< CamelCase, on every condition
   std::string message;  ///< for people; also status.message
@@ -32,6 +34,13 @@ struct DesiredStatus {
   /// "Kind/name" of the workload this MigrationJob manages the gate of;
   /// remembered so that a changed or removed targetRef releases the old one.
   std::string rollout_target;
+  /// Split around a rollout (spec.phases auto): the two Jobs, the contract
+  /// revisions the expand Job left pending ("c1,d2"), and the hash of the
+  /// pod template released (rollout_progress.h's template_hash).
+  std::string expand_job_name;
+  std::string contract_job_name;
+  std::string contract_revisions;
+  std::string rollout_template_hash;
 };
 
 /// The status object for `desired` at `generation`. Conditions keep their

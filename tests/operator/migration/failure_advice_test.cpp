@@ -18,7 +18,7 @@ FailureAdvice advise(const std::optional<RunnerReport>& report, JobProgress prog
 }
 
 RunnerReport failed(int exit_code, const std::string& kind, const std::string& error) {
-  return RunnerReport{false, {}, error, exit_code, kind};
+  return RunnerReport{false, {}, error, exit_code, kind, false, {}};
 }
 
 const char* kRunAgain =
@@ -112,7 +112,7 @@ TEST_CASE("without a report, the Job's condition and the pod's log", "[migration
   CHECK_THAT(none.message, Catch::Contains("read the runner's log") && Catch::EndsWith(kRunAgain));
 
   // FallbackToLogsOnError: the last log line, no kind.
-  FailureAdvice logged = advise(RunnerReport{false, {}, "panic: out of memory", 0, ""});
+  FailureAdvice logged = advise(RunnerReport{false, {}, "panic: out of memory", 0, "", false, {}});
   CHECK(logged.reason == "BackoffLimitExceeded");
   CHECK_THAT(logged.message, Catch::Contains("failed: panic: out of memory. Fix:"));
 }
