@@ -26,7 +26,8 @@ Histogram::BucketBoundaries long_buckets() {
   return {1, 5, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400};
 }
 
-constexpr const char* kPhases[] = {"Pending", "Running", "Succeeded", "Failed"};
+constexpr const char* kPhases[] = {"Pending",     "Running",   "Expanding", "RollingOut",
+                                   "Contracting", "Succeeded", "Failed"};
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include "kube/update_with_retry.h"
 #include "migration/job_builder.h"
 #include "migration/resources.h"
+#include "migration/rollout_progress.h"
 #include "schemagate/common/logging.h"
 #include "workqueue/work_queue.h"
 
@@ -74,19 +75,35 @@ Result<Observed> MigrationReconciler::observe(const MigrationJob& object) {
   if (!object.spec || object.deleting) return observed;
 
   const std::string name = job_name(object.name, object.uid, object.generation);
+  const std::string contract =
+      job_name(object.name, object.uid, object.generation, JobPhase::kContract);
   observed.job = jobs_.get(object.ns + "/" + name);
-  bool recorded = outcome_recorded(object, name);
-  if (observed.job) {
-    if (!recorded && read_job_progress(*observed.job).finished()) {
-      kube::ListOptions pods_of_job;
-      pods_of_job.label_selector = "job-name=" + name;
-      kube::ApiResult<kube::ObjectList> pods = client_.list(kPods, object.ns, pods_of_job);
-      if (!pods) return pods.error().to_error();
-      observed.report = parse_termination_message(runner_termination_message(pods->items));
-    }
-    return observed;
+  const bool splits = splits_phases(*object.spec);
+  if (splits) observed.contract_job = jobs_.get(object.ns + "/" + contract);
+  bool recorded = outcome_recorded(object, name) || outcome_recorded(object, contract);
+  // The report of the latest Job, read once: when it has just finished.
+  const std::optional<Json>& latest = observed.contract_job ? observed.contract_job : observed.job;
+  if (latest && !recorded && read_job_progress(*latest).finished()) {
+    auto report = job_report(object.ns, observed.contract_job ? contract : name);
+    if (!report) return report.error();
+    observed.report = *report;
   }
-  if (recorded) return observed;
+  if (recorded || observed.contract_job) return observed;
+  if (splits && expanded_for_rollout(object)) {
+    // Between the two Jobs: the rollout's pods, and the Secret the contract Job needs.
+    if (observed.target) {
+      std::string selector = selector_query(*observed.target);
+      if (!selector.empty()) {
+        kube::ListOptions selected;
+        selected.label_selector = selector;
+        kube::ApiResult<kube::ObjectList> pods = client_.list(kPods, object.ns, selected);
+        if (!pods) return pods.error().to_error();
+        observed.target_pods = std::move(pods->items);
+      }
+    }
+    return with_secret(object, observed);
+  }
+  if (observed.job) return observed;
   // Only one Job of a MigrationJob runs at a time. The one before is the
   // one status names, or the previous generation's, when a crash came
   // between creating it and recording it.
@@ -100,11 +117,24 @@ Result<Observed> MigrationReconciler::observe(const MigrationJob& object) {
       return observed;
     }
   }
+  return with_secret(object, observed);
+}
+
+Result<Observed> MigrationReconciler::with_secret(const MigrationJob& object, Observed& observed) {
   const SecretKeyRef& secret = object.spec->database_url;
   auto found = get_if_exists(client_, kSecrets, object.ns, secret.name);
   if (!found) return found.error();
   observed.secret = secret_state(*found, secret.key);
-  return observed;
+  return std::move(observed);
+}
+
+Result<std::optional<RunnerReport>> MigrationReconciler::job_report(const std::string& ns,
+                                                                    const std::string& job) {
+  kube::ListOptions pods_of_job;
+  pods_of_job.label_selector = "job-name=" + job;
+  kube::ApiResult<kube::ObjectList> pods = client_.list(kPods, ns, pods_of_job);
+  if (!pods) return pods.error().to_error();
+  return parse_termination_message(runner_termination_message(pods->items));
 }
 
 Result<std::optional<Json>> MigrationReconciler::find_job(const std::string& ns,

@@ -59,7 +59,7 @@ TEST_CASE("a new generation with its Secret gets a Job, and its target is held",
   CHECK(kube::name_of(*decision.create_job) == kJob);
   CHECK(holds(decision));
   REQUIRE(decision.status);
-  CHECK(decision.status->phase == "Pending");
+  CHECK(decision.status->phase == "Expanding");
   CHECK(decision.status->verdict == Verdict::kProgressing);
   CHECK(decision.status->job_name == kJob);
   CHECK(decision.status->rollout_target == "Deployment/shop-api");
@@ -138,7 +138,7 @@ TEST_CASE("a running Job is reported, and the target stays held", "[migration][d
   Decision decision = decide(world);
   CHECK_FALSE(decision.create_job);
   CHECK(decision.target_patches.empty());
-  CHECK(decision.status->phase == "Running");
+  CHECK(decision.status->phase == "Expanding");
   CHECK_THAT(decision.status->message, Catch::Contains("attempt 1 of 3"));
   CHECK(decision.events.empty());
 }
@@ -147,7 +147,7 @@ TEST_CASE("success records the revision and releases the target, once", "[migrat
   Observed world = observed(status_of("Running", "JobRunning"));
   world.target = held_deployment();
   world.job = job(R"({"succeeded": 1, "conditions": [{"type": "Complete", "status": "True"}]})");
-  world.report = RunnerReport{true, {"a84e1c9b3d72"}, "", 0, ""};
+  world.report = RunnerReport{true, {"a84e1c9b3d72"}, "", 0, "", false, {}};
   Decision decision = decide(world);
   CHECK(decision.status->phase == "Succeeded");
   CHECK(decision.status->verdict == Verdict::kSucceeded);
@@ -169,7 +169,7 @@ TEST_CASE("failure stalls, keeps the target held and says why", "[migration][dec
   world.target = held_deployment();
   world.job = job(R"({"failed": 3, "conditions": [{"type": "Failed", "status": "True",
                        "reason": "BackoffLimitExceeded", "message": "backoff limit"}]})");
-  world.report = RunnerReport{false, {}, "versions/b2.sql:7: syntax error", 1, "migration-failed"};
+  world.report = RunnerReport{false, {}, "versions/b2.sql:7: syntax error", 1, "migration-failed", false, {}};
   Decision decision = decide(world);
   CHECK(decision.status->phase == "Failed");
   CHECK(decision.status->verdict == Verdict::kStalled);
