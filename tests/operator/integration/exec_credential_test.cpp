@@ -13,7 +13,7 @@
 
 #include "kube/config.h"
 #include "kube/json_path.h"
-#include "migration/resources.h"
+#include "migrationjob/resources.h"
 #include "operator/integration/control_plane_fixture.h"
 #include "support/process.h"
 
