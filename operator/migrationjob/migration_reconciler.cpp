@@ -92,15 +92,17 @@ Result<Observed> MigrationReconciler::observe(const MigrationJob& object) {
     observed.contract_job = read_job(*job);
   }
   bool recorded = outcome_recorded(object, name) || outcome_recorded(object, contract);
+  // Between the two Jobs of a split, status holds what the expand Job reported.
+  const bool expanded = splits && expanded_for_rollout(object);
   // The report of the latest Job, read once: when it has just finished.
   const std::optional<JobView>& latest = observed.contract_job ? observed.contract_job : observed.job;
-  if (latest && !recorded && latest->progress.finished()) {
+  if (latest && !recorded && latest->progress.finished() && (observed.contract_job || !expanded)) {
     auto report = job_report(object.ns, latest->name);
     if (!report) return report.error();
     observed.report = *report;
   }
   if (recorded || observed.contract_job) return observed;
-  if (splits && expanded_for_rollout(object)) {
+  if (expanded) {
     // Between the two Jobs: the rollout's pods, and the Secret the contract Job needs.
     if (observed.target && !observed.target->selector.empty()) {
       kube::ListOptions selected;
