@@ -320,3 +320,37 @@ TEST_CASE("rollout phases: a rollout past its progress deadline stalls and never
   CHECK(cluster.probes("1", false) == 0);
   CHECK(cluster.probes("1", true) > 0);
 }
+
+TEST_CASE("rollout phases: a rollout rolled back before it completes stalls and never contracts",
+          "[integration][migration][rollout]") {
+  Rollout cluster;
+  // Version 2 never becomes ready; before its deadline, the app is rolled
+  // back to version 1, as `kubectl rollout undo` does.
+  cluster.migrate_and_roll_out("2", "no_such_column");
+  REQUIRE(eventually([&] { return cluster.status("phase") == "RollingOut"; }, kDeadline));
+  REQUIRE(kube::update_with_retry(*cluster.direct, kDeployments, cluster.ns, "shop-app", [&](Json& app) {
+            app["spec"]["template"] = app_template("1", "old_name", cluster.database.url());
+            return true;
+          }).ok());
+
+  REQUIRE(eventually([&] { return cluster.condition("Stalled") == "True"; }, kDeadline));
+  CHECK(cluster.condition("Stalled", "reason") == "RolloutChanged");
+  CHECK(cluster.condition("Reconciling") == "False");
+  CHECK_THAT(cluster.status("message"), Catch::Contains("rolled back or replaced"));
+  REQUIRE(eventually([&] {
+    auto reasons = cluster.events();
+    return std::count(reasons.begin(), reasons.end(), "Warning/RolloutChanged") == 1;
+  }));
+  // Version 1 is back everywhere, on the expanded schema, and nothing contracts.
+  REQUIRE(eventually([&] { return cluster.rolled_out(); }, kDeadline));
+  CHECK(holds_for([&] {
+    return cluster.jobs().size() == 1 && cluster.has_column("old_name") &&
+           cluster.condition("Stalled") == "True";
+  }, 5s));
+  CHECK(eventually([&] {
+    return cluster.pod_images() == std::vector<std::string>{"registry.example/shop-app:1",
+                                                            "registry.example/shop-app:1"};
+  }));
+  CHECK(cluster.database.scalar("SELECT count(*) FROM public.e2e_marks") == "0");
+  CHECK(cluster.probes("1", false) == 0);
+}
