@@ -10,8 +10,10 @@
 namespace schemagate::migrationjob {
 namespace {
 
-// A missing Secret, or a stalled rollout, is not watched: look again after this long.
+// A missing Secret is not watched: look again after this long.
 constexpr std::chrono::seconds kSecretRecheck{30};
+// Nor is a stalled rollout, which a Deployment may still complete on its own.
+constexpr std::chrono::seconds kStalledRolloutRecheck{30};
 
 std::string ready_reason(const MigrationJobStatus& status) {
   const Condition* ready = status.condition("Ready");
@@ -118,8 +120,7 @@ class Decider {
     const std::string workload = target_text(*spec.rollout_target);
     const std::string& revisions = object_.status.split.contract_revisions;
     auto stall = [&](const char* reason, const std::string& what) {
-      // Level-based: a Deployment that recovers from its deadline goes on.
-      decision_.requeue_after = kSecretRecheck;
+      decision_.requeue_after = kStalledRolloutRecheck;
       return expanded(stalled(Phase::kRollingOut, reason,
                               message::rollout_stalled(what, workload, revisions)));
     };
