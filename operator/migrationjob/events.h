@@ -3,7 +3,7 @@
 #include <string>
 
 #include "kube/api_result.h"
-#include "kube/client.h"
+#include "kube/object_client.h"
 #include "migrationjob/decision.h"
 
 namespace schemagate::migrationjob {
@@ -17,11 +17,11 @@ Json make_event(const MigrationJob& object, const EventSpec& event, const std::s
 /// Sends Events; one already recorded counts as sent.
 class EventRecorder {
  public:
-  explicit EventRecorder(kube::Client& client) : client_(client) {}
+  explicit EventRecorder(kube::ObjectClient& client) : client_(client) {}
   kube::ApiStatus record(const MigrationJob& object, const EventSpec& event);
 
  private:
-  kube::Client& client_;
+  kube::ObjectClient& client_;
 };
 
 }  // namespace schemagate::migrationjob

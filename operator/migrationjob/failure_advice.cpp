@@ -125,8 +125,9 @@ class Advisor {
     if (kind == "state-refused") {
       std::vector<std::string> commands = named_commands(error);
       if (commands.empty()) {
-        return {reason::kStateRefused, failed + "resolve what the error names in the database, then "
-                                         "run it again: " + run_again()};
+        return {reason::kStateRefused,
+                failed + "resolve what the error names in the database, then run it again: " +
+                    run_again()};
       }
       std::string pods;
       for (const std::string& command : commands) {

@@ -20,8 +20,9 @@ const kube::ResourceRef& workload_ref(const std::string& kind) {
 }
 
 // A GET where absence is an answer, not an error.
-Result<std::optional<Json>> get_if_exists(kube::Client& client, const kube::ResourceRef& ref,
-                                          const std::string& ns, const std::string& name) {
+Result<std::optional<Json>> get_if_exists(kube::ObjectClient& client,
+                                          const kube::ResourceRef& ref, const std::string& ns,
+                                          const std::string& name) {
   kube::ApiResult<Json> found = client.get(ref, ns, name);
   if (found) return std::optional<Json>(*found);
   if (found.error().kind() == kube::ErrorKind::kNotFound) return std::optional<Json>();
@@ -29,7 +30,7 @@ Result<std::optional<Json>> get_if_exists(kube::Client& client, const kube::Reso
 }
 
 // A workload by kind and name, read once for this reconcile.
-Result<std::optional<Workload>> find_workload(kube::Client& client, const std::string& ns,
+Result<std::optional<Workload>> find_workload(kube::ObjectClient& client, const std::string& ns,
                                               const std::string& kind, const std::string& name) {
   auto found = get_if_exists(client, workload_ref(kind), ns, name);
   if (!found) return found.error();

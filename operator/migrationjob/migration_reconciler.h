@@ -3,7 +3,7 @@
 #include <string>
 
 #include "controller/reconciler.h"
-#include "kube/client.h"
+#include "kube/object_client.h"
 #include "migrationjob/decision.h"
 #include "migrationjob/events.h"
 #include "migrationjob/migration_metrics.h"
@@ -26,7 +26,7 @@ class MigrationReconciler final : public controller::Reconciler {
  public:
   /// `migration_jobs` and `jobs` are the informers' caches; `jobs` holds the
   /// Jobs this operator made (kManagedByLabel).
-  MigrationReconciler(kube::Client& client, const watch::Store& migration_jobs,
+  MigrationReconciler(kube::ObjectClient& client, const watch::Store& migration_jobs,
                       const watch::Store& jobs, MigrationMetrics* metrics = nullptr)
       : client_(client), migration_jobs_(migration_jobs), jobs_(jobs), events_(client),
         metrics_(metrics) {}
@@ -53,7 +53,7 @@ class MigrationReconciler final : public controller::Reconciler {
   /// What an applied decision tells the metrics.
   void report(const MigrationJob& object, const Decision& decision);
 
-  kube::Client& client_;
+  kube::ObjectClient& client_;
   const watch::Store& migration_jobs_;
   const watch::Store& jobs_;
   EventRecorder events_;

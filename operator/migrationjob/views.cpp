@@ -104,7 +104,9 @@ Workload read_workload(const Json& object) {
   return workload;
 }
 
-JobView read_job(const Json& object) { return JobView{kube::name_of(object), read_job_progress(object)}; }
+JobView read_job(const Json& object) {
+  return JobView{kube::name_of(object), read_job_progress(object)};
+}
 
 PodView read_pod(const Json& object) {
   PodView pod;
