@@ -23,7 +23,7 @@ struct Observed {
   /// An earlier generation's Job that has not finished: the next one waits
   /// for it, so two runners never race for the same database.
   std::string unfinished_previous_job;
-  std::optional<RunnerReport> report;  ///< from the finished Job's pod
+  std::optional<RunnerReport> report;     ///< from the finished Job's pod
   std::optional<Workload> target;         ///< spec.rollout.targetRef, when it exists
   std::optional<Workload> former_target;  ///< status.rolloutTarget, when no longer the spec's
   /// The pods `target`'s selector matches; listed only while its rollout

@@ -3,22 +3,16 @@
 #include <vector>
 
 #include "migrationjob/reasons.h"
+#include "schemagate/common/runner_contract.h"
 
 namespace schemagate::migrationjob {
 namespace {
 
-// The runner's exit codes (README "Exit codes"), for a report that has a
-// code but no kind.
-std::string kind_of(const RunnerReport& report) {
-  if (!report.kind.empty()) return report.kind;
-  switch (report.exit_code) {
-    case 1: return "migration-failed";
-    case 2: return "invalid";
-    case 3: return "unreachable";
-    case 4: return "lock-timeout";
-    case 5: return "state-refused";
-    default: return "";
-  }
+// The runner's error kind; from its exit code (README "Exit codes") for a
+// report that has a code but no kind.
+std::optional<ErrorCode> error_code_of(const RunnerReport& report) {
+  if (!report.kind.empty()) return runner_contract::error_code_of_kind(report.kind);
+  return runner_contract::error_code_of_exit(report.exit_code);
 }
 
 // The `schemagate repair` and `schemagate stamp REV` commands the runner's
@@ -76,7 +70,9 @@ class Advisor {
   // `schemagate ARGS` in a pod of the Job's image with the same Secret.
   std::string one_off_pod(const std::string& command) const {
     std::string pod = object_.name.substr(0, 58) + "-fix";
-    std::string args = "\"--dir\",\"" + spec_.migrations_dir + "\"";
+    std::string args =
+        "\"" + runner_contract::flag(runner_contract::option::kDir) + "\",\"" +
+        spec_.migrations_dir + "\"";
     size_t start = std::string("schemagate ").size();
     for (size_t at = start; at < command.size();) {
       size_t space = command.find(' ', at);
@@ -92,21 +88,21 @@ class Advisor {
            spec_.database_url.name + "\",\"key\":\"" + spec_.database_url.key + "\"}}}]}]}}'";
   }
 
-  FailureAdvice for_runner(const std::string& kind, const std::string& error) const {
+  FailureAdvice for_runner(ErrorCode kind, const std::string& error) const {
     std::string failed = "Job " + job_name_ + " failed: " + sentence(error) + " Fix: ";
-    if (kind == "migration-failed") {
+    if (kind == ErrorCode::kMigrationFailed) {
       return {reason::kMigrationFailed,
               failed + "correct the migration named above in its file (its transaction rolled "
                        "back, so nothing of it was applied), build a new image and set "
                        "spec.image to it: " + new_image()};
     }
-    if (kind == "invalid") {
+    if (kind == ErrorCode::kInvalid) {
       return {reason::kInvalidMigrations,
               failed + "correct the file, line or argument named above (the migrations in " +
                   spec_.image + ", spec.target or spec.container.args) and re-apply with a "
                   "new image or target: " + new_image()};
     }
-    if (kind == "unreachable") {
+    if (kind == ErrorCode::kUnreachable) {
       return {reason::kDatabaseUnreachable,
               failed + "check that the URL in Secret " + object_.ns + "/" +
                   spec_.database_url.name + " (key " + spec_.database_url.key +
@@ -114,7 +110,7 @@ class Advisor {
                   "pods in " + object_.ns + " may reach it (NetworkPolicy, firewall, sslmode); "
                   "then run it again: " + run_again()};
     }
-    if (kind == "lock-timeout") {
+    if (kind == ErrorCode::kLockTimeout) {
       return {reason::kLockTimeout,
               failed + "another session held the migration lock for all of "
                        "spec.activeDeadlineSeconds (" +
@@ -122,7 +118,7 @@ class Advisor {
                   " s); find it in pg_locks and pg_stat_activity and let it finish or end it, "
                   "or raise spec.activeDeadlineSeconds; then run it again: " + run_again()};
     }
-    if (kind == "state-refused") {
+    if (kind == ErrorCode::kStateRefused) {
       std::vector<std::string> commands = named_commands(error);
       if (commands.empty()) {
         return {reason::kStateRefused,
@@ -171,9 +167,8 @@ FailureAdvice failure_advice(const MigrationJob& object, const MigrationJobSpec&
                              const std::optional<RunnerReport>& report) {
   Advisor advisor(object, spec, job_name);
   if (report && !report->succeeded) {
-    std::string kind = kind_of(*report);
-    if (!kind.empty()) {
-      FailureAdvice advice = advisor.for_runner(kind, report->error);
+    if (std::optional<ErrorCode> kind = error_code_of(*report)) {
+      FailureAdvice advice = advisor.for_runner(*kind, report->error);
       if (!advice.reason.empty()) return advice;
     }
     // A log line kept by FallbackToLogsOnError: the runner's last words.

@@ -6,6 +6,7 @@
 
 #include "migrationjob/json_merge.h"
 #include "migrationjob/resources.h"
+#include "schemagate/common/runner_contract.h"
 #include "schemagate/common/sha256.h"
 
 namespace schemagate::migrationjob {
@@ -17,6 +18,9 @@ constexpr size_t kMaxJobName = 63;
 constexpr int kFinishedJobTtlSeconds = 86400;
 constexpr int kRunnerUid = 65532;
 constexpr const char* kUrlVolume = "database-url";
+
+namespace option = runner_contract::option;
+using runner_contract::flag;
 
 Json text_array(const std::vector<std::string>& items) {
   std::vector<Json> values;
@@ -40,20 +44,23 @@ const char* phase_text(JobPhase phase) {
 
 std::vector<std::string> runner_args(const MigrationJobSpec& spec, JobPhase phase) {
   std::vector<std::string> args;
-  auto defaulted = [&](const std::string& option, const std::string& value) {
-    if (user_sets(spec, option)) return;
-    args.push_back(option);
+  auto defaulted = [&](const char* name, const std::string& value) {
+    if (user_sets(spec, flag(name))) return;
+    args.push_back(flag(name));
     args.push_back(value);
   };
-  defaulted("--dir", spec.migrations_dir);
-  args.insert(args.end(), {"--database-url-file", std::string(kUrlDirectory) + "/url"});
-  defaulted("--log-format", "json");
-  args.insert(args.end(), {"--termination-log", "/dev/termination-log", "upgrade", spec.target});
-  if (phase != JobPhase::kAll) args.insert(args.end(), {"--phase", phase_text(phase)});
-  defaulted("--wait-for-db", "60");
+  defaulted(option::kDir, spec.migrations_dir);
+  args.insert(args.end(), {flag(option::kDatabaseUrlFile), std::string(kUrlDirectory) + "/url"});
+  defaulted(option::kLogFormat, runner_contract::kJsonLogFormat);
+  args.insert(args.end(), {flag(option::kTerminationLog), runner_contract::kTerminationLogPath,
+                           runner_contract::kUpgradeCommand, spec.target});
+  if (phase != JobPhase::kAll) args.insert(args.end(), {flag(option::kPhase), phase_text(phase)});
+  defaulted(option::kWaitForDb, "60");
   // Another runner (an app's init container) may hold the migration lock.
-  defaulted("--lock-timeout", std::to_string(spec.active_deadline_seconds));
-  if (spec.safety_checks && !user_sets(spec, "--safety-checks")) args.push_back("--safety-checks");
+  defaulted(option::kLockTimeout, std::to_string(spec.active_deadline_seconds));
+  if (spec.safety_checks && !user_sets(spec, flag(option::kSafetyChecks))) {
+    args.push_back(flag(option::kSafetyChecks));
+  }
   args.insert(args.end(), spec.container.args.begin(), spec.container.args.end());
   return args;
 }
@@ -107,7 +114,7 @@ Json runner_container(const MigrationJobSpec& spec, const std::string& inherited
   container["args"] = text_array(runner_args(spec, phase));
   set_if_present(container, "env", extra.env);
   set_if_present(container, "envFrom", extra.env_from);
-  container["terminationMessagePath"] = Json::string("/dev/termination-log");
+  container["terminationMessagePath"] = Json::string(runner_contract::kTerminationLogPath);
   // A runner killed before it wrote its report still leaves its last log lines.
   container["terminationMessagePolicy"] = Json::string("FallbackToLogsOnError");
   set_if_present(container, "resources",
@@ -164,18 +171,19 @@ std::string job_name(const std::string& name, const std::string& uid, int64_t ge
 
 std::string runner_owns_option(const std::string& arg) {
   static const std::pair<const char*, const char*> kOwned[] = {
-      {"--database-url-file", "the URL is spec.database.urlSecretRef, mounted as a file"},
-      {"--database-url", "the URL is spec.database.urlSecretRef, mounted as a file"},
-      {"--termination-log", "the operator reads the runner's report from it"},
+      {option::kDatabaseUrlFile, "the URL is spec.database.urlSecretRef, mounted as a file"},
+      {option::kDatabaseUrl, "the URL is spec.database.urlSecretRef, mounted as a file"},
+      {option::kTerminationLog, "the operator reads the runner's report from it"},
   };
-  for (const auto& [option, why] : kOwned) {
-    if (sets_option(arg, option)) return why;
+  for (const auto& [name, why] : kOwned) {
+    if (sets_option(arg, flag(name))) return why;
   }
   return "";
 }
 
 bool splits_phases(const MigrationJobSpec& spec) {
-  return spec.phases == Phases::kAuto && spec.rollout_target && !user_sets(spec, "--phase");
+  return spec.phases == Phases::kAuto && spec.rollout_target &&
+         !user_sets(spec, flag(option::kPhase));
 }
 
 std::string workload_pull_policy(const std::optional<Workload>& workload) {

@@ -2,6 +2,7 @@
 
 #include "kube/json_path.h"
 #include "migrationjob/resources.h"
+#include "schemagate/common/runner_contract.h"
 
 namespace schemagate::migrationjob {
 namespace {
@@ -9,6 +10,7 @@ namespace {
 using kube::find_path;
 using kube::integer_at;
 using kube::string_at;
+namespace field = runner_contract::field;
 
 // The condition of `type` with status "True", if any.
 const Json* true_condition(const Json& job, const std::string& type) {
@@ -22,23 +24,23 @@ const Json* true_condition(const Json& job, const std::string& type) {
   return nullptr;
 }
 
+// The strings of the array at `name`; others and a missing array give none.
+std::vector<std::string> texts_at(const Json& message, const char* name) {
+  std::vector<std::string> texts;
+  if (const Json* items = find_path(message, {name}); items && items->is_array()) {
+    for (const Json& item : items->as_array()) {
+      if (item.is_string()) texts.push_back(item.as_string());
+    }
+  }
+  return texts;
+}
+
 std::string last_line(const std::string& text) {
   size_t end = text.find_last_not_of(" \n\r\t");
   if (end == std::string::npos) return "";
   size_t newline = text.rfind('\n', end);
   size_t start = newline == std::string::npos ? 0 : newline + 1;
   return text.substr(start, end + 1 - start);
-}
-
-// The strings of the array `field`; others are skipped.
-std::vector<std::string> texts_at(const Json& parsed, const char* field) {
-  std::vector<std::string> texts;
-  if (const Json* items = find_path(parsed, {field}); items && items->is_array()) {
-    for (const Json& item : items->as_array()) {
-      if (item.is_string()) texts.push_back(item.as_string());
-    }
-  }
-  return texts;
 }
 
 }  // namespace
@@ -77,16 +79,16 @@ std::optional<RunnerReport> parse_termination_message(const std::string& message
     report.error = line;  // FallbackToLogsOnError: plain log text
     return report;
   }
-  std::string outcome = string_at(parsed, {"outcome"});
-  if (outcome == "succeeded") {
+  std::string outcome = string_at(parsed, {field::kOutcome});
+  if (outcome == runner_contract::kSucceeded) {
     report.succeeded = true;
-    report.revisions = texts_at(parsed, "revisions");
-    report.contract_pending = kube::bool_at(parsed, {"contractPending"});
-    report.contract_revisions = texts_at(parsed, "contractRevisions");
-  } else if (outcome == "failed") {
-    report.error = string_at(parsed, {"error"});
-    report.kind = string_at(parsed, {"kind"});
-    report.exit_code = static_cast<int>(integer_at(parsed, {"exitCode"}).value_or(0));
+    report.revisions = texts_at(parsed, field::kRevisions);
+    report.contract_pending = kube::bool_at(parsed, {field::kContractPending});
+    report.contract_revisions = texts_at(parsed, field::kContractRevisions);
+  } else if (outcome == runner_contract::kFailed) {
+    report.error = string_at(parsed, {field::kError});
+    report.kind = string_at(parsed, {field::kKind});
+    report.exit_code = static_cast<int>(integer_at(parsed, {field::kExitCode}).value_or(0));
   } else {
     // A JSON log line kept by FallbackToLogsOnError: its message is the news.
     report.error = string_at(parsed, {"msg"});

@@ -28,8 +28,8 @@ struct JobProgress {
 JobProgress read_job_progress(const Json& job);
 
 /// What the runner wrote to its termination message (schemagate
-/// --termination-log), or, when it died before writing one, the last log
-/// line Kubernetes kept instead.
+/// --termination-log, its format in runner_contract.h), or, when it died
+/// before writing one, the last log line Kubernetes kept instead.
 struct RunnerReport {
   bool succeeded = false;
   std::vector<std::string> revisions;  ///< where the database is, on success
@@ -39,9 +39,8 @@ struct RunnerReport {
   /// when it died before writing its report.
   int exit_code = 0;
   std::string kind;
-  /// `upgrade --phase expand` left contract revisions pending (the runner's
-  /// contractPending), and the first of them (contractRevisions, which a
-  /// long list has cut).
+  /// After `upgrade --phase expand`: contract revisions remain to apply
+  /// (their ids, possibly cut short to fit the message).
   bool contract_pending = false;
   std::vector<std::string> contract_revisions;
 };

@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <yaml-cpp/yaml.h>
+
+#include <vector>
+
 #include "migrationjob/phase.h"
 
 using namespace schemagate::migrationjob;
@@ -27,4 +31,18 @@ TEST_CASE("only Succeeded and Failed end a generation's run", "[migration][phase
   CHECK_FALSE(finished(Phase::kRunning));
   CHECK_FALSE(finished(Phase::kRollingOut));
   CHECK_FALSE(finished(Phase::kContracting));
+}
+
+TEST_CASE("the CRD allows exactly the phases the operator writes", "[migration][phase]") {
+  YAML::Node crd = YAML::LoadFile(std::string(SCHEMAGATE_SOURCE_DIR) +
+                                  "/deploy/crds/schemagate.io_migrationjobs.yaml");
+  std::vector<std::string> allowed;
+  for (const YAML::Node& version : crd["spec"]["versions"]) {
+    YAML::Node phases =
+        version["schema"]["openAPIV3Schema"]["properties"]["status"]["properties"]["phase"]["enum"];
+    for (const YAML::Node& phase : phases) allowed.push_back(phase.as<std::string>());
+  }
+  std::vector<std::string> written;
+  for (const PhaseName& row : kPhases) written.push_back(row.name);
+  CHECK(allowed == written);
 }
