@@ -1,8 +1,12 @@
 #include "schema/round_trip.h"
 
+#include "postgres/executor.h"
+#include "postgres/postgres_database.h"
+#include "schema/scratch_database.h"
+
 #include <algorithm>
 
-#include "schema/catalog_reader.h"
+#include "postgres/catalog_reader.h"
 #include "schema/fingerprint.h"
 #include "schemagate/common/logging.h"
 #include "script/planner.h"
@@ -14,14 +18,14 @@ using script::RevisionMap;
 
 class RoundTrip {
  public:
-  RoundTrip(pqxx::connection& connection, engine::VersionStore& store,
+  RoundTrip(pqxx::connection& connection, postgres::VersionStore& store,
             const script::ScriptDirectory& scripts, const engine::VersionTables& tables,
             const engine::ExecutorOptions& options)
       : connection_(connection),
         scripts_(scripts),
         map_(scripts.map()),
         tables_(tables),
-        executor_(connection, store, options, Clock::real()) {}
+        executor_(connection, store, options, {}, Clock::real()) {}
 
   Status run(std::ostream& out) {
     Catalog empty = read_catalog(connection_, tables_);
@@ -128,17 +132,35 @@ class RoundTrip {
   const script::ScriptDirectory& scripts_;
   const RevisionMap& map_;
   const engine::VersionTables& tables_;
-  engine::Executor executor_;
+  postgres::Executor executor_;
   std::vector<RevisionMap::Index> heads_;
 };
 
-}  // namespace
-
-Status round_trip(pqxx::connection& connection, engine::VersionStore& store,
+Status round_trip(pqxx::connection& connection, postgres::VersionStore& store,
                   const script::ScriptDirectory& scripts, const engine::VersionTables& tables,
                   const engine::ExecutorOptions& options, std::ostream& out) {
   store.ensure_tables();
   return RoundTrip(connection, store, scripts, tables, options).run(out);
+}
+
+}  // namespace
+
+Status test_round_trip(const DevServer& dev, const script::ScriptDirectory& scripts,
+                       std::ostream& out) {
+  Result<std::unique_ptr<ScratchDatabase>> scratch =
+      ScratchDatabase::create(dev.url, dev.wait_for_db);
+  if (!scratch) return scratch.error();
+  log::info("testing every revision's round trip", {{"database", (*scratch)->name()}});
+  pqxx::connection& connection = (*scratch)->connection();
+  engine::DatabaseSettings settings;
+  settings.url = dev.url;
+  settings.tables = dev.tables;
+  std::unique_ptr<postgres::PostgresDatabase> database =
+      postgres::PostgresDatabase::over(connection, settings, Clock::real());
+  return database->guard([&]() -> Status {
+    postgres::VersionStore store(connection, dev.tables);
+    return round_trip(connection, store, scripts, dev.tables, dev.executor, out);
+  });
 }
 
 }  // namespace schemagate::schema

@@ -4,7 +4,8 @@
 
 #include "engine/migrator.h"
 #include "engine/database_url.h"
-#include "schema/catalog_reader.h"
+#include "postgres/postgres_database.h"
+#include "postgres/catalog_reader.h"
 #include "schema/rename.h"
 #include "schema/scratch_database.h"
 #include "schemagate/common/clock.h"
@@ -31,12 +32,20 @@ Result<T> on_dev_server(const DevServer& dev, Work work) {
 Status replay(const DevServer& dev, ScratchDatabase& scratch,
               const script::ScriptDirectory& scripts) {
   log::info("replaying the revisions on a scratch database", {{"database", scratch.name()}});
-  engine::VersionStore store(scratch.connection(), dev.tables);
+  engine::DatabaseSettings settings;
+  settings.url = dev.url;
+  settings.tables = dev.tables;
+  settings.executor = dev.executor;
+  settings.applied_by = dev.executor.applied_by;
+  std::unique_ptr<postgres::PostgresDatabase> database =
+      postgres::PostgresDatabase::over(scratch.connection(), settings, Clock::real());
   engine::MigratorOptions options;
-  options.executor = dev.executor;
-  engine::Migrator migrator(scratch.connection(), store, scripts, options, Clock::real());
+  options.applied_by = dev.executor.applied_by;
+  engine::Migrator migrator(*database, scripts, options, Clock::real());
   std::ostringstream ignored;
-  return migrator.upgrade("heads", ignored, nullptr);
+  Result<script::Target> rows = migrator.upgrade("heads", ignored);
+  if (!rows) return rows.error();
+  return {};
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <random>
 
-#include "engine/connector.h"
+#include "postgres/connector.h"
 #include "engine/database_url.h"
 #include "schemagate/common/clock.h"
 #include "schemagate/common/logging.h"
@@ -27,11 +27,11 @@ Result<std::unique_ptr<ScratchDatabase>> ScratchDatabase::create(
   if (!parsed) return parsed.error().with_context("--dev-url");
   std::unique_ptr<ScratchDatabase> scratch(new ScratchDatabase());
   std::mt19937_64 random(std::random_device{}());
-  engine::ConnectOptions options;
+  postgres::ConnectOptions options;
   options.url = dev_url;
   options.application_name = "schemagate/scratch";
   options.wait_for_db = wait_for_db;
-  Result<std::unique_ptr<pqxx::connection>> admin = engine::connect(options, Clock::real(), random);
+  Result<std::unique_ptr<pqxx::connection>> admin = postgres::connect(options, Clock::real(), random);
   if (!admin) return admin.error().with_context("the dev server (--dev-url)");
   scratch->admin_ = std::move(admin).value();
   scratch->dev_url_ = dev_url;
