@@ -44,7 +44,8 @@ std::string SqliteError::code_name() const {
   return std::string("SQLite error ") + std::to_string(code_) + " (" + (name ? name : "?") + ")";
 }
 
-Result<std::unique_ptr<Connection>> Connection::open(const SqliteUrl& url) {
+Result<std::unique_ptr<Connection>> Connection::open(const SqliteUrl& url,
+                                                     std::chrono::milliseconds busy_timeout) {
   sqlite3* handle = nullptr;
   // Debian builds SQLite with URI filenames on: a path is never read as one.
   const std::string path = url.path.rfind("file:", 0) == 0 ? "./" + url.path : url.path;
@@ -59,10 +60,17 @@ Result<std::unique_ptr<Connection>> Connection::open(const SqliteUrl& url) {
   }
   std::unique_ptr<Connection> connection(new Connection(handle, url));
   sqlite3_extended_result_codes(handle, 1);
+  connection->set_busy_timeout(busy_timeout);
   // Opening is lazy: the first read tells a SQLite file from anything else.
   try {
     connection->query("SELECT count(*) FROM sqlite_schema");
   } catch (const SqliteError& e) {
+    if (e.busy()) {
+      return Error(ErrorCode::kLockTimeout,
+                   "the SQLite database " + url.path + " stayed locked by another connection "
+                   "for " + std::to_string(busy_timeout.count() / 1000.0).substr(0, 5) +
+                   "s: " + e.what() + " (see docs/sqlite.md, \"Readers and writers\")");
+    }
     return Error(ErrorCode::kUnreachable, "cannot read the SQLite database " + url.path + ": " +
                                               e.what() + " (is it a SQLite database?)");
   }

@@ -43,8 +43,11 @@ using Row = std::vector<std::optional<std::string>>;
 class Connection {
  public:
   /// Opens (creating when missing, as SQLAlchemy does) the database of
-  /// `url`. Exit 3 when it cannot be opened or is not a SQLite database.
-  static Result<std::unique_ptr<Connection>> open(const SqliteUrl& url);
+  /// `url`, waiting up to `busy_timeout` for another connection's lock.
+  /// Exit 3 when it cannot be opened or is not a SQLite database, exit 4
+  /// when it stays locked.
+  static Result<std::unique_ptr<Connection>> open(
+      const SqliteUrl& url, std::chrono::milliseconds busy_timeout = std::chrono::seconds(5));
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;

@@ -34,6 +34,14 @@ struct VersionRowsMoved {
   std::string found;
 };
 
+Error rows_moved(const VersionRowsMoved& moved) {
+  return Error(ErrorCode::kMigrationFailed,
+               "version rows changed concurrently: expected to move " + moved.expected +
+                   ", found " + moved.found +
+                   " row(s); another writer moved them. Nothing of this step was committed: "
+                   "run again");
+}
+
 /// The lease lost between two steps, found in the step's own transaction.
 struct LeaseLost {};
 
@@ -66,6 +74,21 @@ bool attempt_running(const std::string& note) {
   other.process = fields.substr(second + 1);
   return liveness(other) == Liveness::kAlive;
 }
+
+/// Migration statements wait for the application's locks only as long as
+/// --statement-lock-timeout says, as PostgreSQL's lock_timeout does.
+class StatementTimeout {
+ public:
+  StatementTimeout(Connection& connection, const engine::DatabaseSettings& settings)
+      : connection_(connection), settings_(settings) {
+    connection_.set_busy_timeout(settings_.executor.statement_lock_timeout);
+  }
+  ~StatementTimeout() { connection_.set_busy_timeout(settings_.lock_timeout); }
+
+ private:
+  Connection& connection_;
+  const engine::DatabaseSettings& settings_;
+};
 
 /// Hands out the lease while telling the database whether it is held.
 class HeldLease : public engine::MigrationLock {
@@ -104,11 +127,13 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(
               "not in the schema schemagate.yaml names",
               {{"schema", settings.tables.schema}});
   }
-  Result<std::unique_ptr<Connection>> connection = Connection::open(*url);
+  // Schemagate's own reads and writes wait for another runner's revision as
+  // long as a runner waits for the lock; migration statements wait the
+  // statement lock timeout (StatementTimeout).
+  Result<std::unique_ptr<Connection>> connection = Connection::open(*url, settings.lock_timeout);
   if (!connection) return connection.error();
   std::unique_ptr<SqliteDatabase> database(new SqliteDatabase(settings, clock));
   database->connection_ = std::move(connection).value();
-  database->connection_->set_busy_timeout(settings.executor.statement_lock_timeout);
   return database;
 }
 
@@ -125,7 +150,8 @@ Status SqliteDatabase::guard(const std::function<Status()>& work) {
                      "the SQLite database stayed locked by another connection beyond the busy "
                      "timeout" + where + ": " + e.what() +
                          ". Nothing was committed by this query: run again, or raise "
-                         "--statement-lock-timeout");
+                         "--lock-timeout (another runner's revision blocks readers while it "
+                         "writes; see docs/sqlite.md, \"Readers and writers\")");
       case 8:   // SQLITE_READONLY
       case 3:   // SQLITE_PERM
       case 23:  // SQLITE_AUTH
@@ -161,7 +187,7 @@ Result<std::unique_ptr<engine::MigrationLock>> SqliteDatabase::lock(
   options.lease = settings_.lease;
   auto lease = std::make_unique<LeaseLock>(*connection_, options, clock_);
   Status acquired = lease->acquire(timeout);
-  connection_->set_busy_timeout(settings_.executor.statement_lock_timeout);
+  connection_->set_busy_timeout(settings_.lock_timeout);
   if (!acquired) return acquired.error();
   return std::unique_ptr<engine::MigrationLock>(new HeldLease(std::move(lease), lease_));
 }
@@ -332,6 +358,7 @@ Status SqliteDatabase::apply(const script::RevisionMap& map, const script::Migra
       analyze_body(migration.path, (*body)->sql, (*body)->first_line, migration.transactional,
                    migration.wrapped_transaction);
   if (!analysis) return analysis.error();
+  StatementTimeout timeout(*connection_, settings_);
   return migration.transactional ? run_transactional(map, migration, step, *analysis)
                                  : run_statements(map, migration, step, *analysis);
 }
@@ -369,7 +396,7 @@ Status SqliteDatabase::run_transactional(const script::RevisionMap& map,
       return failed(migration, step, current, error, started_at, std::nullopt);
     } catch (const VersionRowsMoved& moved) {
       connection_->rollback_quietly();
-      return engine::version_rows_moved(moved.expected, moved.found);
+      return rows_moved(moved);
     } catch (const LeaseLost&) {
       connection_->rollback_quietly();
       return Error(ErrorCode::kLockTimeout,
@@ -449,7 +476,7 @@ Status SqliteDatabase::run_statements(const script::RevisionMap& map,
     connection_->exec("COMMIT");
   } catch (const VersionRowsMoved& moved) {
     connection_->rollback_quietly();
-    return engine::version_rows_moved(moved.expected, moved.found);
+    return rows_moved(moved);
   } catch (const LeaseLost&) {
     connection_->rollback_quietly();
     return Error(ErrorCode::kLockTimeout,
@@ -505,6 +532,7 @@ Status SqliteDatabase::apply_repeatable(const script::Migration& migration) {
                    migration.wrapped_transaction);
   if (!analysis) return analysis.error();
   const std::string started_at = engine::utc_timestamp_now();
+  StatementTimeout timeout(*connection_, settings_);
   script::Step step;
   step.direction = Direction::kUp;
   const sql::Statement* current = nullptr;
@@ -561,7 +589,7 @@ Status SqliteDatabase::write_stamp(const std::vector<std::string>& removed,
     return {};
   } catch (const VersionRowsMoved& moved) {
     connection_->rollback_quietly();
-    return engine::version_rows_moved(moved.expected, moved.found);
+    return rows_moved(moved);
   } catch (const LeaseLost&) {
     connection_->rollback_quietly();
     return Error(ErrorCode::kLockTimeout,

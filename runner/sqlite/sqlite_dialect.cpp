@@ -1,17 +1,26 @@
 #include "sqlite/sqlite_dialect.h"
 
 #include "engine/sql_text.h"
+#include "sqlite/body_analysis.h"
 
 namespace schemagate::sqlite {
 
 using engine::quote_literal;
+
+Result<sql::Analysis> SqliteDialect::analyze_body(const std::string& path,
+                                                  const std::string& body, int first_line,
+                                                  bool transactional,
+                                                  bool wrapped_transaction) const {
+  return sqlite::analyze_body(path, body, first_line, transactional, wrapped_transaction);
+}
 
 engine::VersionTables sqlite_tables(engine::VersionTables tables) {
   tables.schema = "main";
   return tables;
 }
 
-std::string SqliteDialect::create_tables(const engine::VersionTables& tables) const {
+std::string SqliteDialect::create_tables(const engine::VersionTables& given) const {
+  const engine::VersionTables tables = sqlite_tables(given);
   return "CREATE TABLE IF NOT EXISTS " + tables.version() +
          " (version_num varchar(32) NOT NULL PRIMARY KEY);\n"
          "CREATE TABLE IF NOT EXISTS " + tables.history() + " (\n"
@@ -28,15 +37,17 @@ std::string SqliteDialect::create_tables(const engine::VersionTables& tables) co
          ");\n";
 }
 
-std::string SqliteDialect::create_lease_table(const engine::VersionTables& tables) const {
+std::string SqliteDialect::create_lease_table(const engine::VersionTables& given) const {
+  const engine::VersionTables tables = sqlite_tables(given);
   return "CREATE TABLE IF NOT EXISTS " + tables.lease() +
          " (id integer PRIMARY KEY CHECK (id = 1), holder text NOT NULL, host text NOT NULL, "
          "pid integer NOT NULL, process text NOT NULL, acquired_at real NOT NULL, "
          "expires_at real NOT NULL)";
 }
 
-std::string SqliteDialect::delete_versions(const engine::VersionTables& tables,
+std::string SqliteDialect::delete_versions(const engine::VersionTables& given,
                                            const std::vector<std::string>& removed) const {
+  const engine::VersionTables tables = sqlite_tables(given);
   std::string list;
   for (const std::string& revision : removed) {
     list += (list.empty() ? "" : ", ") + quote_literal(revision);
@@ -44,8 +55,9 @@ std::string SqliteDialect::delete_versions(const engine::VersionTables& tables,
   return "DELETE FROM " + tables.version() + " WHERE version_num IN (" + list + ")";
 }
 
-std::string SqliteDialect::insert_versions(const engine::VersionTables& tables,
+std::string SqliteDialect::insert_versions(const engine::VersionTables& given,
                                            const std::vector<std::string>& added) const {
+  const engine::VersionTables tables = sqlite_tables(given);
   std::string values;
   for (const std::string& revision : added) {
     values += (values.empty() ? "(" : ", (") + quote_literal(revision) + ")";
@@ -53,8 +65,9 @@ std::string SqliteDialect::insert_versions(const engine::VersionTables& tables,
   return "INSERT INTO " + tables.version() + " (version_num) VALUES " + values;
 }
 
-std::string SqliteDialect::insert_history(const engine::VersionTables& tables,
+std::string SqliteDialect::insert_history(const engine::VersionTables& given,
                                           const engine::HistoryRecord& record) const {
+  const engine::VersionTables tables = sqlite_tables(given);
   auto nullable = [](const std::string& text) {
     return text.empty() ? std::string("NULL") : quote_literal(text);
   };

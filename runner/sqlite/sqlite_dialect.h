@@ -24,6 +24,10 @@ class SqliteDialect : public engine::SqlDialect {
   /// Takes the write lock at once: a script run beside a runner waits for
   /// it instead of failing halfway with SQLITE_BUSY.
   std::string begin() const override { return "BEGIN IMMEDIATE"; }
+  /// SQLite's own split and checks (body_analysis.h).
+  Result<sql::Analysis> analyze_body(const std::string& path, const std::string& body,
+                                     int first_line, bool transactional,
+                                     bool wrapped_transaction) const override;
 
   /// The lease row the runners' lock lives in (lease_lock.h).
   std::string create_lease_table(const engine::VersionTables& tables) const;
