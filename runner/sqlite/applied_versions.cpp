@@ -83,4 +83,20 @@ Result<AppliedVersions> read_applied_versions(Connection& connection, Format for
   return applied;
 }
 
+Result<std::vector<std::string>> alembic_version_rows(Connection& connection) {
+  if (connection
+          .query("SELECT 1 FROM main.sqlite_schema WHERE type = 'table' AND name = "
+                 "'alembic_version'")
+          .empty()) {
+    return Error(ErrorCode::kStateRefused,
+                 "no alembic_version table in " + connection.url().path +
+                     ": nothing says what Alembic applied; check the database URL");
+  }
+  std::vector<std::string> rows;
+  for (const Row& row : connection.query("SELECT version_num FROM alembic_version ORDER BY 1")) {
+    rows.push_back(row[0].value_or(""));
+  }
+  return rows;
+}
+
 }  // namespace schemagate::sqlite

@@ -15,4 +15,7 @@ namespace schemagate::sqlite {
 Result<importers::AppliedVersions> read_applied_versions(Connection& connection,
                                                          importers::Format format);
 
+/// The rows of Alembic's alembic_version; exit 5 when there is no such table.
+Result<std::vector<std::string>> alembic_version_rows(Connection& connection);
+
 }  // namespace schemagate::sqlite

@@ -2,6 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <filesystem>
+
+#include "schemagate/common/logging.h"
+
 namespace schemagate::sqlite {
 namespace {
 
@@ -49,6 +53,8 @@ Result<std::unique_ptr<Connection>> Connection::open(const SqliteUrl& url,
   sqlite3* handle = nullptr;
   // Debian builds SQLite with URI filenames on: a path is never read as one.
   const std::string path = url.path.rfind("file:", 0) == 0 ? "./" + url.path : url.path;
+  std::error_code error;
+  const bool existed = url.memory || std::filesystem::exists(path, error);
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   int code = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);
   if (code != SQLITE_OK) {
@@ -73,6 +79,12 @@ Result<std::unique_ptr<Connection>> Connection::open(const SqliteUrl& url,
     }
     return Error(ErrorCode::kUnreachable, "cannot read the SQLite database " + url.path + ": " +
                                               e.what() + " (is it a SQLite database?)");
+  }
+  if (!existed) {
+    // A relative path from another working directory is the usual way to
+    // get an empty database by mistake: say where it went.
+    log::info("created the SQLite database, which did not exist",
+              {{"path", std::filesystem::absolute(path, error).string()}});
   }
   return connection;
 }

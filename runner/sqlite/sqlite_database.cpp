@@ -127,6 +127,10 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(
               "not in the schema schemagate.yaml names",
               {{"schema", settings.tables.schema}});
   }
+  if (settings.lock_mode == "table") {
+    log::warn("--lock-mode table is PostgreSQL's: on SQLite the migration lock is always a "
+              "lease row (docs/sqlite.md)");
+  }
   // Schemagate's own reads and writes wait for another runner's revision as
   // long as a runner waits for the lock; migration statements wait the
   // statement lock timeout (StatementTimeout).
@@ -612,6 +616,10 @@ void SqliteDatabase::record(const HistoryRecord& record) {
 int SqliteDatabase::clear_blocking_failures() {
   return static_cast<int>(
       connection_->exec("UPDATE " + tables_.history() + " SET blocking = 0 WHERE blocking"));
+}
+
+SqliteDatabase* as_sqlite(engine::Database& database) {
+  return dynamic_cast<SqliteDatabase*>(&database);
 }
 
 Result<std::unique_ptr<engine::Database>> open_database(const engine::DatabaseSettings& settings,

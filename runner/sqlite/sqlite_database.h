@@ -81,6 +81,10 @@ class SqliteDatabase : public engine::Database {
   bool tables_known_ = false;
 };
 
+/// The SQLite engine behind `database`, for what only it reads (another
+/// tool's table on adoption); null for another engine.
+SqliteDatabase* as_sqlite(engine::Database& database);
+
 /// Opens the SQLite engine as an engine::Database.
 Result<std::unique_ptr<engine::Database>> open_database(const engine::DatabaseSettings& settings,
                                                         Clock& clock);

@@ -128,6 +128,49 @@ check "--sql: to the head, with the trigger's work done" \
   equals "$(q offline.db "SELECT version_num FROM schemagate_version; SELECT name FROM a")" "aaaaaaaaaaa3
 X;Y"
 
+# --- lint, test and import on a SQLite project.
+export DATABASE_URL=sqlite:///$work/lint.db
+lintdir=$work/lintproject
+mkdir -p "$lintdir/versions"
+revision() {  # revision DIR ID PARENT UP DOWN
+  { echo "-- schemagate:revision $2"
+    [[ -n $3 ]] && echo "-- schemagate:parents $3"
+    echo "-- schemagate:message revision $2"
+    echo "-- schemagate:up"
+    printf '%s\n' "$4"
+    echo "-- schemagate:down"
+    printf '%s\n' "$5"; } >"$1/versions/$2_r.sql"
+}
+revision "$lintdir" eeeeeeeeeee1 "" "CREATE TABLE a (id integer PRIMARY KEY AUTOINCREMENT, name text);
+CREATE INDEX a_name ON a (name);" "DROP TABLE a;"
+revision "$lintdir" eeeeeeeeeee2 eeeeeeeeeee1 "DROP INDEX a_name;
+ALTER TABLE a DROP COLUMN name;" "ALTER TABLE a ADD COLUMN name text;
+CREATE INDEX a_name ON a (name);"
+expect_exit 0 "lint: on a SQLite URL only SQLite's rules run (a plain CREATE INDEX is fine there)" -- \
+  "$schemagate" --dir "$lintdir" lint
+grep -q 'warning \[ban-drop-column\]' "$work/out" || fail "lint findings: $(cat "$work/out")"
+grep -q 'require-concurrent-index-creation\|syntax-error' "$work/out" && fail "PostgreSQL rules ran: $(cat "$work/out")"
+grep -q 'SQLite: lint runs the rules that hold there' "$work/err" || fail "lint did not say which rules apply"
+rm -f "$work/lint.db"
+expect_exit 0 "test: the round trip runs on SQLite without a dev server" -- \
+  "$schemagate" --dir "$lintdir" test
+grep -q '^ok downgrade base, upgrade heads: 2 revision(s) on SQLite' "$work/out" || fail "test printed: $(cat "$work/out")"
+revision "$lintdir" eeeeeeeeeee2 eeeeeeeeeee1 "DROP INDEX a_name;
+ALTER TABLE a DROP COLUMN name;" "ALTER TABLE a ADD COLUMN name integer;
+CREATE INDEX a_name ON a (name);"
+expect_exit 1 "test: a down that does not restore the column is caught" -- \
+  "$schemagate" --dir "$lintdir" test
+grep -q 'eeeeeeeeeee2.*its down does not restore the schema before it' "$work/err" ||
+  fail "test failure: $(cat "$work/err")"
+check "test: it left no file behind" test ! -e "$work/lint.db"
+sqlite3 "$work/golang.db" "CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL); INSERT INTO schema_migrations VALUES (12, 0);"
+export DATABASE_URL=sqlite:///$work/golang.db
+expect_exit 0 "import: --adopt-database reads golang-migrate's table from the SQLite file" -- \
+  "$schemagate" import --from golang-migrate "$source_dir/tests/fixtures/golang-migrate" --into "$work/imported" --adopt-database
+adopted=$(grep -l '^-- imported from golang-migrate version 12:' "$work"/imported/versions/*.sql)
+check "import: the stamped revision is version 12's" \
+  equals "$(q golang.db 'SELECT version_num FROM schemagate_version')" "$(basename "${adopted%%_*}")"
+
 # --- Racing runners: exactly one applies each revision; the rest wait.
 race=$work/race
 mkdir -p "$race/versions"
