@@ -3,7 +3,7 @@
 #include "commands/dev_server.h"
 #include "postgres/features.h"
 #include "schema/fingerprint.h"
-#include "schema/round_trip.h"
+#include "postgres/round_trip.h"
 #include "schemagate/common/logging.h"
 #include "sqlite/round_trip.h"
 #include "sqlite/sqlite_url.h"

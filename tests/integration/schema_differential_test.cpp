@@ -5,6 +5,7 @@
 #include "integration/schema_generator.h"
 #include "integration/support.h"
 #include "postgres/catalog_reader.h"
+#include "postgres/scratch_database.h"
 #include "schema/declared_schema.h"
 #include "schema/fingerprint.h"
 #include "schema/schema_comparison.h"

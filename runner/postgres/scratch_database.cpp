@@ -1,4 +1,4 @@
-#include "schema/scratch_database.h"
+#include "postgres/scratch_database.h"
 
 #include <unistd.h>
 
@@ -9,6 +9,7 @@
 #include "engine/database_url.h"
 #include "schemagate/common/clock.h"
 #include "schemagate/common/logging.h"
+#include "sql/statement_splitter.h"
 
 namespace schemagate::schema {
 namespace {
@@ -18,6 +19,8 @@ std::string unique_name(std::mt19937_64& random) {
   std::snprintf(suffix, sizeof suffix, "%016llx", static_cast<unsigned long long>(random()));
   return "schemagate_scratch_" + std::to_string(getpid()) + "_" + suffix;
 }
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 }  // namespace
 
@@ -73,6 +76,23 @@ ScratchDatabase::~ScratchDatabase() {
     log::warn("could not drop the scratch database; drop it by hand",
               {{"database", name_}, {"error", engine::scrub_password(e.what(), dev_url_)}});
   }
+}
+
+Status apply_declared_schema(pqxx::connection& connection, const std::vector<SourceFile>& files) {
+  for (const SourceFile& file : files) {
+    for (const sql::Statement& statement : sql::split_statements(file.text, 1)) {
+      try {
+        pqxx::nontransaction run(connection);
+        run.exec(statement.sql);
+      } catch (const pqxx::sql_error& e) {
+        return Error(ErrorCode::kInvalid,
+                     file.path + ":" + std::to_string(statement.line) +
+                         ": the declared schema does not apply (SQLSTATE " + e.sqlstate() + "): " +
+                         first_line(e.what()) + "; fix the schema file");
+      }
+    }
+  }
+  return {};
 }
 
 }  // namespace schemagate::schema

@@ -1,8 +1,8 @@
-#include "schema/round_trip.h"
+#include "postgres/round_trip.h"
 
 #include "postgres/executor.h"
 #include "postgres/postgres_database.h"
-#include "schema/scratch_database.h"
+#include "postgres/scratch_database.h"
 
 #include <algorithm>
 

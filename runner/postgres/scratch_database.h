@@ -6,6 +6,7 @@
 
 #include <pqxx/pqxx>
 
+#include "schema/declared_schema.h"
 #include "schemagate/common/result.h"
 
 namespace schemagate::schema {
@@ -40,5 +41,10 @@ class ScratchDatabase {
   std::unique_ptr<pqxx::connection> admin_;
   std::unique_ptr<pqxx::connection> connection_;
 };
+
+/// Runs every statement of `files` on `connection`, one by one outside a
+/// transaction (a declared CREATE INDEX CONCURRENTLY works). A statement the
+/// server refuses is exit 2 naming its file and line and the server's words.
+Status apply_declared_schema(pqxx::connection& connection, const std::vector<SourceFile>& files);
 
 }  // namespace schemagate::schema
