@@ -133,11 +133,13 @@ Status LeaseLock::acquire(std::chrono::milliseconds timeout) {
     if (taken) {
       held_ = true;
       start_heartbeat();
-      log::info("migration lock acquired",
-                {{"holder", options_.holder},
-                 {"waited_ms", int64_t(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                           clock_.now() - start)
-                                           .count())}});
+      if (attempt > 0) {
+        log::info("migration lock acquired",
+                  {{"holder", options_.holder},
+                   {"waited_ms", int64_t(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             clock_.now() - start)
+                                             .count())}});
+      }
       return {};
     }
     const bool timed_out = clock_.now() >= start + timeout;

@@ -1,5 +1,6 @@
 #include "sqlite/sqlite_database.h"
 
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -148,26 +149,26 @@ Status SqliteDatabase::guard(const std::function<Status()>& work) {
     connection_->rollback_quietly();
     const std::string where = " (" + connection_->url().path + ")";
     switch (e.primary_code()) {
-      case 5:   // SQLITE_BUSY
-      case 6:   // SQLITE_LOCKED
+      case SQLITE_BUSY:
+      case SQLITE_LOCKED:
         return Error(ErrorCode::kLockTimeout,
                      "the SQLite database stayed locked by another connection beyond the busy "
                      "timeout" + where + ": " + e.what() +
                          ". Nothing was committed by this query: run again, or raise "
                          "--lock-timeout (another runner's revision blocks readers while it "
                          "writes; see docs/sqlite.md, \"Readers and writers\")");
-      case 8:   // SQLITE_READONLY
-      case 3:   // SQLITE_PERM
-      case 23:  // SQLITE_AUTH
+      case SQLITE_READONLY:
+      case SQLITE_PERM:
+      case SQLITE_AUTH:
         return Error(ErrorCode::kStateRefused,
                      "the SQLite database refused a schemagate query" + where + ": " + e.what() +
                          "; may this user write the file and its directory (SQLite writes a "
                          "journal beside it)?");
-      case 10:  // SQLITE_IOERR
-      case 11:  // SQLITE_CORRUPT
-      case 13:  // SQLITE_FULL
-      case 14:  // SQLITE_CANTOPEN
-      case 26:  // SQLITE_NOTADB
+      case SQLITE_IOERR:
+      case SQLITE_CORRUPT:
+      case SQLITE_FULL:
+      case SQLITE_CANTOPEN:
+      case SQLITE_NOTADB:
         return Error(ErrorCode::kUnreachable,
                      "the SQLite database cannot be read or written" + where + ": " + e.what());
       default:
@@ -353,6 +354,8 @@ HistoryRecord SqliteDatabase::history(const script::Migration& migration,
   return record;
 }
 
+// `durable` needs nothing here: a SQLite commit is on disk when it returns
+// (synchronous FULL, Debian's default), so every step commits durably.
 Status SqliteDatabase::apply(const script::RevisionMap& map, const script::Migration& migration,
                              const script::Step& step, bool) {
   Result<const script::Body*> body =
@@ -408,7 +411,7 @@ Status SqliteDatabase::run_transactional(const script::RevisionMap& map,
                        "; another runner may have taken over. Nothing half done: run again");
     } catch (const ForeignKeyViolation& violation) {
       connection_->rollback_quietly();
-      SqliteError error(787, "FOREIGN KEY constraint failed: " + violation.what +
+      SqliteError error(SQLITE_CONSTRAINT_FOREIGNKEY, "FOREIGN KEY constraint failed: " + violation.what +
                                  " (checked before the commit, since foreign keys are off "
                                  "while migrations run)");
       return failed(migration, step, nullptr, error, started_at, std::nullopt);
@@ -444,10 +447,18 @@ Status SqliteDatabase::run_statements(const script::RevisionMap& map,
   started.outcome = "failed";
   started.blocking = true;
   started.error = progress_note(settings_.applied_by, self, started_at, "no statement had finished");
-  begin_write();
-  connection_->exec(dialect_.insert_history(tables_, started));
-  const int64_t attempt_id = connection_->last_insert_id();
-  connection_->exec("COMMIT");
+  int64_t attempt_id = 0;
+  try {
+    begin_write();
+    connection_->exec(dialect_.insert_history(tables_, started));
+    attempt_id = connection_->last_insert_id();
+    connection_->exec("COMMIT");
+  } catch (const LeaseLost&) {
+    connection_->rollback_quietly();
+    return Error(ErrorCode::kLockTimeout,
+                 "the migration lease was lost before revision " + migration.revision.id +
+                     "; another runner may have taken over. Nothing of it ran: run again");
+  }
   auto note = [&](const std::string& text) {
     connection_->exec("UPDATE " + tables_.history() + " SET error = " +
                       quote_literal(engine::cut_for_history(text)) +
@@ -566,7 +577,7 @@ Status SqliteDatabase::apply_repeatable(const script::Migration& migration) {
   } catch (const ForeignKeyViolation& violation) {
     connection_->rollback_quietly();
     return failed(migration, step, nullptr,
-                  SqliteError(787, "FOREIGN KEY constraint failed: " + violation.what),
+                  SqliteError(SQLITE_CONSTRAINT_FOREIGNKEY, "FOREIGN KEY constraint failed: " + violation.what),
                   started_at, std::nullopt);
   }
 }
