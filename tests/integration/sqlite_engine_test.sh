@@ -56,6 +56,16 @@ check "tutorial: at base no table of the app is left, nor a version row" \
   equals "$(q test.db "SELECT count(*) FROM schemagate_version; SELECT count(*) FROM sqlite_schema WHERE name IN ('books', 'authors')")" "0
 0"
 
+# --- Bad URLs: exit 2 naming the part, exit 3 for a directory that is not there.
+expect_exit 2 "url: a host in a SQLite URL is exit 2" -- \
+  sg --config "$tutorial" current --database-url sqlite://dbhost/app.db
+grep -q "names a host 'dbhost'" "$work/err" || fail "host error: $(cat "$work/err")"
+expect_exit 2 "url: an empty path is exit 2" -- env DATABASE_URL=sqlite:/// "$schemagate" --config "$tutorial" current
+grep -q '^.*\$DATABASE_URL: the SQLite URL' "$work/err" || fail "empty path error: $(cat "$work/err")"
+expect_exit 3 "url: a file in a missing directory is exit 3" -- \
+  sg --config "$tutorial" upgrade heads --database-url "sqlite:///$work/nowhere/app.db"
+grep -q 'cannot open the SQLite database' "$work/err" || fail "open error: $(cat "$work/err")"
+
 # --- Every other command on a project of its own.
 project=$work/project
 mkdir -p "$project/versions"
