@@ -286,4 +286,33 @@ check "kill -9: at the head with 30 revisions" \
   equals "$(q crash.db "SELECT version_num FROM schemagate_version; SELECT count(*) FROM schemagate_history WHERE direction = 'up'")" "ddddddddd030
 30"
 
+# A non-transactional revision killed midway: its committed statements stay,
+# and the next run refuses (exit 5) with how far it got, until repair.
+nt=$work/nt
+mkdir -p "$nt/versions"
+{ echo "-- schemagate:revision fffffffffff1"
+  echo "-- schemagate:message not transactional"
+  echo "-- schemagate:transactional false"
+  echo "-- schemagate:up"
+  echo "CREATE TABLE n (x integer);"
+  echo "INSERT INTO n SELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000000) SELECT x FROM c);"
+} >"$nt/versions/fffffffffff1_nt.sql"
+export DATABASE_URL=sqlite:///$work/nt.db
+"$schemagate" --log-level warn --dir "$nt" upgrade heads >/dev/null 2>&1 &
+runner_pid=$!
+until [[ $(q nt.db "SELECT count(*) FROM schemagate_history WHERE blocking AND error LIKE '%statements 1-1 of 2%'" 2>/dev/null) == 1 ]]; do
+  kill -0 "$runner_pid" 2>/dev/null || { fail "the non-transactional runner ended early"; break; }
+  sleep 0.02
+done
+kill -9 "$runner_pid"
+wait "$runner_pid" 2>/dev/null
+runner_pid=""
+expect_exit 5 "kill -9 mid non-transactional revision: the next upgrade refuses, saying how far it got" -- \
+  sg --dir "$nt" upgrade heads
+grep -q 'fffffffffff1 (up, not transactional).*did not complete.*statements 1-1 of 2 finished' "$work/err" ||
+  fail "blocking message: $(cat "$work/err")"
+check "kill -9 mid non-transactional revision: its first statement stayed, no version row" \
+  equals "$(q nt.db "SELECT count(*) FROM sqlite_schema WHERE name = 'n'; SELECT count(*) FROM schemagate_version")" "1
+0"
+
 finish
