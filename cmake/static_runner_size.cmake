@@ -31,7 +31,17 @@ list(APPEND cold_sources
   ${PROJECT_SOURCE_DIR}/runner/commands/lint_command.cpp
   ${PROJECT_SOURCE_DIR}/runner/commands/lint_run.cpp
   ${PROJECT_SOURCE_DIR}/runner/commands/schema_commands.cpp
-  ${PROJECT_SOURCE_DIR}/runner/script/revision_writer.cpp)
+  ${PROJECT_SOURCE_DIR}/runner/script/revision_writer.cpp
+  ${PROJECT_SOURCE_DIR}/runner/postgres/applied_versions.cpp
+  ${PROJECT_SOURCE_DIR}/runner/postgres/catalog_reader.cpp
+  ${PROJECT_SOURCE_DIR}/runner/postgres/lint_facts.cpp
+  ${PROJECT_SOURCE_DIR}/runner/postgres/round_trip.cpp
+  ${PROJECT_SOURCE_DIR}/runner/postgres/scratch_database.cpp
+  ${PROJECT_SOURCE_DIR}/runner/postgres/scratch_schemas.cpp
+  ${PROJECT_SOURCE_DIR}/runner/sqlite/applied_versions.cpp
+  ${PROJECT_SOURCE_DIR}/runner/sqlite/lint_rules.cpp
+  ${PROJECT_SOURCE_DIR}/runner/sqlite/round_trip.cpp
+  ${PROJECT_SOURCE_DIR}/runner/sqlite/schema_snapshot.cpp)
 set_source_files_properties(${cold_sources} DIRECTORY ${PROJECT_SOURCE_DIR}/runner
   PROPERTIES COMPILE_OPTIONS -Os)
 set_source_files_properties(${PROJECT_SOURCE_DIR}/common/src/completion.cpp
@@ -39,7 +49,8 @@ set_source_files_properties(${PROJECT_SOURCE_DIR}/common/src/completion.cpp
 
 # The C libraries' unwind tables. C code never throws, and nothing of ours is
 # called back from these libraries in a way an exception could leave: libpq's
-# only callback into C++, libpqxx's notice processor, is noexcept. Their
+# only callback into C++, libpqxx's notice processor, is noexcept, and the
+# SQLite engine registers no callback at all (a busy timeout, not a handler). Their
 # .eh_frame (almost 500 KiB, most of it libcrypto's) serves only debuggers and
 # profilers walking a stripped binary's stack, so the link takes copies of the
 # archives without it. glibc keeps its tables (thread exit unwinds through it),
@@ -48,7 +59,8 @@ set(unwind_free_dir ${CMAKE_CURRENT_BINARY_DIR}/unwind-free)
 set(unwind_free_archives)
 get_target_property(static_link_libraries schemagate LINK_LIBRARIES)
 foreach(archive IN ITEMS ${PG_QUERY_LIBRARY} ${STATIC_pq} ${STATIC_pgcommon_shlib}
-                         ${STATIC_pgport_shlib} ${STATIC_ssl} ${STATIC_crypto})
+                         ${STATIC_pgport_shlib} ${STATIC_ssl} ${STATIC_crypto}
+                         ${STATIC_sqlite3})
   get_filename_component(name ${archive} NAME)
   add_custom_command(OUTPUT ${unwind_free_dir}/${name}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${unwind_free_dir}
