@@ -250,9 +250,6 @@ Result<std::string> resolve_database_url(const UrlSources& sources) {
   if (sources.option && !sources.option->empty()) {
     url = *sources.option;
     source = "--database-url";
-  } else if (sources.environment && !sources.environment->empty()) {
-    url = *sources.environment;
-    source = "$DATABASE_URL";
   } else if (sources.file) {
     source = "--database-url-file " + *sources.file;
     Result<std::string> text = files::read_file(*sources.file, kMaxUrlFileBytes);
@@ -265,10 +262,13 @@ Result<std::string> resolve_database_url(const UrlSources& sources) {
       url.pop_back();
     }
     if (url.empty()) return Error(ErrorCode::kInvalid, source + " is empty");
+  } else if (sources.environment && !sources.environment->empty()) {
+    url = *sources.environment;
+    source = "$DATABASE_URL";
   } else {
     return Error(ErrorCode::kInvalid,
-                 "no database URL: pass --database-url, set $DATABASE_URL, or pass "
-                 "--database-url-file (e.g. a mounted Secret)");
+                 "no database URL: pass --database-url or --database-url-file (e.g. a "
+                 "mounted Secret), or set $DATABASE_URL");
   }
   if (sqlite::is_sqlite_url(url)) {
     Result<sqlite::SqliteUrl> file = sqlite::parse_sqlite_url(url);

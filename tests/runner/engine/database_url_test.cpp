@@ -9,12 +9,17 @@ using namespace schemagate;
 using namespace schemagate::engine;
 using namespace schemagate::postgres;
 
-TEST_CASE("the URL comes from the option, then the environment, then the file", "[url]") {
+// Both flags are explicit on the command line; an environment variable is
+// ambient (a Job's env or envFrom can set it), so it never overrides a flag.
+TEST_CASE("the URL comes from --database-url, then --database-url-file, then the environment",
+          "[url]") {
   testing::TempDir dir;
   std::string file = dir.write("url", "postgresql://file@h/db\n").string();
   CHECK(*resolve_database_url({"postgresql://option@h/db", "postgresql://env@h/db", file}) ==
         "postgresql://option@h/db");
   CHECK(*resolve_database_url({std::nullopt, "postgresql://env@h/db", file}) ==
+        "postgresql://file@h/db");
+  CHECK(*resolve_database_url({std::nullopt, "postgresql://env@h/db", std::nullopt}) ==
         "postgresql://env@h/db");
   CHECK(*resolve_database_url({std::nullopt, std::nullopt, file}) == "postgresql://file@h/db");
   auto none = resolve_database_url({});
