@@ -241,6 +241,8 @@ Status check(cli::Context& context) {
     if (!state) return state.error();
     Status refused = migrator.refuse_blocking(*state);
     if (!refused) return refused;
+    Status found = migrator.find_changed(*state);
+    if (!found) return found;
     const RevisionMap& map = scripts.map();
     script::Plan plan = script::plan_upgrade(map, state->heads, map.heads());
     Status bookkeeping =

@@ -39,15 +39,22 @@ Result<DatabaseState> Migrator::read_state() {
   Status consistent = script::check_current(map, state.heads);
   if (!consistent) return consistent.error();
   state.blocking = store_.blocking_failures();
-  auto recorded = store_.recorded_checksums();
-  RevisionMap::Set applied = map.ancestors(state.heads);
-  for (RevisionMap::Index index : map.ordered(applied)) {
-    auto it = recorded.find(map.id(index));
-    if (it != recorded.end() && it->second != scripts_.migration(index).checksum()) {
-      state.changed.push_back(index);
-    }
-  }
+  state.recorded_checksums = store_.recorded_checksums();
   return state;
+}
+
+Status Migrator::find_changed(DatabaseState& state) const {
+  if (state.changed_found) return {};
+  const RevisionMap& map = scripts_.map();
+  for (RevisionMap::Index index : map.ordered(map.ancestors(state.heads))) {
+    auto it = state.recorded_checksums.find(map.id(index));
+    if (it == state.recorded_checksums.end()) continue;
+    Result<std::string> checksum = scripts_.checksum(index);
+    if (!checksum) return checksum.error();
+    if (it->second != *checksum) state.changed.push_back(index);
+  }
+  state.changed_found = true;
+  return {};
 }
 
 Status Migrator::refuse_blocking(const DatabaseState& state) const {
@@ -78,7 +85,9 @@ Status Migrator::refuse_blocking(const DatabaseState& state) const {
   return {};
 }
 
-Status Migrator::verify_checksums(const DatabaseState& state) const {
+Status Migrator::verify_checksums(DatabaseState& state) const {
+  Status found = find_changed(state);
+  if (!found) return found;
   if (state.changed.empty()) return {};
   std::string message = "applied migrations changed since they were applied:";
   for (RevisionMap::Index index : state.changed) {
@@ -98,16 +107,23 @@ Status Migrator::upgrade(const std::string& target, std::ostream& out, const Mig
   if (!state) return state.error();
   Status refused = refuse_blocking(*state);
   if (!refused) return refused;
-  Status unchanged = verify_checksums(*state);
-  if (!unchanged) {
-    if (!options_.allow_changed) return unchanged;
-    log::warn("--allow-changed: running despite edited applied migrations",
-              {{"changed", scripts_.map().describe(state->changed)}});
-  }
   Result<script::Target> resolved = script::resolve_target(scripts_.map(), target, state->heads);
   if (!resolved) return resolved.error();
   script::Plan plan =
       script::plan_upgrade(scripts_.map(), state->heads, *resolved, options_.phase);
+  // Edited applied files are looked for only when something is to run: a
+  // run at head reads no body (docs/design.md, "Checksums").
+  if (!plan.steps.empty()) {
+    Status unchanged = verify_checksums(*state);
+    if (!unchanged && (unchanged.error().code() != ErrorCode::kStateRefused ||
+                       !options_.allow_changed)) {
+      return unchanged;
+    }
+    if (!unchanged) {
+      log::warn("--allow-changed: running despite edited applied migrations",
+                {{"changed", scripts_.map().describe(state->changed)}});
+    }
+  }
   Status bookkeeping = check_bookkeeping(connection_, store_, scripts_, plan);
   if (!bookkeeping) return bookkeeping;
   RepeatableRunner repeatables(connection_, store_, scripts_, options_.executor, clock_);
@@ -128,12 +144,17 @@ Status Migrator::downgrade(const std::string& target, std::ostream& out,
   if (!state) return state.error();
   Status refused = refuse_blocking(*state);
   if (!refused) return refused;
-  Status unchanged = verify_checksums(*state);
-  if (!unchanged && !options_.allow_changed) return unchanged;
   Result<script::Target> resolved = script::resolve_target(scripts_.map(), target, state->heads);
   if (!resolved) return resolved.error();
   Result<script::Plan> plan = script::plan_downgrade(scripts_.map(), state->heads, *resolved);
   if (!plan) return plan.error();
+  if (!plan->steps.empty()) {
+    Status unchanged = verify_checksums(*state);
+    if (!unchanged && (unchanged.error().code() != ErrorCode::kStateRefused ||
+                       !options_.allow_changed)) {
+      return unchanged;
+    }
+  }
   return run_plan(*plan, out, lock);
 }
 
@@ -246,14 +267,19 @@ Status Migrator::stamp_revisions(const DatabaseState& state, const script::Targe
   };
   log::info("Running stamp " + shown(state.heads) + " -> " + shown(rows),
             {{"direction", "stamp"}, {"from", shown(state.heads)}, {"to", shown(rows)}});
+  std::vector<std::string> checksums;
+  for (RevisionMap::Index index : target) {
+    Result<std::string> checksum = scripts_.checksum(index);
+    if (!checksum) return checksum.error();
+    checksums.push_back(*checksum);
+  }
   store_.ensure_tables();
   pqxx::work tx(connection_);
   if (!state.heads.empty()) tx.exec(delete_versions_sql(store_.tables(), map.ids(state.heads)));
   if (!rows.empty()) tx.exec(insert_versions_sql(store_.tables(), map.ids(rows)));
-  for (RevisionMap::Index index : target) {
+  for (size_t i = 0; i < target.size(); ++i) {
     tx.exec(insert_history_sql(
-        store_.tables(), succeeded_record(map.id(index), "stamp",
-                                          scripts_.migration(index).checksum(),
+        store_.tables(), succeeded_record(map.id(target[i]), "stamp", checksums[i],
                                           options_.executor.applied_by)));
   }
   tx.exec("UPDATE " + store_.tables().history() + " SET blocking = false WHERE blocking");
@@ -265,6 +291,8 @@ Status Migrator::stamp_revisions(const DatabaseState& state, const script::Targe
 Status Migrator::repair(std::ostream& out) {
   Result<DatabaseState> state = read_state();
   if (!state) return state.error();
+  Status found = find_changed(*state);
+  if (!found) return found;
   if (options_.dry_run) {
     for (const BlockingFailure& failure : state->blocking) {
       out << "clear failure of " << failure.revision << "\n";

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -22,7 +23,12 @@ namespace schemagate::engine {
 struct DatabaseState {
   script::Target heads;                           ///< version rows
   std::vector<BlockingFailure> blocking;          ///< failed non-transactional migrations
-  std::vector<script::RevisionMap::Index> changed;  ///< applied files edited since
+  /// revision -> checksum recorded when it was applied (or stamped, repaired).
+  std::map<std::string, std::string> recorded_checksums;
+  /// Applied files edited since: filled by Migrator::find_changed, which
+  /// reads their bodies; read_state alone reads no body.
+  std::vector<script::RevisionMap::Index> changed;
+  bool changed_found = false;
 };
 
 struct MigratorOptions {
@@ -45,8 +51,13 @@ class Migrator {
            const script::ScriptDirectory& scripts, MigratorOptions options, Clock& clock);
 
   /// Reads the version rows and history. Exit 5 when a row names a revision
-  /// the directory does not have, or the rows are inconsistent.
+  /// the directory does not have, or the rows are inconsistent. Reads no
+  /// migration body: a run with nothing to do reads headers only.
   Result<DatabaseState> read_state();
+  /// Fills `state.changed` by comparing every applied revision's file with
+  /// its recorded checksum, reading their bodies; exit 2 naming the file
+  /// and line of a body that cannot be read.
+  Status find_changed(DatabaseState& state) const;
 
   Status upgrade(const std::string& target, std::ostream& out, const MigrationLock* lock);
   Status downgrade(const std::string& target, std::ostream& out, const MigrationLock* lock);
@@ -61,8 +72,9 @@ class Migrator {
   /// files, recording both in the history.
   Status repair(std::ostream& out);
 
-  /// Exit 5 naming every edited applied revision (the check `verify` runs).
-  Status verify_checksums(const DatabaseState& state) const;
+  /// Exit 5 naming every edited applied revision (the check `verify` runs);
+  /// finds them first when find_changed() has not.
+  Status verify_checksums(DatabaseState& state) const;
   /// Exit 5 when a non-transactional migration failed or died midway and is
   /// not safe to repeat (see blocking_advice.h); repeatable ones are logged.
   Status refuse_blocking(const DatabaseState& state) const;
