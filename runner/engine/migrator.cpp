@@ -39,12 +39,14 @@ Result<DatabaseState> Migrator::read_state() {
   Status consistent = script::check_current(map, state.heads);
   if (!consistent) return consistent.error();
   state.blocking = store_.blocking_failures();
-  state.recorded_checksums = store_.recorded_checksums();
   return state;
 }
 
 Status Migrator::find_changed(DatabaseState& state) const {
   if (state.changed_found) return {};
+  // Read here, not with the rest of the state: a history's checksums are a
+  // row per revision, which a run with nothing to do does not need.
+  state.recorded_checksums = store_.recorded_checksums();
   const RevisionMap& map = scripts_.map();
   for (RevisionMap::Index index : map.ordered(map.ancestors(state.heads))) {
     auto it = state.recorded_checksums.find(map.id(index));

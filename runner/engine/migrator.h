@@ -23,10 +23,11 @@ namespace schemagate::engine {
 struct DatabaseState {
   script::Target heads;                           ///< version rows
   std::vector<BlockingFailure> blocking;          ///< failed non-transactional migrations
-  /// revision -> checksum recorded when it was applied (or stamped, repaired).
+  /// revision -> checksum recorded when it was applied (or stamped,
+  /// repaired), and the applied files edited since: both filled by
+  /// Migrator::find_changed, which reads the applied bodies. read_state
+  /// alone reads neither a body nor the history's checksums.
   std::map<std::string, std::string> recorded_checksums;
-  /// Applied files edited since: filled by Migrator::find_changed, which
-  /// reads their bodies; read_state alone reads no body.
   std::vector<script::RevisionMap::Index> changed;
   bool changed_found = false;
 };
