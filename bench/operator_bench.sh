@@ -22,7 +22,7 @@
 # the API server's audit log records its requests, and nobody else's, under
 # system:serviceaccount:schemagate-system:schemagate-operator. kubectl runs as
 # the cluster admin (client certificate).
-# Usage: [BUILD_DIR=build] bench/operator_bench.sh [N]
+# Usage: [BUILD_DIR=build] [OPERATOR_FLAGS='--workers 8'] bench/operator_bench.sh [N]
 # Needs the operator (scripts/build.sh), .tools/bin/kubectl (scripts/setup.sh)
 # and the control plane's binaries (built by scripts/kube.sh on first use).
 set -euo pipefail
@@ -146,8 +146,9 @@ request_summary() {  # stdin: request lines -> "count verb resource[/subresource
 start_operator() {  # start_operator [FLAGS...]; sets operator_pid, metrics_port, probe_port
   metrics_port=$(free_port)
   probe_port=$(free_port)
+  # shellcheck disable=SC2086  # OPERATOR_FLAGS: more flags, split on spaces
   "$operator_bin" --kubeconfig "$work/operator.kubeconfig" --metrics-bind-address "127.0.0.1:$metrics_port" \
-    --health-probe-bind-address "127.0.0.1:$probe_port" "$@" >>"$work/operator.log" 2>&1 &
+    --health-probe-bind-address "127.0.0.1:$probe_port" ${OPERATOR_FLAGS:-} "$@" >>"$work/operator.log" 2>&1 &
   operator_pid=$!
   pids+=("$operator_pid")
 }
@@ -233,6 +234,21 @@ sleep 2
 idle_rss=$(kib "$operator_pid" VmRSS)
 idle_anon=$(kib "$operator_pid" RssAnon)  # the rest is the shared libraries' pages
 echo "RSS idle: $idle_rss KiB, of which anonymous $idle_anon KiB"
+# Where the idle RSS is, from smaps: the pages of each mapped file (the shared
+# libraries' code, read-only data and symbol tables: the dynamic loader binds
+# every symbol of a library linked with -z now, as Debian's cpprestsdk is),
+# the heap, the threads' stacks (their 8 MiB mappings) and other anonymous memory.
+rss_by_mapping() {  # rss_by_mapping PID -> "KiB what" lines
+  awk '/^[0-9a-f]+-[0-9a-f]+ / { name = $6; sub(/.*\//, "", name); if (name == "") name = "[anon]" }
+       /^Size:/ { size = $2 }
+       /^Rss:/ { if (name == "[anon]" && size == 8192) name = "[thread stacks]"; rss[name] += $2 }
+       END { for (n in rss) if (rss[n] > 0) print rss[n], n }' "/proc/$1/smaps" | sort -rn
+}
+rss_by_mapping "$operator_pid" >"$work/idle.rss"
+echo "  anonymous: $(grep -E ' \[(heap|anon|thread stacks|stack)\]$' "$work/idle.rss" | paste -sd, - | sed 's/,/, /g')" \
+  "($(awk '/^Threads:/ { print $2 }' "/proc/$operator_pid/status") threads)"
+echo "  mapped files: $(grep -vE ' \[' "$work/idle.rss" | awk '{ s += $1 } END { print s }') KiB;" \
+  "largest: $(grep -vE ' \[' "$work/idle.rss" | head -n 8 | paste -sd, - | sed 's/,/, /g')"
 
 echo "== $count MigrationJobs created at once, operator running"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -12,11 +12,12 @@
 #include "http/metrics.h"
 #include "kube/client.h"
 #include "kube/config.h"
-#include "migration/migration_reconciler.h"
-#include "migration/resources.h"
+#include "migrationjob/migration_reconciler.h"
+#include "migrationjob/resources.h"
 #include "schemagate/common/logging.h"
 #include "watch/informer.h"
 #include "watch/list_watcher.h"
+#include "watch/predicates.h"
 #include "workqueue/work_queue.h"
 
 namespace schemagate::app {
@@ -99,22 +100,23 @@ int run_operator(const OperatorOptions& options, StopSignal& stop) {
 
   watch::InformerOptions informer_options;
   informer_options.metrics = &metrics;
-  watch::ClientListWatcher migration_job_source(**client, migration::kMigrationJobs,
+  watch::ClientListWatcher migration_job_source(**client, migrationjob::kMigrationJobs,
                                                 options.watch_namespace);
   watch::Informer migration_jobs(migration_job_source, informer_options);
   // Only the Jobs this operator made: a cluster's other Jobs are none of its business.
   watch::ClientListWatcher job_source(
-      **client, migration::kJobs, options.watch_namespace,
-      std::string(migration::kManagedByLabel) + "=" + migration::kManagedByValue);
+      **client, migrationjob::kJobs, options.watch_namespace,
+      std::string(migrationjob::kManagedByLabel) + "=" + migrationjob::kManagedByValue);
   watch::Informer jobs(job_source, informer_options);
   workqueue::WorkQueue queue(workqueue::default_controller_rate_limiter(), &metrics);
   migration_jobs.add_handler(watch::enqueue_keys(queue));
-  migration_jobs.add_handler(migration::count_phases(metrics));
-  jobs.add_handler(migration::enqueue_owners(queue));
+  migration_jobs.add_handler(migrationjob::count_phases(metrics));
+  // A new Job is the reconcile's own doing; its changes are news.
+  jobs.add_handler(watch::except_new_children(migrationjob::enqueue_owners(queue)));
   auto synced = [&migration_jobs, &jobs] { return migration_jobs.has_synced() && jobs.has_synced(); };
   health.add_readiness_check("informer-sync", synced);
 
-  migration::MigrationReconciler reconciler(**client, migration_jobs.store(), jobs.store(),
+  migrationjob::MigrationReconciler reconciler(**client, migration_jobs.store(), jobs.store(),
                                             &metrics);
   controller::Controller controller(kControllerName, queue, reconciler, &metrics);
   Workers workers(controller, queue, synced, options.workers, stop);

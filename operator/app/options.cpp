@@ -95,7 +95,7 @@ Result<OperatorOptions> parse_options(const std::vector<std::string>& args,
        "address of /metrics (:8080; 0 disables)")
       ("health-probe-bind-address", po::value(&options.health_probe_bind_address),
        "address of /healthz and /readyz (:8081; 0 disables)")
-      ("workers", po::value(&options.workers), "concurrent reconciles (2)")
+      ("workers", po::value(&options.workers), "concurrent reconciles (8)")
       ("log-format", po::value(&options.log_format), "text or json")
       ("log-level", po::value(&options.log_level), "trace, debug, info, warn, error");
   if (!args.empty() && args[0] == "completion") {

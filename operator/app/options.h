@@ -25,7 +25,9 @@ struct OperatorOptions {
   std::chrono::nanoseconds retry_period = std::chrono::seconds(2);
   std::string metrics_bind_address = ":8080";
   std::string health_probe_bind_address = ":8081";
-  int workers = 2;
+  /// Each reconcile waits on a few API round trips (GET, POST, PUT): with
+  /// more of them in flight the API server, not the wait, sets the pace.
+  int workers = 8;
   std::string log_format = "text";
   std::string log_level = "info";
   bool help = false;

@@ -51,6 +51,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(const BindAddress& address
     });
     server->listener_->open().wait();
   } catch (const std::exception& e) {
+    // Never opened: nothing to close (closing it would fail and warn).
+    server->listener_.reset();
     return Error(ErrorCode::kInvalid, "cannot listen on " + url + ": " + e.what());
   }
   log::info("serving HTTP", {{"url", url}});

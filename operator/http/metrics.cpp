@@ -2,6 +2,8 @@
 
 #include <prometheus/text_serializer.h>
 
+#include "migrationjob/phase.h"
+
 namespace schemagate::http {
 namespace {
 
@@ -25,8 +27,6 @@ Histogram::BucketBoundaries reconcile_buckets() {
 Histogram::BucketBoundaries long_buckets() {
   return {1, 5, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400};
 }
-
-constexpr const char* kPhases[] = {"Pending", "Running", "Succeeded", "Failed"};
 
 }  // namespace
 
@@ -135,7 +135,7 @@ OperatorMetrics::OperatorMetrics(const std::string& controller_name)
   }
   reconcile_errors_.Add({{"controller", controller_name}});
   active_workers_.Add({{"controller", controller_name}});
-  for (const char* phase : kPhases) phases_.Add({{"phase", phase}});
+  for (const auto& phase : migrationjob::kPhases) phases_.Add({{"phase", phase.name}});
   for (const char* outcome : {"succeeded", "failed"}) {
     migration_duration_.Add({{"outcome", outcome}}, long_buckets());
   }

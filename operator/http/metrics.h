@@ -17,7 +17,7 @@
 #include "http/http_server.h"
 #include "http/process_metrics.h"
 #include "kube/request_metrics.h"
-#include "migration/migration_metrics.h"
+#include "migrationjob/migration_metrics.h"
 #include "watch/informer.h"
 #include "workqueue/queue_metrics.h"
 
@@ -36,7 +36,7 @@ class OperatorMetrics final : public workqueue::QueueMetrics,
                               public controller::LeaderMetrics,
                               public watch::WatchMetrics,
                               public kube::RequestMetrics,
-                              public migration::MigrationMetrics {
+                              public migrationjob::MigrationMetrics {
  public:
   explicit OperatorMetrics(const std::string& controller_name);
 

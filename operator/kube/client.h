@@ -9,6 +9,7 @@
 #include "kube/api_result.h"
 #include "kube/config.h"
 #include "kube/exec_credential_source.h"
+#include "kube/object_client.h"
 #include "kube/object.h"
 #include "kube/request_metrics.h"
 #include "kube/resource.h"
@@ -38,33 +39,37 @@ struct ClientOptions {
 
 /// Typed REST access to any resource of one API server, over cpprestsdk.
 /// Thread-safe. Every HTTP error answer is an ApiError of a known kind.
-class Client {
+/// Each verb builds its request (path, query, body) here and nowhere else.
+class Client final : public ObjectClient {
  public:
   /// Checks the TLS material of `config` (CA, client certificate and key).
   static Result<std::unique_ptr<Client>> create(ClientConfig config, ClientOptions options = {});
-  ~Client();
+  ~Client() override;
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
   const ClientConfig& config() const { return config_; }
 
-  ApiResult<Json> get(const ResourceRef& ref, const std::string& ns, const std::string& name);
-  /// One page; ListOptions::limit and continue_token page through.
+  ApiResult<Json> get(const ResourceRef& ref, const std::string& ns,
+                      const std::string& name) override;
   ApiResult<ObjectList> list(const ResourceRef& ref, const std::string& ns,
-                             const ListOptions& options = {});
+                             const ListOptions& options) override;
+  ApiResult<ObjectList> list(const ResourceRef& ref, const std::string& ns) {
+    return list(ref, ns, ListOptions{});
+  }
   /// Every page, concatenated; the resourceVersion is the last page's.
   ApiResult<ObjectList> list_all(const ResourceRef& ref, const std::string& ns,
                                  ListOptions options = {});
-  ApiResult<Json> create(const ResourceRef& ref, const std::string& ns, const Json& object);
-  /// PUT: fails with kConflict unless metadata.resourceVersion is current.
-  ApiResult<Json> update(const ResourceRef& ref, const Json& object);
-  /// JSON merge patch (RFC 7386).
+  ApiResult<Json> create(const ResourceRef& ref, const std::string& ns,
+                         const Json& object) override;
+  ApiResult<Json> update(const ResourceRef& ref, const Json& object) override;
   ApiResult<Json> merge_patch(const ResourceRef& ref, const std::string& ns,
-                              const std::string& name, const Json& patch);
-  ApiResult<Json> update_status(const ResourceRef& ref, const Json& object);
+                              const std::string& name, const Json& patch) override;
+  ApiResult<Json> update_status(const ResourceRef& ref, const Json& object) override;
   ApiResult<Json> merge_patch_status(const ResourceRef& ref, const std::string& ns,
                                      const std::string& name, const Json& patch);
-  ApiStatus remove(const ResourceRef& ref, const std::string& ns, const std::string& name);
+  ApiStatus remove(const ResourceRef& ref, const std::string& ns,
+                   const std::string& name) override;
 
   /// Opens a watch and calls `on_event` for each event as it arrives (it
   /// returns false to close the stream), until

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 
 #include "kube/api_result.h"
 #include "kube/backoff.h"
@@ -31,13 +32,16 @@ ApiResult<T> with_retries(const RetryPolicy& policy, Clock& clock, const StopSig
                           const std::function<ApiResult<T>()>& attempt,
                           const std::function<bool(const ApiError&)>& should_retry =
                               [](const ApiError& error) { return error.retryable(); }) {
-  Backoff backoff(policy.backoff);
+  // Made at the first retry: seeding it reads the random device, and nearly
+  // every request succeeds at once.
+  std::optional<Backoff> backoff;
   for (int number = 1;; ++number) {
     ApiResult<T> outcome = attempt();
     if (outcome.ok() || !should_retry(outcome.error()) || number >= policy.max_attempts) {
       return outcome;
     }
-    Duration delay = retry_delay(policy, backoff, outcome.error());
+    if (!backoff) backoff.emplace(policy.backoff);
+    Duration delay = retry_delay(policy, *backoff, outcome.error());
     log::debug("retrying API request",
                {{"attempt", number},
                 {"kind", to_string(outcome.error().kind())},

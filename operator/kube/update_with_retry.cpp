@@ -4,8 +4,8 @@
 
 namespace schemagate::kube {
 
-ApiResult<Json> update_with_retry(Client& client, const ResourceRef& ref, const std::string& ns,
-                                  const std::string& name,
+ApiResult<Json> update_with_retry(ObjectClient& client, const ResourceRef& ref,
+                                  const std::string& ns, const std::string& name,
                                   const std::function<bool(Json&)>& mutate, UpdateTarget target,
                                   int attempts) {
   for (int attempt = 1;; ++attempt) {

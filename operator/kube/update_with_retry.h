@@ -3,7 +3,7 @@
 #include <functional>
 #include <string>
 
-#include "kube/client.h"
+#include "kube/object_client.h"
 
 namespace schemagate::kube {
 
@@ -15,8 +15,8 @@ enum class UpdateTarget { kObject, kStatus };
 /// change), writes it with the resourceVersion it read, and on 409 Conflict
 /// reads again and repeats, at most `attempts` times. Returns the object as
 /// written (or as read when nothing changed).
-ApiResult<Json> update_with_retry(Client& client, const ResourceRef& ref, const std::string& ns,
-                                  const std::string& name,
+ApiResult<Json> update_with_retry(ObjectClient& client, const ResourceRef& ref,
+                                  const std::string& ns, const std::string& name,
                                   const std::function<bool(Json&)>& mutate,
                                   UpdateTarget target = UpdateTarget::kObject, int attempts = 5);
 

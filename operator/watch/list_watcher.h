@@ -29,10 +29,14 @@ class ListWatcher {
 
 /// The real one: one resource of one namespace (or all), through a Client.
 /// Every object it hands on has been through cache_transform_for(ref).
+/// Pages of 100: a page is parsed whole, with the managedFields and specs
+/// the transform then drops, and was the largest allocation of a start over
+/// many objects (with pages of 500, client-go's size, a start over 1,000
+/// MigrationJobs and their Jobs peaked at 37 MiB; with 100, at 28 MiB).
 class ClientListWatcher final : public ListWatcher {
  public:
   ClientListWatcher(kube::Client& client, kube::ResourceRef ref, std::string ns,
-                    std::string label_selector = "", int page_size = 500,
+                    std::string label_selector = "", int page_size = 100,
                     int watch_timeout_seconds = 300)
       : client_(client), ref_(std::move(ref)), ns_(std::move(ns)),
         label_selector_(std::move(label_selector)), page_size_(page_size),

@@ -99,8 +99,9 @@ Outcome run(const std::vector<std::string>& args, std::ostream& out) {
   if (!parsed) return failed(parsed.error());
   Context context(*parsed, out);
   Outcome outcome = dispatch(context);
-  if (!parsed->has("termination-log")) return outcome;
-  Status written = write_termination_log(parsed->get<std::string>("termination-log"),
+  const char* log_option = runner_contract::option::kTerminationLog;
+  if (!parsed->has(log_option)) return outcome;
+  Status written = write_termination_log(parsed->get<std::string>(log_option),
                                          termination_message(outcome, context.reported_revisions(),
                                                              context.reported_contract_pending()));
   if (written) return outcome;

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 
+#include "schemagate/common/runner_contract.h"
+
 namespace schemagate::cli {
 namespace po = boost::program_options;
+namespace option = runner_contract::option;
 
 namespace {
 
@@ -15,13 +18,14 @@ po::options_description make_global_options() {
       ("help,h", "show help (for a command: schemagate COMMAND --help)")
       ("version", "print the version")
       ("config", po::value<std::string>(), "settings file (default: ./schemagate.yaml if present)")
-      ("dir", po::value<std::string>(), "migration directory (overrides the settings file)")
-      ("database-url", po::value<std::string>(), "PostgreSQL URL (else $DATABASE_URL)")
-      ("database-url-file", po::value<std::string>(), "file holding the URL (a mounted Secret)")
-      ("log-format", po::value<std::string>()->default_value("text"), "text or json")
+      (option::kDir, po::value<std::string>(), "migration directory (overrides the settings file)")
+      (option::kDatabaseUrl, po::value<std::string>(), "PostgreSQL URL (else $DATABASE_URL)")
+      (option::kDatabaseUrlFile, po::value<std::string>(),
+       "file holding the URL (a mounted Secret)")
+      (option::kLogFormat, po::value<std::string>()->default_value("text"), "text or json")
       ("log-level", po::value<std::string>()->default_value("info"),
        "trace, debug, info, warn, error")
-      ("termination-log", po::value<std::string>(),
+      (option::kTerminationLog, po::value<std::string>(),
        "write how the run ended there as JSON (a Kubernetes termination message)");
   return options;
 }
@@ -38,17 +42,17 @@ po::options_description make_command_options() {
       ("sql", "print the SQL instead of running it; connects to nothing")
       ("dry-run", "connect, plan and print the plan; change nothing")
       ("allow-changed", "run even though applied migration files changed (logged)")
-      ("lock-timeout", po::value<double>(), "seconds to wait for the migration lock (exit 4)")
+      (option::kLockTimeout, po::value<double>(), "seconds to wait for the migration lock (exit 4)")
       ("lock-mode", po::value<std::string>(), "advisory (default) or table (PgBouncer)")
       ("lock-lease", po::value<double>(), "seconds a table-mode lease lives without renewal")
-      ("wait-for-db", po::value<double>(), "seconds to retry connecting (exit 3)")
+      (option::kWaitForDb, po::value<double>(), "seconds to retry connecting (exit 3)")
       ("statement-lock-timeout", po::value<double>(),
        "seconds a migration statement waits for a table lock")
       ("lock-retries", po::value<int>(), "retries of a migration that hit the lock timeout")
       ("progress-interval", po::value<double>(),
        "seconds between reports of a statement still running (default 5; 0: none)")
       ("timeout", po::value<double>(), "seconds `wait` waits (exit 4)")
-      ("phase", po::value<std::string>(),
+      (option::kPhase, po::value<std::string>(),
        "expand, contract or all (default): which revisions upgrade applies, or check and wait "
        "require")
       ("indicate-current,i", "mark the database's current revisions (connects)")
@@ -57,7 +61,7 @@ po::options_description make_command_options() {
       ("adopt-database", "stamp what the other tool's own table says is applied")
       ("since", po::value<std::string>(), "lint the revisions after REV")
       ("format", po::value<std::string>(), "lint output: text (default), json or sarif")
-      ("safety-checks", "lint the pending revisions first; wait for, or stop at, sessions "
+      (option::kSafetyChecks, "lint the pending revisions first; wait for, or stop at, sessions "
                         "holding a table a statement locks strongly")
       ("dev-url", po::value<std::string>(),
        "a server for scratch databases (default: dev_url of schemagate.yaml)")

@@ -9,6 +9,8 @@
 namespace schemagate::cli {
 namespace {
 
+namespace field = runner_contract::field;
+
 // Room for the fixed fields and the worst case of escaping (\u00XX is six
 // bytes for one).
 constexpr size_t kErrorLimit = (kTerminationMessageLimit - 128) / 6;
@@ -30,24 +32,24 @@ std::string termination_message(const Outcome& outcome, const std::vector<std::s
                                 const std::vector<std::string>& contract_pending) {
   nlohmann::ordered_json message;
   if (!outcome.error) {
-    message["outcome"] = "succeeded";
-    message["revisions"] = revisions;
+    message[field::kOutcome] = runner_contract::kSucceeded;
+    message[field::kRevisions] = revisions;
     if (!contract_pending.empty()) {
-      message["contractPending"] = true;
+      message[field::kContractPending] = true;
       // The flag is what the operator acts on; the ids are for people, so a
       // long list is cut to keep the message whole.
       std::vector<std::string> shown = contract_pending;
       for (;;) {
-        message["contractRevisions"] = shown;
+        message[field::kContractRevisions] = shown;
         if (shown.empty() || dumped(message).size() <= kTerminationMessageLimit - 1) break;
         shown.pop_back();
       }
     }
   } else {
-    message["outcome"] = "failed";
-    message["exitCode"] = outcome.exit_code;
-    message["kind"] = to_string(outcome.error->code());
-    message["error"] = shortened(outcome.error->message());
+    message[field::kOutcome] = runner_contract::kFailed;
+    message[field::kExitCode] = outcome.exit_code;
+    message[field::kKind] = to_string(outcome.error->code());
+    message[field::kError] = shortened(outcome.error->message());
   }
   return dumped(message);
 }

@@ -5,19 +5,15 @@
 
 #include "cli/app.h"
 #include "schemagate/common/result.h"
+#include "schemagate/common/runner_contract.h"
 
 namespace schemagate::cli {
 
-/// Kubernetes keeps at most 4096 bytes of a termination message.
-inline constexpr size_t kTerminationMessageLimit = 4096;
+using runner_contract::kTerminationMessageLimit;
 
 /// How a run ended, as one JSON object for the operator to read from the
-/// pod's termination message:
-///   {"outcome":"succeeded","revisions":["a84e1c9b3d72"]}
-///   {"outcome":"succeeded","revisions":["c1"],"contractPending":true,
-///    "contractRevisions":["d2"]}   (after `upgrade --phase expand`)
-///   {"outcome":"failed","exitCode":1,"kind":"migration-failed","error":"..."}
-/// The error is shortened so the whole message fits the limit.
+/// pod's termination message (its format: runner_contract.h). The error is
+/// shortened so the whole message fits the limit.
 std::string termination_message(const Outcome& outcome, const std::vector<std::string>& revisions,
                                 const std::vector<std::string>& contract_pending = {});
 

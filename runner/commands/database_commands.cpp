@@ -2,14 +2,14 @@
 #include <random>
 
 #include "commands/commands.h"
-#include "commands/database_session.h"
+#include "commands/database_settings.h"
 #include "commands/revision_format.h"
 #include "commands/safety_checks.h"
-#include "engine/bookkeeping_check.h"
 #include "engine/migrator.h"
 #include "engine/offline_script.h"
-#include "engine/repeatables.h"
 #include "engine/pause.h"
+#include "engine/repeatables.h"
+#include "postgres/features.h"
 #include "schemagate/common/logging.h"
 
 namespace schemagate::commands {
@@ -33,11 +33,12 @@ std::vector<std::string> ids_in(const RevisionMap& map, const RevisionMap::Set& 
   return map.ids(map.ordered(set));
 }
 
-using Work = std::function<Status(Migrator&, DatabaseSession&, const script::ScriptDirectory&)>;
+using Work = std::function<Status(Migrator&, engine::Database&, const script::ScriptDirectory&)>;
 
-/// Loads the scripts, connects (taking the lock when the command writes),
-/// and runs `work` with a migrator; database exceptions become typed errors.
-Status with_migrator(cli::Context& context, bool take_lock, const Work& work) {
+/// Loads the scripts, connects, and runs `work` with a migrator inside the
+/// engine's guard (database exceptions become typed errors). The migrator
+/// takes the migration lock when a command has something to write.
+Status with_migrator(cli::Context& context, const Work& work) {
   Result<script::ScriptDirectory> scripts = context.scripts();
   if (!scripts) return scripts.error();
   Result<DatabaseSettings> settings = database_settings(context);
@@ -45,28 +46,22 @@ Status with_migrator(cli::Context& context, bool take_lock, const Work& work) {
   const cli::Invocation& invocation = context.invocation();
   Result<script::PhaseSelection> phase = phase_selection(invocation);
   if (!phase) return phase.error();
-  bool dry_run = invocation.has("dry-run");
-  Result<std::unique_ptr<DatabaseSession>> session =
-      DatabaseSession::open(*settings, take_lock && !dry_run);
-  if (!session) return session.error();
+  Result<std::unique_ptr<engine::Database>> database = open_database(*settings);
+  if (!database) return database.error();
   engine::MigratorOptions options;
   options.allow_changed = invocation.has("allow-changed");
-  options.dry_run = dry_run;
+  options.dry_run = invocation.has("dry-run");
   options.phase = *phase;
-  options.executor = settings->executor;
-  if (invocation.has("safety-checks")) {
-    options.executor.before_statement =
-        lock_holder_gate(options.executor, (*session)->clock());
-  }
-  options.progress = settings->progress;
-  return guarded(
-      settings->url,
-      [&]() -> Status {
-        Migrator migrator((*session)->connection(), (*session)->store(), *scripts, options,
-                          (*session)->clock());
-        return work(migrator, **session, *scripts);
-      },
-      (*session)->backend_pid());
+  options.applied_by = settings->applied_by;
+  options.lock_timeout = settings->lock_timeout;
+  return (*database)->guard([&]() -> Status {
+    if (invocation.has("safety-checks")) {
+      Status gated = postgres::gate_strong_locks(**database, settings->executor, Clock::real());
+      if (!gated) return gated;
+    }
+    Migrator migrator(**database, *scripts, options, Clock::real());
+    return work(migrator, **database, *scripts);
+  });
 }
 
 /// `--sql`: plans from `FROM:` (base, or what the spec says) and prints the
@@ -86,51 +81,38 @@ Status offline(cli::Context& context, const std::string& spec, bool up) {
   std::string to = colon == std::string::npos ? spec : spec.substr(colon + 1);
   Result<script::Target> current = script::resolve_target(map, from);
   if (!current) return current.error();
-  Result<script::Target> target = script::resolve_target(map, to, *current);
-  if (!target) return target.error();
+  Result<script::PhaseSelection> phase = phase_selection(context.invocation());
+  if (!phase) return phase.error();
   script::Target heads = map.heads_of(map.ancestors(*current));
-  script::Plan plan;
-  if (up) {
-    Result<script::PhaseSelection> phase = phase_selection(context.invocation());
-    if (!phase) return phase.error();
-    plan = script::plan_upgrade(map, heads, *target, *phase);
-  } else {
-    Result<script::Plan> down = script::plan_downgrade(map, heads, *target);
-    if (!down) return down.error();
-    plan = *down;
-  }
-  Result<std::string> sql = engine::render_offline(*scripts, plan, settings->tables,
-                                                   settings->applied_by);
+  Result<script::Plan> plan = engine::plan_to(
+      map, heads, to, up ? script::Direction::kUp : script::Direction::kDown, *phase);
+  if (!plan) return plan.error();
+  const engine::SqlDialect& dialect = offline_dialect(*settings);
+  Result<std::string> sql =
+      engine::render_offline(*scripts, *plan, dialect, settings->tables, settings->applied_by);
   if (!sql) return sql.error();
   context.out() << *sql;
-  std::vector<RevisionMap::Index> reached = plan.heads_after;
-  std::vector<RevisionMap::Index> all_heads = map.heads();
-  std::sort(reached.begin(), reached.end());
-  std::sort(all_heads.begin(), all_heads.end());
-  if (!up || reached != all_heads) return {};
-  Result<std::string> repeatables =
-      engine::render_repeatables_offline(*scripts, settings->tables, settings->applied_by);
+  if (!up || !engine::reaches_heads(map, *plan)) return {};
+  Result<std::string> repeatables = engine::render_repeatables_offline(
+      *scripts, dialect, settings->tables, settings->applied_by);
   if (!repeatables) return repeatables.error();
   context.out() << *repeatables;
   return {};
 }
 
-/// Where a command that moves the version rows left them, for
+/// Where a command that moves the version rows left them (`rows`), for
 /// --termination-log (the operator reads it as the applied revision), and,
 /// given the upgrade's target, what is left for the contract phase.
-Status report_revisions(cli::Context& context, Migrator& migrator,
-                        const script::ScriptDirectory& scripts,
-                        const std::string* upgrade_target = nullptr) {
+Status report_revisions(cli::Context& context, const script::ScriptDirectory& scripts,
+                        const script::Target& rows, const std::string* upgrade_target = nullptr) {
   if (!context.wants_revisions()) return {};
-  Result<engine::DatabaseState> state = migrator.read_state();
-  if (!state) return state.error();
   const RevisionMap& map = scripts.map();
-  context.report_revisions(map.ids(state->heads));
+  context.report_revisions(map.ids(rows));
   if (!upgrade_target) return {};
-  Result<script::Target> target = script::resolve_target(map, *upgrade_target, state->heads);
+  Result<script::Target> target = script::resolve_target(map, *upgrade_target, rows);
   if (!target) return target.error();
   context.report_contract_pending(
-      ids_in(map, script::split_pending(map, state->heads, *target).contract));
+      ids_in(map, script::split_pending(map, rows, *target).contract));
   return {};
 }
 
@@ -151,64 +133,65 @@ Status upgrade(cli::Context& context) {
     }
     return offline(context, target, true);
   }
-  return with_migrator(context, true, [&](Migrator& migrator, DatabaseSession& session,
-                                          const script::ScriptDirectory& scripts) -> Status {
+  return with_migrator(context, [&](Migrator& migrator, engine::Database& database,
+                                    const script::ScriptDirectory& scripts) -> Status {
     if (context.invocation().has("safety-checks")) {
       Result<DatabaseSettings> settings = database_settings(context);
       if (!settings) return settings.error();
-      Status safe = lint_before_upgrade(context, session, scripts, target, settings->executor);
+      Status safe =
+          lint_before_upgrade(context, migrator, database, scripts, target, settings->executor);
       if (!safe) return safe;
     }
-    Status done = migrator.upgrade(target, context.out(), session.lock());
-    if (!done) return done;
-    return report_revisions(context, migrator, scripts, &target);
+    Result<script::Target> rows = migrator.upgrade(target, context.out());
+    if (!rows) return rows.error();
+    return report_revisions(context, scripts, *rows, &target);
   });
 }
 
 Status downgrade(cli::Context& context) {
   std::string target = target_argument(context, "");
   if (context.invocation().has("sql")) return offline(context, target, false);
-  return with_migrator(context, true, [&](Migrator& migrator, DatabaseSession& session,
-                                          const script::ScriptDirectory& scripts) -> Status {
-    Status done = migrator.downgrade(target, context.out(), session.lock());
-    if (!done) return done;
-    return report_revisions(context, migrator, scripts);
+  return with_migrator(context, [&](Migrator& migrator, engine::Database&,
+                                    const script::ScriptDirectory& scripts) -> Status {
+    Result<script::Target> rows = migrator.downgrade(target, context.out());
+    if (!rows) return rows.error();
+    return report_revisions(context, scripts, *rows);
   });
 }
 
 Status stamp(cli::Context& context) {
   std::string target = target_argument(context, "");
-  return with_migrator(context, true, [&](Migrator& migrator, DatabaseSession&,
-                                          const script::ScriptDirectory& scripts) -> Status {
-    Status done = migrator.stamp(target, context.out());
-    if (!done) return done;
-    return report_revisions(context, migrator, scripts);
+  return with_migrator(context, [&](Migrator& migrator, engine::Database&,
+                                    const script::ScriptDirectory& scripts) -> Status {
+    Result<script::Target> rows = migrator.stamp(target, context.out());
+    if (!rows) return rows.error();
+    return report_revisions(context, scripts, *rows);
   });
 }
 
 Status repair(cli::Context& context) {
-  return with_migrator(context, true, [&](Migrator& migrator, DatabaseSession&,
-                                          const script::ScriptDirectory&) {
+  return with_migrator(context, [&](Migrator& migrator, engine::Database&,
+                                    const script::ScriptDirectory&) {
     return migrator.repair(context.out());
   });
 }
 
 Status current(cli::Context& context) {
-  return with_migrator(context, false, [&](Migrator& migrator, DatabaseSession& session,
-                                           const script::ScriptDirectory& scripts) -> Status {
-    Result<engine::DatabaseState> state = migrator.read_state();
-    if (!state) return state.error();
+  return with_migrator(context, [&](Migrator& migrator, engine::Database&,
+                                    const script::ScriptDirectory& scripts) -> Status {
+    Result<engine::Prepared> prepared = migrator.prepare(script::Direction::kUp, "heads");
+    if (!prepared) return prepared.error();
+    const engine::DatabaseState& state = prepared->state;
     const RevisionMap& map = scripts.map();
-    for (RevisionMap::Index head : state->heads) {
+    for (RevisionMap::Index head : state.heads) {
       context.out() << describe_revision(map, head) << "\n";
     }
-    script::PendingSplit split = script::split_pending(map, state->heads, map.heads());
+    script::PendingSplit split = script::split_pending(map, state.heads, map.heads());
     if (split.expand_done() && !split.contract_done()) {
       context.out() << "expanded, contract pending: " << map.describe(map.ordered(split.contract))
                     << "\n";
     }
-    if (scripts.repeatables().empty()) return {};
-    auto recorded = engine::recorded_repeatable_checksums(session.connection(), session.store());
+    const auto& recorded = prepared->stored.repeatable_checksums;
     for (const script::Migration& repeatable : scripts.repeatables()) {
       auto it = recorded.find(repeatable.revision.id);
       if (it == recorded.end()) continue;
@@ -222,8 +205,8 @@ Status current(cli::Context& context) {
 }
 
 Status verify(cli::Context& context) {
-  return with_migrator(context, false, [&](Migrator& migrator, DatabaseSession&,
-                                           const script::ScriptDirectory& scripts) -> Status {
+  return with_migrator(context, [&](Migrator& migrator, engine::Database&,
+                                    const script::ScriptDirectory& scripts) -> Status {
     Result<engine::DatabaseState> state = migrator.read_state();
     if (!state) return state.error();
     Status unchanged = migrator.verify_checksums(*state);
@@ -235,46 +218,45 @@ Status verify(cli::Context& context) {
 }
 
 Status check(cli::Context& context) {
-  return with_migrator(context, false, [&](Migrator& migrator, DatabaseSession& session,
-                                           const script::ScriptDirectory& scripts) -> Status {
-    Result<engine::DatabaseState> state = migrator.read_state();
-    if (!state) return state.error();
-    Status refused = migrator.refuse_blocking(*state);
+  return with_migrator(context, [&](Migrator& migrator, engine::Database&,
+                                    const script::ScriptDirectory& scripts) -> Status {
+    Result<engine::Prepared> prepared = migrator.prepare(script::Direction::kUp, "heads");
+    if (!prepared) return prepared.error();
+    engine::DatabaseState& state = prepared->state;
+    Status refused = migrator.refuse_blocking(state);
     if (!refused) return refused;
-    Status found = migrator.find_changed(*state);
+    Status found = migrator.find_changed(state);
     if (!found) return found;
-    const RevisionMap& map = scripts.map();
-    script::Plan plan = script::plan_upgrade(map, state->heads, map.heads());
-    Status bookkeeping =
-        engine::check_bookkeeping(session.connection(), session.store(), scripts, plan);
+    Status bookkeeping = migrator.check_bookkeeping(*prepared);
     if (!bookkeeping) return bookkeeping;
-    script::PendingSplit split = script::split_pending(map, state->heads, map.heads());
+    const RevisionMap& map = scripts.map();
+    const script::Plan& plan = prepared->plan;
+    script::PendingSplit split = script::split_pending(map, state.heads, map.heads());
     for (const script::Step& step : plan.steps) {
       context.out() << "pending " << map.id(step.revision)
                     << (split.contract[step.revision] ? " (contract)" : "") << "\n";
     }
-    for (RevisionMap::Index index : state->changed) context.out() << "changed " << map.id(index) << "\n";
-    std::vector<const script::Migration*> repeatables =
-        engine::pending_repeatables(session.connection(), session.store(), scripts);
+    for (RevisionMap::Index index : state.changed) context.out() << "changed " << map.id(index) << "\n";
+    const std::vector<const script::Migration*>& repeatables = prepared->repeatables;
     for (const script::Migration* repeatable : repeatables) {
       context.out() << "pending " << repeatable->revision.id << " (repeatable)\n";
     }
     bool expand_only =
         *phase_selection(context.invocation()) == script::PhaseSelection::kExpand;
     bool migrated = expand_only ? split.expand_done() : plan.steps.empty() && repeatables.empty();
-    if (migrated && state->changed.empty()) {
+    if (migrated && state.changed.empty()) {
       if (plan.steps.empty()) {
-        log::info("up to date", {{"current", map.describe(state->heads)}});
+        log::info("up to date", {{"current", map.describe(state.heads)}});
       } else {
         log::info("expanded, contract pending",
-                  {{"current", map.describe(state->heads)},
+                  {{"current", map.describe(state.heads)},
                    {"contract_pending", map.describe(map.ordered(split.contract))}});
       }
       return {};
     }
     return Error(ErrorCode::kMigrationFailed,
                  std::to_string(plan.steps.size()) + " migration(s) pending, " +
-                     std::to_string(state->changed.size()) + " applied file(s) changed, " +
+                     std::to_string(state.changed.size()) + " applied file(s) changed, " +
                      std::to_string(repeatables.size()) + " repeatable(s) new or changed");
   });
 }
@@ -286,24 +268,26 @@ Status wait(cli::Context& context) {
   Result<script::PhaseSelection> selected = phase_selection(context.invocation());
   if (!selected) return selected.error();
   script::PhaseSelection phase = *selected;
-  return with_migrator(context, false, [&](Migrator& migrator, DatabaseSession& session,
-                                           const script::ScriptDirectory& scripts) -> Status {
+  return with_migrator(context, [&](Migrator& migrator, engine::Database&,
+                                    const script::ScriptDirectory& scripts) -> Status {
     const RevisionMap& map = scripts.map();
-    Clock& clock = session.clock();
+    Clock& clock = Clock::real();
     const auto deadline = clock.now() + std::chrono::milliseconds(int64_t(timeout * 1000));
     BackoffPolicy poll{std::chrono::milliseconds(100), std::chrono::milliseconds(2000)};
     std::mt19937_64 random(std::random_device{}());
     for (int attempt = 0;; ++attempt) {
-      Result<engine::DatabaseState> state = migrator.read_state();
-      if (!state) return state.error();
-      Status refused = migrator.refuse_blocking(*state);
+      Result<engine::Prepared> prepared =
+          migrator.prepare(script::Direction::kUp, "heads", phase);
+      if (!prepared) return prepared.error();
+      Status refused = migrator.refuse_blocking(prepared->state);
       if (!refused) return refused;
-      script::Plan plan = script::plan_upgrade(map, state->heads, map.heads(), phase);
+      const script::Plan& plan = prepared->plan;
+      const engine::DatabaseState& state = prepared->state;
       if (plan.steps.empty()) {
         if (phase == script::PhaseSelection::kExpand) {
-          log::info("database is expanded", {{"current", map.describe(state->heads)}});
+          log::info("database is expanded", {{"current", map.describe(state.heads)}});
         } else {
-          log::info("database is migrated", {{"current", map.describe(state->heads)}});
+          log::info("database is migrated", {{"current", map.describe(state.heads)}});
         }
         return {};
       }

@@ -1,6 +1,6 @@
 #include "commands/dev_server.h"
 
-#include "commands/database_session.h"
+#include "commands/database_settings.h"
 
 namespace schemagate::commands {
 

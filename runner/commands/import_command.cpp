@@ -4,14 +4,13 @@
 #include <optional>
 
 #include "commands/commands.h"
-#include "commands/database_session.h"
+#include "commands/database_settings.h"
 #include "engine/migrator.h"
 #include "engine/bookkeeping_check.h"
-#include "engine/repeatables.h"
 #include "importers/alembic_conversion.h"
-#include "importers/applied_versions.h"
 #include "importers/chain_writer.h"
 #include "importers/repeatable_import.h"
+#include "postgres/features.h"
 #include "schemagate/common/logging.h"
 
 namespace schemagate::commands {
@@ -19,18 +18,25 @@ namespace fs = std::filesystem;
 
 namespace {
 
+engine::MigratorOptions migrator_options(const DatabaseSettings& settings) {
+  engine::MigratorOptions options;
+  options.applied_by = settings.applied_by;
+  options.lock_timeout = settings.lock_timeout;
+  return options;
+}
+
 /// Records as applied the repeatables the other tool applied from the files
 /// as they are now (importers::adopted_repeatables), so that the next upgrade
 /// does not run them again; the others are left to it.
-void adopt_repeatables(DatabaseSession& session, const DatabaseSettings& settings,
+void adopt_repeatables(engine::Database& database, const DatabaseSettings& settings,
                        const importers::AppliedVersions& applied,
                        const std::vector<importers::ImportedRepeatable>& repeatables) {
   if (repeatables.empty()) return;
   std::vector<const importers::ImportedRepeatable*> adopted =
       importers::adopted_repeatables(repeatables, applied);
-  session.store().ensure_tables();
-  std::map<std::string, std::string> recorded =
-      engine::recorded_repeatable_checksums(session.connection(), session.store());
+  database.ensure_tables();
+  const std::map<std::string, std::string> recorded =
+      database.read_state().repeatable_checksums;
   for (const importers::ImportedRepeatable& repeatable : repeatables) {
     const script::Migration& migration = repeatable.migration;
     bool applied_as_is =
@@ -43,7 +49,7 @@ void adopt_repeatables(DatabaseSession& session, const DatabaseSettings& setting
     }
     auto it = recorded.find(migration.revision.id);
     if (it != recorded.end() && it->second == migration.checksum()) continue;
-    session.store().record(engine::succeeded_record(migration.revision.id, "stamp",
+    database.record(engine::succeeded_record(migration.revision.id, "stamp",
                                                     migration.checksum(),
                                                     settings.executor.applied_by));
     log::info("adopted a repeatable migration as applied",
@@ -59,11 +65,13 @@ Status adopt_database(cli::Context& context, const DatabaseSettings& settings,
                       const std::vector<importers::ImportedRepeatable>& repeatables) {
   Result<script::ScriptDirectory> scripts = script::ScriptDirectory::load(into);
   if (!scripts) return scripts.error();
-  Result<std::unique_ptr<DatabaseSession>> session = DatabaseSession::open(settings, true);
-  if (!session) return session.error();
-  return guarded(settings.url, [&]() -> Status {
-    Result<importers::AppliedVersions> applied =
-        importers::read_applied_versions((*session)->connection(), format);
+  Result<std::unique_ptr<engine::Database>> database = open_database(settings);
+  if (!database) return database.error();
+  return (*database)->guard([&]() -> Status {
+    engine::Migrator migrator(**database, *scripts, migrator_options(settings), Clock::real());
+    Status locked = migrator.lock();
+    if (!locked) return locked;
+    Result<importers::AppliedVersions> applied = postgres::applied_versions(**database, format);
     if (!applied) return applied.error();
     Result<std::optional<size_t>> position = importers::adopted_position(chain, *applied);
     if (!position) return position.error();
@@ -76,19 +84,15 @@ Status adopt_database(cli::Context& context, const DatabaseSettings& settings,
                 "files lacks what they did, so write it into a revision if new databases need it",
                 {{"table", applied->table}, {"versions", versions}});
     }
-    adopt_repeatables(**session, settings, *applied, repeatables);
+    adopt_repeatables(**database, settings, *applied, repeatables);
     if (!*position) {
       log::info("nothing is applied according to the other tool; nothing to stamp",
                 {{"table", applied->table}});
       return {};
     }
     const importers::ImportedRevision& revision = chain[**position];
-    engine::MigratorOptions options;
-    options.executor = settings.executor;
-    engine::Migrator migrator((*session)->connection(), (*session)->store(), *scripts, options,
-                              (*session)->clock());
-    Status stamped = migrator.stamp(revision.migration.revision.id, context.out());
-    if (!stamped) return stamped;
+    Result<script::Target> stamped = migrator.stamp(revision.migration.revision.id, context.out());
+    if (!stamped) return stamped.error();
     log::info("adopted the database", {{"table", applied->table},
                                        {"version", revision.version.to_string()},
                                        {"revision", revision.migration.revision.id}});
@@ -102,31 +106,23 @@ Status adopt_alembic_database(cli::Context& context, const DatabaseSettings& set
                               const fs::path& into) {
   Result<script::ScriptDirectory> scripts = script::ScriptDirectory::load(into);
   if (!scripts) return scripts.error();
-  Result<std::unique_ptr<DatabaseSession>> session = DatabaseSession::open(settings, true);
-  if (!session) return session.error();
-  return guarded(settings.url, [&]() -> Status {
+  Result<std::unique_ptr<engine::Database>> database = open_database(settings);
+  if (!database) return database.error();
+  return (*database)->guard([&]() -> Status {
+    engine::Migrator migrator(**database, *scripts, migrator_options(settings), Clock::real());
+    Status locked = migrator.lock();
+    if (!locked) return locked;
     if (engine::shares_alembic_version(settings.tables)) {
       log::info("the version table is alembic_version itself: schemagate reads Alembic's rows "
                 "as they are, nothing to stamp",
                 {{"table", settings.tables.version()}});
       return {};
     }
-    std::vector<std::string> rows;
-    {
-      pqxx::nontransaction query((*session)->connection());
-      if (!query.exec1("SELECT to_regclass('alembic_version') IS NOT NULL")[0].as<bool>()) {
-        return Error(ErrorCode::kStateRefused,
-                     "no alembic table alembic_version in this database (search_path: " +
-                         query.exec1("SHOW search_path")[0].as<std::string>() +
-                         "): nothing says what is applied; check the database URL");
-      }
-      for (const auto& row : query.exec("SELECT version_num::text FROM alembic_version")) {
-        rows.push_back(row[0].as<std::string>());
-      }
-    }
+    Result<std::vector<std::string>> rows = postgres::alembic_version_rows(**database);
+    if (!rows) return rows.error();
     script::Target heads;
     const script::RevisionMap& map = scripts->map();
-    for (const std::string& id : rows) {
+    for (const std::string& id : *rows) {
       std::optional<script::RevisionMap::Index> index = map.find(id);
       if (!index) {
         return Error(ErrorCode::kStateRefused,
@@ -142,14 +138,8 @@ Status adopt_alembic_database(cli::Context& context, const DatabaseSettings& set
                 {{"table", "alembic_version"}});
       return {};
     }
-    engine::MigratorOptions options;
-    options.executor = settings.executor;
-    engine::Migrator migrator((*session)->connection(), (*session)->store(), *scripts, options,
-                              (*session)->clock());
-    Result<engine::DatabaseState> state = migrator.read_state();
-    if (!state) return state.error();
-    Status stamped = migrator.stamp_revisions(*state, heads, context.out());
-    if (!stamped) return stamped;
+    Result<script::Target> stamped = migrator.stamp_revisions(heads, context.out());
+    if (!stamped) return stamped.error();
     log::info("adopted the database", {{"table", "alembic_version"},
                                        {"revisions", map.describe(heads)}});
     return {};

@@ -1,7 +1,7 @@
 #include <algorithm>
 
 #include "commands/commands.h"
-#include "commands/database_session.h"
+#include "commands/database_settings.h"
 #include "commands/revision_format.h"
 #include "engine/migrator.h"
 #include "script/target.h"
@@ -23,12 +23,11 @@ Result<script::Target> current_rows(const cli::Context& context,
                                     const script::ScriptDirectory& scripts) {
   Result<DatabaseSettings> settings = database_settings(context);
   if (!settings) return settings.error();
-  Result<std::unique_ptr<DatabaseSession>> session = DatabaseSession::open(*settings, false);
-  if (!session) return session.error();
+  Result<std::unique_ptr<engine::Database>> database = open_database(*settings);
+  if (!database) return database.error();
   script::Target rows;
-  Status read = guarded(settings->url, [&]() -> Status {
-    engine::Migrator migrator((*session)->connection(), (*session)->store(), scripts, {},
-                              (*session)->clock());
+  Status read = (*database)->guard([&]() -> Status {
+    engine::Migrator migrator(**database, scripts, {}, Clock::real());
     Result<engine::DatabaseState> state = migrator.read_state();
     if (!state) return state.error();
     rows = state->heads;

@@ -2,9 +2,9 @@
 #include <memory>
 
 #include "commands/commands.h"
-#include "commands/database_session.h"
+#include "commands/database_settings.h"
 #include "commands/lint_run.h"
-#include "lint/database_facts.h"
+#include "postgres/features.h"
 #include "schemagate/common/logging.h"
 #include "script/target.h"
 
@@ -56,11 +56,11 @@ Status lint(cli::Context& context) {
   const RevisionMap& map = scripts->map();
   Result<std::optional<std::vector<RevisionMap::Index>>> named = named_revisions(context, map);
   if (!named) return named.error();
-  std::unique_ptr<DatabaseSession> session;
+  std::unique_ptr<engine::Database> database;
   if (!settings->url.empty()) {
-    Result<std::unique_ptr<DatabaseSession>> opened = DatabaseSession::open(*settings, false);
+    Result<std::unique_ptr<engine::Database>> opened = open_database(*settings);
     if (!opened) return opened.error();
-    session = std::move(opened).value();
+    database = std::move(opened).value();
   }
   lint::LintOptions options;
   options.statement_lock_timeout = settings->executor.statement_lock_timeout;
@@ -69,14 +69,19 @@ Status lint(cli::Context& context) {
     std::vector<RevisionMap::Index> revisions = map.topological_order();
     if (*named) {
       revisions = **named;
-    } else if (session) {
-      Result<std::vector<RevisionMap::Index>> unapplied = pending_revisions(*session, *scripts);
+    } else if (database) {
+      engine::Migrator migrator(*database, *scripts, {}, Clock::real());
+      Result<std::vector<RevisionMap::Index>> unapplied = pending_revisions(migrator);
       if (!unapplied) return unapplied.error();
       revisions = *unapplied;
     }
     lint::NoFacts no_facts;
-    std::unique_ptr<lint::DatabaseFacts> database_facts;
-    if (session) database_facts = std::make_unique<lint::DatabaseFacts>(session->connection());
+    std::unique_ptr<lint::Facts> database_facts;
+    if (database) {
+      Result<std::unique_ptr<lint::Facts>> facts = postgres::lint_facts(*database);
+      if (!facts) return facts.error();
+      database_facts = std::move(facts).value();
+    }
     const lint::Facts& facts = database_facts ? static_cast<const lint::Facts&>(*database_facts)
                                               : no_facts;
     Result<lint::Report> linted =
@@ -85,7 +90,7 @@ Status lint(cli::Context& context) {
     report = std::move(linted).value();
     return {};
   };
-  Status linted = session ? guarded(settings->url, run, session->backend_pid()) : run();
+  Status linted = database ? database->guard(run) : run();
   if (!linted) return linted;
 
   context.out() << lint::render_report(report, *format);
@@ -93,7 +98,7 @@ Status lint(cli::Context& context) {
   log::info("lint finished", {{"revisions", int64_t(report.revisions)},
                               {"errors", errors},
                               {"warnings", int64_t(report.findings.size()) - errors},
-                              {"database", session != nullptr}});
+                              {"database", database != nullptr}});
   if (errors > 0) {
     return Error(ErrorCode::kMigrationFailed,
                  std::to_string(errors) + " lint error(s): fix them, lower the rule in "

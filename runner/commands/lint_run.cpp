@@ -50,17 +50,12 @@ Result<lint::Report> lint_revisions(const config::Config& config,
   return report;
 }
 
-Result<std::vector<RevisionMap::Index>> pending_revisions(DatabaseSession& session,
-                                                          const script::ScriptDirectory& scripts,
+Result<std::vector<RevisionMap::Index>> pending_revisions(engine::Migrator& migrator,
                                                           const std::string& target) {
-  engine::Migrator migrator(session.connection(), session.store(), scripts, {}, session.clock());
-  Result<engine::DatabaseState> state = migrator.read_state();
-  if (!state) return state.error();
-  Result<script::Target> resolved = script::resolve_target(scripts.map(), target, state->heads);
-  if (!resolved) return resolved.error();
-  script::Plan plan = script::plan_upgrade(scripts.map(), state->heads, *resolved);
+  Result<engine::Prepared> prepared = migrator.prepare(script::Direction::kUp, target);
+  if (!prepared) return prepared.error();
   std::vector<RevisionMap::Index> revisions;
-  for (const script::Step& step : plan.steps) revisions.push_back(step.revision);
+  for (const script::Step& step : prepared->plan.steps) revisions.push_back(step.revision);
   return revisions;
 }
 

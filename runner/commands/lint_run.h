@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "commands/database_session.h"
+#include "engine/migrator.h"
 #include "config/config.h"
 #include "lint/facts.h"
 #include "lint/linter.h"
@@ -22,10 +22,9 @@ Result<lint::Report> lint_revisions(const config::Config& config,
                                     const std::vector<script::RevisionMap::Index>& revisions,
                                     const lint::Facts& facts, const lint::LintOptions& options);
 
-/// The revisions `upgrade TARGET` would run on the session's database.
+/// The revisions `upgrade TARGET` would run on the migrator's database.
 Result<std::vector<script::RevisionMap::Index>> pending_revisions(
-    DatabaseSession& session, const script::ScriptDirectory& scripts,
-    const std::string& target = "heads");
+    engine::Migrator& migrator, const std::string& target = "heads");
 
 /// How many findings are errors.
 size_t error_count(const lint::Report& report);

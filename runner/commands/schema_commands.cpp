@@ -1,10 +1,9 @@
 #include "commands/commands.h"
-#include "commands/database_session.h"
+#include "commands/database_settings.h"
 #include "commands/dev_server.h"
-#include "schema/catalog_reader.h"
+#include "postgres/features.h"
 #include "schema/fingerprint.h"
-#include "schema/round_trip.h"
-#include "schema/scratch_database.h"
+#include "postgres/round_trip.h"
 #include "schemagate/common/logging.h"
 
 namespace schemagate::commands {
@@ -15,11 +14,13 @@ Status report_drift(cli::Context& context, const schema::DevServer& dev,
                     const script::ScriptDirectory& scripts) {
   Result<DatabaseSettings> settings = database_settings(context);
   if (!settings) return settings.error();
-  Result<std::unique_ptr<DatabaseSession>> session = DatabaseSession::open(*settings, false);
-  if (!session) return session.error();
+  Result<std::unique_ptr<engine::Database>> database = open_database(*settings);
+  if (!database) return database.error();
   schema::Catalog live;
-  Status read = guarded(settings->url, [&]() -> Status {
-    live = schema::read_catalog((*session)->connection(), settings->tables);
+  Status read = (*database)->guard([&]() -> Status {
+    Result<schema::Catalog> catalog = postgres::read_catalog(**database);
+    if (!catalog) return catalog.error();
+    live = std::move(catalog).value();
     return {};
   });
   if (!read) return read;
@@ -78,16 +79,7 @@ Status test_round_trip(cli::Context& context) {
   if (!scripts) return scripts.error();
   Result<schema::DevServer> dev = dev_server(context);
   if (!dev) return dev.error();
-  Result<std::unique_ptr<schema::ScratchDatabase>> scratch =
-      schema::ScratchDatabase::create(dev->url, dev->wait_for_db);
-  if (!scratch) return scratch.error();
-  log::info("testing every revision's round trip", {{"database", (*scratch)->name()}});
-  return guarded(dev->url, [&]() -> Status {
-    pqxx::connection& connection = (*scratch)->connection();
-    engine::VersionStore store(connection, dev->tables);
-    return schema::round_trip(connection, store, *scripts, dev->tables, dev->executor,
-                              context.out());
-  });
+  return schema::test_round_trip(*dev, *scripts, context.out());
 }
 
 Status diff_schema(cli::Context& context) {

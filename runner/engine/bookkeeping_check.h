@@ -4,9 +4,7 @@
 #include <string>
 #include <vector>
 
-#include <pqxx/pqxx>
-
-#include "engine/version_store.h"
+#include "engine/database.h"
 #include "schemagate/common/result.h"
 #include "script/planner.h"
 #include "script/script_directory.h"
@@ -17,14 +15,6 @@ namespace schemagate::engine {
 // are the whole story: a database whose bookkeeping is missing, half there,
 // or kept by another tool would otherwise look unmigrated, and every
 // migration would run a second time.
-
-/// Another migration tool's table that records applied migrations.
-struct ForeignTable {
-  std::string tool;   ///< Alembic, golang-migrate, dbmate, Flyway, diesel
-  std::string table;  ///< as found through the search_path
-  std::string format; ///< the `import --from` word
-  std::string rows;   ///< what it records, for the message ("2 rows", or Alembic's revisions)
-};
 
 /// An object the plan creates that the database already holds.
 struct ExistingObject {
@@ -62,9 +52,9 @@ bool shares_alembic_version(const VersionTables& tables);
 /// - schemagate has no record at all and an object the plan creates exists.
 Status judge_bookkeeping(const BookkeepingFacts& facts);
 
-/// Reads the facts for `plan` (its up steps' CREATE statements) and judges.
-/// Throws pqxx exceptions, as the version store does.
-Status check_bookkeeping(pqxx::connection& connection, VersionStore& store,
+/// Judges `state`, reading what more it needs for `plan` (its up steps'
+/// CREATE statements) only when the state holds no record at all.
+Status check_bookkeeping(Database& database, const StoredState& state,
                          const script::ScriptDirectory& scripts, const script::Plan& plan);
 
 }  // namespace schemagate::engine

@@ -1,5 +1,8 @@
 #include "engine/migrator.h"
 
+#include <algorithm>
+#include <map>
+
 #include "engine/blocking_advice.h"
 #include "engine/bookkeeping_check.h"
 #include "engine/repeatables.h"
@@ -12,20 +15,29 @@ namespace {
 using script::Direction;
 using script::RevisionMap;
 
+int64_t elapsed_ms(Clock& clock, std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock.now() - start).count();
+}
+
 }  // namespace
 
-Migrator::Migrator(pqxx::connection& connection, VersionStore& store,
-                   const script::ScriptDirectory& scripts, MigratorOptions options, Clock& clock)
-    : connection_(connection),
-      store_(store),
-      scripts_(scripts),
-      options_(std::move(options)),
-      clock_(clock) {}
+Result<script::Plan> plan_to(const RevisionMap& map, const script::Target& heads,
+                             const std::string& spec, Direction direction,
+                             script::PhaseSelection phase) {
+  Result<script::Target> resolved = script::resolve_target(map, spec, heads);
+  if (!resolved) return resolved.error();
+  if (direction == Direction::kUp) return script::plan_upgrade(map, heads, *resolved, phase);
+  return script::plan_downgrade(map, heads, *resolved);
+}
 
-Result<DatabaseState> Migrator::read_state() {
+Migrator::Migrator(Database& database, const script::ScriptDirectory& scripts,
+                   MigratorOptions options, Clock& clock)
+    : database_(database), scripts_(scripts), options_(std::move(options)), clock_(clock) {}
+
+Result<DatabaseState> Migrator::check_state(const StoredState& stored) const {
   const RevisionMap& map = scripts_.map();
   DatabaseState state;
-  for (const std::string& row : store_.heads()) {
+  for (const std::string& row : stored.version_rows) {
     auto index = map.find(row);
     if (!index) {
       return Error(ErrorCode::kStateRefused,
@@ -38,25 +50,45 @@ Result<DatabaseState> Migrator::read_state() {
   }
   Status consistent = script::check_current(map, state.heads);
   if (!consistent) return consistent.error();
-  state.blocking = store_.blocking_failures();
+  state.blocking = stored.blocking;
   return state;
 }
 
 Status Migrator::find_changed(DatabaseState& state) const {
   if (state.changed_found) return {};
-  // Read here, not with the rest of the state: a history's checksums are a
-  // row per revision, which a run with nothing to do does not need.
-  state.recorded_checksums = store_.recorded_checksums();
+  state.changed_found = true;
+  if (state.heads.empty()) return {};  // nothing applied, nothing to compare
+  // A second query, not part of read_state: the checksums are a row per
+  // applied revision, which a run with nothing to do does not need.
+  const std::map<std::string, std::string> recorded = database_.recorded_checksums();
   const RevisionMap& map = scripts_.map();
   for (RevisionMap::Index index : map.ordered(map.ancestors(state.heads))) {
-    auto it = state.recorded_checksums.find(map.id(index));
-    if (it == state.recorded_checksums.end()) continue;
+    auto it = recorded.find(map.id(index));
+    if (it == recorded.end()) continue;
     Result<std::string> checksum = scripts_.checksum(index);
     if (!checksum) return checksum.error();
     if (it->second != *checksum) state.changed.push_back(index);
   }
-  state.changed_found = true;
   return {};
+}
+
+Result<DatabaseState> Migrator::read_state() { return check_state(database_.read_state()); }
+
+Result<Prepared> Migrator::prepare(Direction direction, const std::string& target,
+                                   script::PhaseSelection phase) {
+  const RevisionMap& map = scripts_.map();
+  Prepared prepared;
+  prepared.stored = database_.read_state();
+  Result<DatabaseState> state = check_state(prepared.stored);
+  if (!state) return state.error();
+  prepared.state = std::move(state).value();
+  Result<script::Plan> plan = plan_to(map, prepared.state.heads, target, direction, phase);
+  if (!plan) return plan.error();
+  prepared.plan = std::move(plan).value();
+  if (direction == Direction::kUp && reaches_heads(map, prepared.plan)) {
+    prepared.repeatables = pending_repeatables(scripts_, prepared.stored);
+  }
+  return prepared;
 }
 
 Status Migrator::refuse_blocking(const DatabaseState& state) const {
@@ -100,64 +132,93 @@ Status Migrator::verify_checksums(DatabaseState& state) const {
   return Error(ErrorCode::kStateRefused, message);
 }
 
-Status Migrator::upgrade(const std::string& target, std::ostream& out, const MigrationLock* lock) {
+Status Migrator::check_bookkeeping(const Prepared& prepared) {
+  return engine::check_bookkeeping(database_, prepared.stored, scripts_, prepared.plan);
+}
+
+Status Migrator::preamble(Prepared& prepared) const {
+  Status refused = refuse_blocking(prepared.state);
+  if (!refused) return refused;
+  // Edited applied files are looked for only when something is to run: a
+  // run at head reads no body and no checksum.
+  if (prepared.plan.steps.empty()) return {};
+  Status unchanged = verify_checksums(prepared.state);
+  if (!unchanged) {
+    if (unchanged.error().code() != ErrorCode::kStateRefused || !options_.allow_changed) {
+      return unchanged;
+    }
+    log::warn("--allow-changed: running despite edited applied migrations",
+              {{"changed", scripts_.map().describe(prepared.state.changed)}});
+  }
+  return {};
+}
+
+bool Migrator::writes(const Prepared& prepared) const {
+  return !options_.dry_run && (!prepared.plan.steps.empty() || !prepared.repeatables.empty());
+}
+
+Status Migrator::lock() {
+  if (lock_ || options_.dry_run) return {};
+  Result<std::unique_ptr<MigrationLock>> taken = database_.lock(options_.lock_timeout);
+  if (!taken) return taken.error();
+  lock_ = std::move(taken).value();
+  return {};
+}
+
+script::Target Migrator::as_rows(script::Target heads) const {
+  const RevisionMap& map = scripts_.map();
+  std::sort(heads.begin(), heads.end(), [&map](RevisionMap::Index a, RevisionMap::Index b) {
+    return map.id(a) < map.id(b);
+  });
+  return heads;
+}
+
+Result<script::Target> Migrator::upgrade(const std::string& target, std::ostream& out) {
   if (!target.empty() && target[0] == '-') {
     return Error(ErrorCode::kInvalid,
                  "upgrade target '" + target + "' walks backwards; use `schemagate downgrade`");
   }
-  Result<DatabaseState> state = read_state();
-  if (!state) return state.error();
-  Status refused = refuse_blocking(*state);
-  if (!refused) return refused;
-  Result<script::Target> resolved = script::resolve_target(scripts_.map(), target, state->heads);
-  if (!resolved) return resolved.error();
-  script::Plan plan =
-      script::plan_upgrade(scripts_.map(), state->heads, *resolved, options_.phase);
-  // Edited applied files are looked for only when something is to run: a
-  // run at head reads no body (docs/design.md, "Checksums").
-  if (!plan.steps.empty()) {
-    Status unchanged = verify_checksums(*state);
-    if (!unchanged && (unchanged.error().code() != ErrorCode::kStateRefused ||
-                       !options_.allow_changed)) {
-      return unchanged;
-    }
-    if (!unchanged) {
-      log::warn("--allow-changed: running despite edited applied migrations",
-                {{"changed", scripts_.map().describe(state->changed)}});
-    }
+  Result<Prepared> prepared = prepare(Direction::kUp, target, options_.phase);
+  if (!prepared) return prepared.error();
+  if (writes(*prepared)) {
+    // Something to write: under the lock, from the state as it is now (the
+    // runner that held the lock may have done it all).
+    Status locked = lock();
+    if (!locked) return locked.error();
+    prepared = prepare(Direction::kUp, target, options_.phase);
+    if (!prepared) return prepared.error();
   }
-  Status bookkeeping = check_bookkeeping(connection_, store_, scripts_, plan);
-  if (!bookkeeping) return bookkeeping;
-  RepeatableRunner repeatables(connection_, store_, scripts_, options_.executor, clock_);
-  Status repeatable_bodies = repeatables.check_bodies();
-  if (!repeatable_bodies) return repeatable_bodies;
-  Status ran = run_plan(plan, out, lock);
-  if (!ran) return ran;
-  return repeatables.after_upgrade(plan, options_.dry_run, out, lock);
+  Status preamble_passed = preamble(*prepared);
+  if (!preamble_passed) return preamble_passed.error();
+  Status bookkeeping = check_bookkeeping(*prepared);
+  if (!bookkeeping) return bookkeeping.error();
+  Status repeatable_bodies = check_repeatable_bodies(scripts_);
+  if (!repeatable_bodies) return repeatable_bodies.error();
+  Status ran = run_plan(prepared->plan, out);
+  if (!ran) return ran.error();
+  Status repeated = run_repeatables(*prepared, out);
+  if (!repeated) return repeated.error();
+  return as_rows(options_.dry_run ? prepared->state.heads : prepared->plan.heads_after);
 }
 
-Status Migrator::downgrade(const std::string& target, std::ostream& out,
-                           const MigrationLock* lock) {
+Result<script::Target> Migrator::downgrade(const std::string& target, std::ostream& out) {
   if (!target.empty() && target[0] == '+') {
     return Error(ErrorCode::kInvalid,
                  "downgrade target '" + target + "' walks forwards; use `schemagate upgrade`");
   }
-  Result<DatabaseState> state = read_state();
-  if (!state) return state.error();
-  Status refused = refuse_blocking(*state);
-  if (!refused) return refused;
-  Result<script::Target> resolved = script::resolve_target(scripts_.map(), target, state->heads);
-  if (!resolved) return resolved.error();
-  Result<script::Plan> plan = script::plan_downgrade(scripts_.map(), state->heads, *resolved);
-  if (!plan) return plan.error();
-  if (!plan->steps.empty()) {
-    Status unchanged = verify_checksums(*state);
-    if (!unchanged && (unchanged.error().code() != ErrorCode::kStateRefused ||
-                       !options_.allow_changed)) {
-      return unchanged;
-    }
+  Result<Prepared> prepared = prepare(Direction::kDown, target);
+  if (!prepared) return prepared.error();
+  if (writes(*prepared)) {
+    Status locked = lock();
+    if (!locked) return locked.error();
+    prepared = prepare(Direction::kDown, target);
+    if (!prepared) return prepared.error();
   }
-  return run_plan(*plan, out, lock);
+  Status preamble_passed = preamble(*prepared);
+  if (!preamble_passed) return preamble_passed.error();
+  Status ran = run_plan(prepared->plan, out);
+  if (!ran) return ran.error();
+  return as_rows(options_.dry_run ? prepared->state.heads : prepared->plan.heads_after);
 }
 
 Status Migrator::check_bodies(const script::Plan& plan) const {
@@ -205,7 +266,7 @@ void Migrator::announce(const script::Step& step, size_t number, size_t total) c
              {"transactional", scripts_.migration(step.revision).transactional}});
 }
 
-Status Migrator::run_plan(const script::Plan& plan, std::ostream& out, const MigrationLock* lock) {
+Status Migrator::run_plan(const script::Plan& plan, std::ostream& out) {
   Status bodies = check_bodies(plan);
   if (!bodies) return bodies;
   if (options_.dry_run) {
@@ -217,15 +278,11 @@ Status Migrator::run_plan(const script::Plan& plan, std::ostream& out, const Mig
     log::info("nothing to do", {{"current", scripts_.map().describe(plan.heads_after)}});
     return {};
   }
-  store_.ensure_tables();
-  ProgressOptions progress = options_.progress;
-  progress.backend_pid = connection_.backendpid();
-  ProgressWatcher watcher(progress);
-  Executor executor(connection_, store_, options_.executor, clock_, &watcher);
+  database_.ensure_tables();
   const RevisionMap& map = scripts_.map();
   for (size_t number = 0; number < plan.steps.size(); ++number) {
     const script::Step& step = plan.steps[number];
-    if (lock && !lock->still_held()) {
+    if (lock_ && !lock_->still_held()) {
       return Error(ErrorCode::kLockTimeout,
                    "the migration lease was lost before revision " + map.id(step.revision) +
                        "; another runner may have taken over. Nothing half done: run again");
@@ -233,65 +290,104 @@ Status Migrator::run_plan(const script::Plan& plan, std::ostream& out, const Mig
     const script::Migration& migration = scripts_.migration(step.revision);
     announce(step, number + 1, plan.steps.size());
     auto start = clock_.now();
-    // Only the last commit waits for the disk (executor.h).
-    Status status = executor.run(map, migration, step, number + 1 == plan.steps.size());
+    // Only the last commit waits for the disk (Database::apply).
+    Status status = database_.apply(map, migration, step, number + 1 == plan.steps.size());
     if (!status) return status;
     log::info(step.direction == Direction::kUp ? "applied" : "reverted",
               {{"revision", migration.revision.id},
                {"message", migration.revision.message},
-               {"duration_ms", int64_t(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                           clock_.now() - start)
-                                           .count())}});
+               {"duration_ms", elapsed_ms(clock_, start)}});
   }
   log::info("done", {{"steps", int64_t(plan.steps.size())},
                      {"current", map.describe(plan.heads_after)}});
   return {};
 }
 
-Status Migrator::stamp(const std::string& target, std::ostream& out) {
+Status Migrator::run_repeatables(const Prepared& prepared, std::ostream& out) {
+  if (scripts_.repeatables().empty()) return {};
+  if (!reaches_heads(scripts_.map(), prepared.plan)) {
+    log::info("repeatable revisions left alone: the upgrade stops before the heads",
+              {{"repeatables", int64_t(scripts_.repeatables().size())}});
+    return {};
+  }
+  if (options_.dry_run) {
+    for (const script::Migration* migration : prepared.repeatables) {
+      out << "repeat " << migration->revision.id << ", " << migration->revision.message << "\n";
+    }
+    return {};
+  }
+  if (prepared.repeatables.empty()) {
+    log::info("repeatable revisions unchanged",
+              {{"repeatables", int64_t(scripts_.repeatables().size())}});
+    return {};
+  }
+  database_.ensure_tables();
+  for (const script::Migration* migration : prepared.repeatables) {
+    if (lock_ && !lock_->still_held()) {
+      return Error(ErrorCode::kLockTimeout,
+                   "the migration lease was lost before repeatable revision " +
+                       migration->revision.id +
+                       "; another runner may have taken over. Nothing half done: run again");
+    }
+    auto start = clock_.now();
+    Status status = database_.apply_repeatable(*migration);
+    if (!status) return status;
+    log::info("applied repeatable", {{"revision", migration->revision.id},
+                                     {"message", migration->revision.message},
+                                     {"duration_ms", elapsed_ms(clock_, start)}});
+  }
+  return {};
+}
+
+Result<script::Target> Migrator::stamp(const std::string& target, std::ostream& out) {
+  Status locked = lock();
+  if (!locked) return locked.error();
   Result<DatabaseState> state = read_state();
   if (!state) return state.error();
   Result<script::Target> resolved = script::resolve_target(scripts_.map(), target, state->heads);
   if (!resolved) return resolved.error();
-  return stamp_revisions(*state, *resolved, out);
+  return write_stamp(*state, *resolved, out);
 }
 
-Status Migrator::stamp_revisions(const DatabaseState& state, const script::Target& target,
-                                 std::ostream& out) {
+Result<script::Target> Migrator::stamp_revisions(const script::Target& target, std::ostream& out) {
+  Status locked = lock();
+  if (!locked) return locked.error();
+  Result<DatabaseState> state = read_state();
+  if (!state) return state.error();
+  return write_stamp(*state, target, out);
+}
+
+Result<script::Target> Migrator::write_stamp(const DatabaseState& state,
+                                             const script::Target& target, std::ostream& out) {
   const RevisionMap& map = scripts_.map();
   script::Target rows = script::plan_stamp(map, state.heads, target);
   if (options_.dry_run) {
     out << "stamp " << map.describe(state.heads) << " -> " << map.describe(rows) << "\n";
-    return {};
+    return as_rows(state.heads);
   }
   auto shown = [&map](const script::Target& rows) {
     return rows.empty() ? std::string("<base>") : map.describe(rows);
   };
   log::info("Running stamp " + shown(state.heads) + " -> " + shown(rows),
             {{"direction", "stamp"}, {"from", shown(state.heads)}, {"to", shown(rows)}});
-  std::vector<std::string> checksums;
+  database_.ensure_tables();
+  std::vector<HistoryRecord> history;
   for (RevisionMap::Index index : target) {
     Result<std::string> checksum = scripts_.checksum(index);
     if (!checksum) return checksum.error();
-    checksums.push_back(*checksum);
+    history.push_back(succeeded_record(map.id(index), "stamp", *checksum, options_.applied_by));
   }
-  store_.ensure_tables();
-  pqxx::work tx(connection_);
-  if (!state.heads.empty()) tx.exec(delete_versions_sql(store_.tables(), map.ids(state.heads)));
-  if (!rows.empty()) tx.exec(insert_versions_sql(store_.tables(), map.ids(rows)));
-  for (size_t i = 0; i < target.size(); ++i) {
-    tx.exec(insert_history_sql(
-        store_.tables(), succeeded_record(map.id(target[i]), "stamp", checksums[i],
-                                          options_.executor.applied_by)));
-  }
-  tx.exec("UPDATE " + store_.tables().history() + " SET blocking = false WHERE blocking");
-  tx.commit();
+  Status written = database_.write_stamp(map.ids(state.heads), map.ids(rows), history);
+  if (!written) return written.error();
   log::info("stamped", {{"from", map.describe(state.heads)}, {"to", map.describe(rows)}});
-  return {};
+  return as_rows(rows);
 }
 
 Status Migrator::repair(std::ostream& out) {
-  Result<DatabaseState> state = read_state();
+  Status locked = lock();
+  if (!locked) return locked;
+  StoredState stored = database_.read_state();
+  Result<DatabaseState> state = check_state(stored);
   if (!state) return state.error();
   Status found = find_changed(*state);
   if (!found) return found;
@@ -304,12 +400,12 @@ Status Migrator::repair(std::ostream& out) {
     }
     return {};
   }
-  int cleared = store_.clear_blocking_failures();
+  int cleared = stored.history_table_exists ? database_.clear_blocking_failures() : 0;
   for (RevisionMap::Index index : state->changed) {
     HistoryRecord record =
         succeeded_record(scripts_.map().id(index), "repair", scripts_.migration(index).checksum(),
-                         options_.executor.applied_by);
-    store_.record(record);
+                         options_.applied_by);
+    database_.record(record);
     log::warn("accepted the edited file of an applied revision",
               {{"revision", record.revision}, {"path", scripts_.migration(index).path}});
   }

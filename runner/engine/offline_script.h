@@ -2,7 +2,8 @@
 
 #include <string>
 
-#include "engine/version_sql.h"
+#include "engine/sql_dialect.h"
+#include "engine/version_records.h"
 #include "schemagate/common/result.h"
 #include "script/planner.h"
 #include "script/script_directory.h"
@@ -14,7 +15,8 @@ namespace schemagate::engine {
 /// changes, in a transaction of its own unless the migration is not
 /// transactional. Nothing connects to a database.
 Result<std::string> render_offline(const script::ScriptDirectory& scripts,
-                                   const script::Plan& plan, const VersionTables& tables,
+                                   const script::Plan& plan, const SqlDialect& dialect,
+                                   const VersionTables& tables,
                                    const std::string& applied_by);
 
 }  // namespace schemagate::engine

@@ -6,7 +6,6 @@
 #include <cstdio>
 
 #include "schemagate/common/files.h"
-#include "sql/statement_splitter.h"
 
 namespace schemagate::schema {
 namespace fs = std::filesystem;
@@ -54,8 +53,6 @@ Result<std::vector<SourceFile>> run_command(const std::string& command) {
   return std::vector<SourceFile>{{"schema_command", output}};
 }
 
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
-
 }  // namespace
 
 Result<std::vector<SourceFile>> load_declared_schema(const fs::path& path,
@@ -65,23 +62,6 @@ Result<std::vector<SourceFile>> load_declared_schema(const fs::path& path,
   return Error(ErrorCode::kInvalid,
                "no declared schema: pass --schema PATH (a SQL file or a directory of them), or "
                "set schema: or schema_command: in schemagate.yaml");
-}
-
-Status apply_declared_schema(pqxx::connection& connection, const std::vector<SourceFile>& files) {
-  for (const SourceFile& file : files) {
-    for (const sql::Statement& statement : sql::split_statements(file.text, 1)) {
-      try {
-        pqxx::nontransaction run(connection);
-        run.exec(statement.sql);
-      } catch (const pqxx::sql_error& e) {
-        return Error(ErrorCode::kInvalid,
-                     file.path + ":" + std::to_string(statement.line) +
-                         ": the declared schema does not apply (SQLSTATE " + e.sqlstate() + "): " +
-                         first_line(e.what()) + "; fix the schema file");
-      }
-    }
-  }
-  return {};
 }
 
 }  // namespace schemagate::schema

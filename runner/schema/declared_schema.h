@@ -4,8 +4,6 @@
 #include <string>
 #include <vector>
 
-#include <pqxx/pqxx>
-
 #include "schemagate/common/result.h"
 
 namespace schemagate::schema {
@@ -23,10 +21,5 @@ struct SourceFile {
 /// (its stderr passes through).
 Result<std::vector<SourceFile>> load_declared_schema(const std::filesystem::path& path,
                                                      const std::string& command);
-
-/// Runs every statement of `files` on `connection`, one by one outside a
-/// transaction (a declared CREATE INDEX CONCURRENTLY works). A statement the
-/// server refuses is exit 2 naming its file and line and the server's words.
-Status apply_declared_schema(pqxx::connection& connection, const std::vector<SourceFile>& files);
 
 }  // namespace schemagate::schema

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/executor.h"
-#include "engine/version_sql.h"
+#include "engine/database.h"
+#include "engine/version_records.h"
 #include "schema/catalog.h"
 #include "schema/declared_schema.h"
 #include "schema/diff.h"

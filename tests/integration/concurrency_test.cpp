@@ -1,7 +1,7 @@
 #include <chrono>
 #include <thread>
 
-#include "engine/version_sql.h"
+#include "engine/version_records.h"
 #include "integration/support.h"
 
 using namespace schemagate::testing;

@@ -3,7 +3,7 @@
 #include <iterator>
 #include <thread>
 
-#include "engine/version_sql.h"
+#include "engine/version_records.h"
 #include "integration/support.h"
 
 using namespace schemagate::testing;

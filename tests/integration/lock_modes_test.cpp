@@ -4,7 +4,7 @@
 #include <fstream>
 #include <thread>
 
-#include "engine/version_sql.h"
+#include "engine/version_records.h"
 #include "integration/pgbouncer.h"
 #include "integration/support.h"
 

@@ -1,10 +1,11 @@
 #include <chrono>
 #include <cstdlib>
 
-#include "engine/version_sql.h"
+#include "engine/version_records.h"
 #include "integration/schema_generator.h"
 #include "integration/support.h"
-#include "schema/catalog_reader.h"
+#include "postgres/catalog_reader.h"
+#include "postgres/scratch_database.h"
 #include "schema/declared_schema.h"
 #include "schema/fingerprint.h"
 #include "schema/schema_comparison.h"

@@ -73,6 +73,10 @@ check "upgrade over verify-full TLS and scram-sha-256" \
   in_root --dir /migrations --database-url "$verify_url" upgrade heads
 current=$(in_root --dir /migrations --database-url "$verify_url" current 2>/dev/null || true)
 check "current is the head" [ "$current" = "a84e1c9b3d72 (head)" ]
+# sslmode=require encrypts without checking the name (pg_hba.conf refuses plain TCP).
+require_url="postgresql://postgres:$password@127.0.0.1:$port/postgres?sslmode=require"
+current=$(in_root --dir /migrations --database-url "$require_url" current 2>/dev/null || true)
+check "sslmode=require connects over TLS with scram-sha-256" [ "$current" = "a84e1c9b3d72 (head)" ]
 
 cp "$work/other.crt" "$root/etc/ssl/certs/ca-certificates.crt"
 set +e

@@ -17,6 +17,7 @@ TEST_CASE("operator flags have controller-runtime's defaults", "[app]") {
   CHECK(options->lease_duration == 15s);
   CHECK(options->renew_deadline == 10s);
   CHECK(options->retry_period == 2s);
+  CHECK(options->workers == 8);
 }
 
 TEST_CASE("operator flags are parsed", "[app]") {

@@ -1,7 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
+#include <thread>
 
 #include "controller/controller.h"
 
@@ -112,4 +115,62 @@ TEST_CASE("run returns once the queue shuts down", "[controller]") {
   queue.shut_down();
   controller.run(3);
   CHECK(reconciler.calls.size() == 50);
+}
+
+namespace {
+
+// Records, per key, whether two reconciles of it ever overlapped, and holds
+// each reconcile until `parallel` of them are in flight at once (or a worker
+// is left alone with nothing else to wait for), so the test sees the workers
+// run side by side without depending on timing.
+class OverlapReconciler final : public Reconciler {
+ public:
+  explicit OverlapReconciler(int parallel) : parallel_(parallel) {}
+
+  Result<ReconcileResult> reconcile(const std::string& key) override {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (!in_flight_.insert(key).second) ++overlaps;
+    ++calls[key];
+    most_in_flight = std::max(most_in_flight, static_cast<int>(in_flight_.size()));
+    if (static_cast<int>(in_flight_.size()) >= parallel_) reached_ = true;
+    changed_.notify_all();
+    // Bounded: a worker left without company (the last keys) goes on.
+    changed_.wait_for(lock, 5s, [this] { return reached_; });
+    in_flight_.erase(key);
+    return ReconcileResult{};
+  }
+
+  std::mutex mutex_;
+  std::map<std::string, int> calls;
+  int overlaps = 0;
+  int most_in_flight = 0;
+
+ private:
+  const int parallel_;
+  bool reached_ = false;
+  std::set<std::string> in_flight_;
+  std::condition_variable changed_;
+};
+
+}  // namespace
+
+TEST_CASE("several workers reconcile different keys at once, never one key twice at once",
+          "[controller]") {
+  constexpr int kWorkers = 8;
+  WorkQueue queue(std::make_unique<ExponentialRateLimiter>(1ms, 10ms));
+  OverlapReconciler reconciler(kWorkers);
+  Controller controller("test", queue, reconciler);
+  std::thread workers([&] { controller.run(kWorkers); });
+  // Keys arrive again and again while they are being reconciled, as watch
+  // events of a MigrationJob and its Job do.
+  for (int round = 0; round < 20; ++round) {
+    for (int i = 0; i < 40; ++i) queue.add("ns/k" + std::to_string(i % 12));
+  }
+  queue.shut_down_with_drain();
+  workers.join();
+
+  std::lock_guard<std::mutex> lock(reconciler.mutex_);
+  CHECK(reconciler.overlaps == 0);
+  CHECK(reconciler.most_in_flight == kWorkers);
+  CHECK(reconciler.calls.size() == 12);
 }

@@ -121,3 +121,14 @@ TEST_CASE("the HTTP server serves probes and metrics", "[http]") {
   CHECK_THAT(scraped.second, Catch::Contains("workqueue_depth"));
   CHECK(get(url, "/nope").first == 404);
 }
+
+TEST_CASE("a port already taken is refused with the address", "[http]") {
+  Health health;
+  int port = free_port();
+  auto first = HttpServer::start({"127.0.0.1", port}, health.routes());
+  REQUIRE(first.ok());
+  auto second = HttpServer::start({"127.0.0.1", port}, health.routes());
+  REQUIRE_FALSE(second.ok());
+  CHECK_THAT(second.error().message(),
+             Catch::Contains("cannot listen on http://127.0.0.1:" + std::to_string(port)));
+}

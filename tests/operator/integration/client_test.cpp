@@ -4,10 +4,10 @@
 
 #include "kube/config.h"
 #include "kube/update_with_retry.h"
-#include "migration/resources.h"
+#include "migrationjob/resources.h"
 #include "operator/integration/control_plane_fixture.h"
 
-using schemagate::migration::kMigrationJobs;
+using schemagate::migrationjob::kMigrationJobs;
 using schemagate::kube::Client;
 using schemagate::kube::ErrorKind;
 using schemagate::kube::Json;

@@ -14,7 +14,7 @@
 
 #include "kube/config.h"
 #include "kube/json_path.h"
-#include "migration/resources.h"
+#include "migrationjob/resources.h"
 
 namespace schemagate::testing {
 namespace {
@@ -183,9 +183,9 @@ ControlPlaneFixture::~ControlPlaneFixture() {
   // The test's operators are gone by now, and with them whoever would
   // release a gated MigrationJob's finalizer: drop it, or the namespace (and
   // any later deletion of the CRD) would wait for it forever.
-  if (auto jobs = direct->list(migration::kMigrationJobs, ns)) {
+  if (auto jobs = direct->list(migrationjob::kMigrationJobs, ns)) {
     for (const kube::Json& job : jobs->items) {
-      (void)direct->merge_patch(migration::kMigrationJobs, ns, kube::name_of(job),
+      (void)direct->merge_patch(migrationjob::kMigrationJobs, ns, kube::name_of(job),
                                 kube::Json::parse(R"({"metadata":{"finalizers":null}})"));
     }
   }

@@ -13,7 +13,7 @@
 
 #include "kube/config.h"
 #include "kube/json_path.h"
-#include "migration/resources.h"
+#include "migrationjob/resources.h"
 #include "operator/integration/control_plane_fixture.h"
 #include "support/process.h"
 
@@ -210,7 +210,7 @@ TEST_CASE("exec credentials: the operator runs from a kubeconfig with an exec pl
   const std::vector<std::string> wanted = {
       "rest_client_requests_total{code=\"200\",host=\"" + host + "\",method=\"GET\"}",
       "workqueue_depth{controller=\"migrationjob\",name=\"migrationjob\"}",
-      "controller_runtime_max_concurrent_reconciles{controller=\"migrationjob\"} 2",
+      "controller_runtime_max_concurrent_reconciles{controller=\"migrationjob\"} 8",
       "schemagate_migrationjobs{phase=\"Pending\"} 0",
       "# TYPE process_resident_memory_bytes gauge",
       "process_start_time_seconds "};

@@ -7,13 +7,13 @@
 #include <thread>
 
 #include "kube/update_with_retry.h"
-#include "migration/resources.h"
+#include "migrationjob/resources.h"
 #include "operator/integration/control_plane_fixture.h"
 #include "watch/informer.h"
 
 using namespace std::chrono_literals;
 using schemagate::StopSignal;
-using schemagate::migration::kMigrationJobs;
+using schemagate::migrationjob::kMigrationJobs;
 using schemagate::kube::ApiResult;
 using schemagate::kube::ApiStatus;
 using schemagate::kube::Json;

@@ -8,15 +8,15 @@
 
 #include "kube/json_path.h"
 #include "kube/update_with_retry.h"
-#include "migration/job_builder.h"
-#include "migration/resources.h"
+#include "migrationjob/job_builder.h"
+#include "migrationjob/resources.h"
 #include "operator/integration/control_plane_fixture.h"
 #include "support/process.h"
 #include "support/test_database.h"
 
 using namespace std::chrono_literals;
 using namespace schemagate;
-using namespace schemagate::migration;
+using namespace schemagate::migrationjob;
 using kube::Json;
 using testing::eventually;
 using testing::holds_for;

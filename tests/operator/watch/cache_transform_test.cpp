@@ -1,11 +1,11 @@
 #include <catch2/catch.hpp>
 
-#include "migration/job_progress.h"
-#include "migration/resources.h"
+#include "migrationjob/job_progress.h"
+#include "migrationjob/resources.h"
 #include "watch/cache_transform.h"
 
 using schemagate::kube::Json;
-using schemagate::migration::read_job_progress;
+using schemagate::migrationjob::read_job_progress;
 using schemagate::watch::cache_transform_for;
 using schemagate::watch::strip_bookkeeping;
 using schemagate::watch::strip_job;
@@ -106,7 +106,7 @@ TEST_CASE("the cache keeps a Job's metadata and status, not its spec", "[watch]"
   auto before = read_job_progress(full);
   auto after = read_job_progress(object);
   CHECK(after.state == before.state);
-  CHECK(after.state == schemagate::migration::JobProgress::State::kFailed);
+  CHECK(after.state == schemagate::migrationjob::JobProgress::State::kFailed);
   CHECK(after.attempts == before.attempts);
   CHECK(after.start_time == before.start_time);
   CHECK(after.completion_time == before.completion_time);
@@ -116,12 +116,12 @@ TEST_CASE("the cache keeps a Job's metadata and status, not its spec", "[watch]"
 
 TEST_CASE("the transform is chosen by resource", "[watch]") {
   Json from_jobs = job(true, true);
-  cache_transform_for(schemagate::migration::kJobs)(from_jobs);
+  cache_transform_for(schemagate::migrationjob::kJobs)(from_jobs);
   CHECK(from_jobs == job(false, false));
 
   // Only a Job loses its spec: a MigrationJob's is what the reconciler acts on.
   Json migration = migration_job(true);
-  cache_transform_for(schemagate::migration::kMigrationJobs)(migration);
+  cache_transform_for(schemagate::migrationjob::kMigrationJobs)(migration);
   CHECK(migration == migration_job(false));
   CHECK(migration["spec"]["image"].as_string() == "registry.example/app:1");
 }

@@ -68,3 +68,29 @@ TEST_CASE("readers get copies of cached objects", "[watch]") {
   copy["metadata"]["name"] = Json::string("changed");
   CHECK(schemagate::kube::name_of(*store.get("ns/a")) == "a");
 }
+
+TEST_CASE("an object comes out of the store as it went in", "[watch]") {
+  // Held as text: nesting, numbers, booleans, nulls, escapes and non-ASCII
+  // text survive the round trip, and so does the previous state of a change.
+  Json first = Json::parse(R"({"metadata":{"namespace":"ns","name":"a","resourceVersion":"1",
+    "generation":3,"labels":{"app":"shop \"eu\"\n\u00e9\u20ac"}},
+    "spec":{"ratio":0.25,"big":9007199254740993,"flags":[true,false,null],"empty":{}},
+    "status":{"conditions":[{"type":"Ready","status":"True"}]}})");
+  Store store;
+  store.replace({first});
+  REQUIRE(store.get("ns/a"));
+  CHECK(*store.get("ns/a") == first);
+  CHECK(store.list() == std::vector<Json>{first});
+
+  Json second = first;
+  second["metadata"]["resourceVersion"] = Json::string("2");
+  second["status"] = Json::object();
+  auto delta = store.apply(WatchEvent::Type::kModified, second);
+  REQUIRE(delta);
+  CHECK(delta->old_object == first);
+  CHECK(delta->object == second);
+  CHECK(*store.get("ns/a") == second);
+  auto deltas = store.replace({});
+  REQUIRE(deltas.size() == 1);
+  CHECK(deltas[0].object == second);
+}

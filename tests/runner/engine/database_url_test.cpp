@@ -1,12 +1,13 @@
 #include <catch2/catch.hpp>
 
-#include "engine/connect_failure.h"
+#include "postgres/connect_failure.h"
 #include "engine/database_url.h"
-#include "engine/server_error.h"
+#include "postgres/server_error.h"
 #include "support/temp_dir.h"
 
 using namespace schemagate;
 using namespace schemagate::engine;
+using namespace schemagate::postgres;
 
 TEST_CASE("the URL comes from the option, then the environment, then the file", "[url]") {
   testing::TempDir dir;

@@ -1,0 +1,249 @@
+#include "migrationjob/decision.h"
+
+#include "kube/time_format.h"
+#include "migrationjob/failure_advice.h"
+#include "migrationjob/job_builder.h"
+#include "migrationjob/reasons.h"
+#include "migrationjob/rollout_gate.h"
+
+namespace schemagate::migrationjob {
+namespace {
+
+// A missing Secret is not watched: look again after this long.
+constexpr std::chrono::seconds kSecretRecheck{30};
+
+std::string ready_reason(const MigrationJobStatus& status) {
+  const Condition* ready = status.condition("Ready");
+  return ready ? ready->reason : "";
+}
+
+class Decider {
+ public:
+  explicit Decider(const Observed& observed)
+      : observed_(observed), object_(observed.object), owner_(observed.object.key()),
+        same_generation_(object_.status.observed_generation == object_.generation) {}
+
+  Decision run() {
+    if (object_.deleting) {
+      // The finalizer is there so that a held workload is not orphaned.
+      if (observed_.target) release(*observed_.target);
+      if (observed_.former_target) release(*observed_.former_target);
+      decision_.remove_finalizer = object_.has_finalizer;
+      return decision_;
+    }
+    if (observed_.former_target) release(*observed_.former_target);
+    if (!object_.spec) {
+      const SpecProblem& problem = object_.spec.error();
+      DesiredStatus status = stalled(Phase::kPending, problem.reason, problem.message);
+      // Unreadable spec: the target cannot be named, so keep remembering the old one.
+      status.rollout_target = object_.status.rollout_target;
+      finish(status);
+      return decision_;
+    }
+    const MigrationJobSpec& spec = *object_.spec;
+    if (spec.rollout_target && !object_.has_finalizer) decision_.add_finalizer = true;
+    if (!spec.rollout_target && object_.has_finalizer) decision_.remove_finalizer = true;
+
+    DesiredStatus status = progress(spec);
+    if (spec.rollout_target) {
+      status.rollout_target = target_text(*spec.rollout_target);
+      gate(spec, status);
+    }
+    finish(status);
+    return decision_;
+  }
+
+ private:
+  DesiredStatus progress(const MigrationJobSpec& spec) {
+    const std::string name = job_name(object_.name, object_.uid, object_.generation);
+    // A finished Job does not change again, and its pod's report is read
+    // once: what status recorded stands.
+    if (outcome_recorded(object_, name)) return recorded();
+    if (observed_.job) return from_job(spec, name, observed_.job->progress);
+    if (!observed_.unfinished_previous_job.empty()) {
+      DesiredStatus status =
+          progressing(Phase::kPending, reason::kWaitingForPreviousJob,
+                      message::waiting_for_previous_job(observed_.unfinished_previous_job));
+      status.job_name = observed_.unfinished_previous_job;
+      return status;
+    }
+    const SecretKeyRef& secret = spec.database_url;
+    const std::string secret_name = object_.ns + "/" + secret.name;
+    if (observed_.secret == Observed::Secret::kMissing) {
+      decision_.requeue_after = kSecretRecheck;
+      return stalled(Phase::kPending, reason::kSecretNotFound,
+                     message::secret_not_found(secret_name, secret.key));
+    }
+    if (observed_.secret == Observed::Secret::kMissingKey) {
+      decision_.requeue_after = kSecretRecheck;
+      return stalled(Phase::kPending, reason::kSecretKeyNotFound,
+                     message::secret_key_not_found(secret_name, secret.key));
+    }
+    decision_.create_job = build_job(object_, spec, workload_pull_policy(observed_.target));
+    // Said as the Job will be seen once the cache has it, so that sight
+    // changes nothing and costs no second write.
+    return from_job(spec, name, JobProgress{});
+  }
+
+  DesiredStatus from_job(const MigrationJobSpec& spec, const std::string& name,
+                         const JobProgress& progress) {
+    DesiredStatus status;
+    switch (progress.state) {
+      case JobProgress::State::kPending:
+        status = progressing(Phase::kPending, reason::kJobPending, message::job_pending(name));
+        break;
+      case JobProgress::State::kRunning:
+        status = progressing(
+            Phase::kRunning, reason::kJobRunning,
+            message::job_running(name, spec.target, progress.attempts, spec.backoff_limit + 1));
+        break;
+      case JobProgress::State::kSucceeded: {
+        status.phase = Phase::kSucceeded;
+        status.verdict = Verdict::kSucceeded;
+        status.reason = reason::kSucceeded;
+        if (observed_.report && observed_.report->succeeded) {
+          status.applied_revisions = observed_.report->revisions;
+        }
+        std::string revision = status.applied_revisions.empty()
+                                   ? object_.status.applied_revision
+                                   : revision_text(status.applied_revisions);
+        status.message = message::job_succeeded(name, revision.empty() ? spec.target : revision);
+        break;
+      }
+      case JobProgress::State::kFailed: {
+        FailureAdvice advice = failure_advice(object_, spec, name, progress, observed_.report);
+        status = stalled(Phase::kFailed, advice.reason, advice.message);
+        break;
+      }
+    }
+    status.job_name = name;
+    status.attempts = progress.attempts;
+    status.start_time = progress.start_time;
+    status.completion_time = progress.completion_time;
+    return status;
+  }
+
+  DesiredStatus recorded() {
+    recorded_ = true;
+    const MigrationJobStatus& old = object_.status;
+    DesiredStatus status;
+    status.phase = old.phase.value_or(Phase::kPending);
+    status.verdict = status.phase == Phase::kSucceeded ? Verdict::kSucceeded : Verdict::kStalled;
+    status.reason = ready_reason(old);
+    status.message = old.message;
+    status.job_name = old.job_name;
+    status.start_time = old.start_time;
+    status.completion_time = old.completion_time;
+    status.attempts = old.attempts;
+    return status;
+  }
+
+  // Notes about the gate go into the message, except when the message is
+  // the recorded one, which has them already.
+  void gate(const MigrationJobSpec& spec, DesiredStatus& status) {
+    const TargetRef& ref = *spec.rollout_target;
+    auto note = [&](const std::string& text) {
+      if (!recorded_) status.message += "; " + text;
+    };
+    if (!observed_.target) {
+      note(message::workload_not_found(target_text(ref)));
+      return;
+    }
+    if (status.phase == Phase::kSucceeded) {
+      release(*observed_.target);
+      return;
+    }
+    if (std::optional<Json> patch = hold_patch(*observed_.target, owner_)) {
+      decision_.target_patches.push_back({ref.kind, ref.name, *patch, true});
+      decision_.holding = target_text(ref);
+      decision_.events.push_back({kNormalEvent, reason::kRolloutHeld,
+                                  message::holding(target_text(ref), object_.generation)});
+    } else if (const std::optional<GateRecord>& record = observed_.target->gate;
+               record && record->owner != owner_) {
+      note(message::workload_held_by(target_text(ref), record->owner));
+    } else if (record) {
+      decision_.holding = target_text(ref);
+    }
+    if (status.phase == Phase::kFailed) note(message::workload_stays_held(target_text(ref)));
+  }
+
+  void release(const Workload& target) {
+    std::optional<Json> patch = release_patch(target, owner_);
+    if (!patch) return;
+    decision_.target_patches.push_back({target.kind, target.name, *patch, false});
+    decision_.events.push_back(
+        {kNormalEvent, reason::kRolloutReleased, message::released(target.text())});
+  }
+
+  // Events for changes of status; what stays the same is not repeated. They
+  // follow from the status, not from what this reconcile did, so one lost
+  // to a crash is sent by the next reconcile (names make repeats harmless).
+  void finish(const DesiredStatus& status) {
+    // What status says of this generation already.
+    auto was = [this](Phase phase) { return same_generation_ && object_.status.phase == phase; };
+    std::string old_reason = same_generation_ ? ready_reason(object_.status) : "";
+    const std::string current = job_name(object_.name, object_.uid, object_.generation);
+    if (status.job_name == current && object_.status.job_name != current) {
+      const MigrationJobSpec& spec = *object_.spec;
+      decision_.events.push_back({kNormalEvent, reason::kStarted,
+                                  message::job_started(current, spec.target, object_.generation)});
+    }
+    if (finished(status.phase) && !was(status.phase) && !recorded_) {
+      decision_.finished = finished_run(status);
+    }
+    if (status.phase == Phase::kSucceeded && !was(Phase::kSucceeded)) {
+      decision_.events.push_back({kNormalEvent, reason::kSucceeded, status.message});
+    } else if (status.verdict == Verdict::kStalled &&
+               (!was(status.phase) || old_reason != status.reason)) {
+      std::string event_reason = status.phase == Phase::kFailed ? reason::kFailed : status.reason;
+      decision_.events.push_back({kWarningEvent, event_reason, status.message});
+    }
+    decision_.status = status;
+  }
+
+  static std::optional<FinishedRun> finished_run(const DesiredStatus& status) {
+    auto start = kube::parse_time(status.start_time);
+    auto end = kube::parse_time(status.completion_time);
+    if (!start || !end || *end < *start) return std::nullopt;
+    return FinishedRun{status.phase == Phase::kSucceeded ? "succeeded" : "failed",
+                       std::chrono::duration<double>(*end - *start).count()};
+  }
+
+  static DesiredStatus progressing(Phase phase, const std::string& reason,
+                                   const std::string& message) {
+    DesiredStatus status;
+    status.phase = phase;
+    status.verdict = Verdict::kProgressing;
+    status.reason = reason;
+    status.message = message;
+    return status;
+  }
+
+  static DesiredStatus stalled(Phase phase, const std::string& reason,
+                               const std::string& message) {
+    DesiredStatus status = progressing(phase, reason, message);
+    status.verdict = Verdict::kStalled;
+    return status;
+  }
+
+  const Observed& observed_;
+  const MigrationJob& object_;
+  const std::string owner_;
+  const bool same_generation_;
+  bool recorded_ = false;
+  Decision decision_;
+};
+
+}  // namespace
+
+bool outcome_recorded(const MigrationJob& object, const std::string& job_name) {
+  const MigrationJobStatus& status = object.status;
+  return status.observed_generation == object.generation && status.job_name == job_name &&
+         status.phase && finished(*status.phase);
+}
+
+std::string target_text(const TargetRef& target) { return target.kind + "/" + target.name; }
+
+Decision decide(const Observed& observed) { return Decider(observed).run(); }
+
+}  // namespace schemagate::migrationjob

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <string>
+
+#include "controller/reconciler.h"
+#include "kube/object_client.h"
+#include "migrationjob/decision.h"
+#include "migrationjob/events.h"
+#include "migrationjob/migration_metrics.h"
+#include "watch/informer.h"
+#include "watch/store.h"
+
+namespace schemagate::workqueue {
+class WorkQueue;
+}
+
+namespace schemagate::migrationjob {
+
+/// The MigrationJob controller's reconciler (DESIGN §5): reads the object
+/// from the cache and what it needs of the world from the API, lets
+/// decide() say what should change, and makes those changes. Every write is
+/// idempotent (deterministic Job and Event names, merge patches recording
+/// what they replace, status written only when it differs), so a repeated
+/// or interrupted reconcile converges instead of acting twice.
+class MigrationReconciler final : public controller::Reconciler {
+ public:
+  /// `migration_jobs` and `jobs` are the informers' caches; `jobs` holds the
+  /// Jobs this operator made (kManagedByLabel).
+  MigrationReconciler(kube::ObjectClient& client, const watch::Store& migration_jobs,
+                      const watch::Store& jobs, MigrationMetrics* metrics = nullptr)
+      : client_(client), migration_jobs_(migration_jobs), jobs_(jobs), events_(client),
+        metrics_(metrics) {}
+
+  Result<controller::ReconcileResult> reconcile(const std::string& key) override;
+
+ private:
+  Result<Observed> observe(const MigrationJob& object);
+  /// `cached` is the object as the cache holds it, `object` its reading.
+  Status apply(const Json& cached, const MigrationJob& object, const Decision& decision);
+  /// A Job by name: from the cache, else from the server (a list by name,
+  /// which the list permission covers).
+  Result<std::optional<Json>> find_job(const std::string& ns, const std::string& name);
+  /// Creates the current generation's Job; one that exists already (a
+  /// stale cache missed it) is adopted, never made twice.
+  Status create_job(const Json& job);
+  /// Writes `status` unless the cached object has it already.
+  Status write_status(const Json& cached, const MigrationJob& object, const DesiredStatus& status);
+  Status set_finalizer(const MigrationJob& object, bool present);
+  /// What an applied decision tells the metrics.
+  void report(const MigrationJob& object, const Decision& decision);
+
+  kube::ObjectClient& client_;
+  const watch::Store& migration_jobs_;
+  const watch::Store& jobs_;
+  EventRecorder events_;
+  MigrationMetrics* metrics_;
+};
+
+/// For the Job informer: enqueues the MigrationJob that controls each
+/// changed Job (its controller ownerReference), so a finished Job is
+/// reconciled at once rather than on the next resync.
+watch::DeltaHandler enqueue_owners(workqueue::WorkQueue& queue);
+
+}  // namespace schemagate::migrationjob
