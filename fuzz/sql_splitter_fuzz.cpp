@@ -1,11 +1,13 @@
-// PostgreSQL's scanner, the statement splitter and the meta-command finder on
-// arbitrary SQL: every statement must lie inside the body, in order.
+// PostgreSQL's scanner, the statement splitters (PostgreSQL's and SQLite's)
+// and the meta-command finder on arbitrary SQL: every statement must lie
+// inside the body, in order.
 #include <cstdlib>
 
 #include "fuzz_check.h"
 #include "sql/meta_command.h"
 #include "sql/scanner.h"
 #include "sql/statement_splitter.h"
+#include "sqlite/statement_splitter.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace schemagate;
@@ -20,14 +22,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (auto command = sql::find_meta_command(body)) {
     if (command->offset >= size || body[command->offset] != '\\') std::abort();
   }
-  size_t previous_end = 0;
-  for (const sql::Statement& statement : sql::split_statements(body, 7)) {
-    if (statement.offset < previous_end || statement.offset + statement.sql.size() > size ||
-        body.compare(statement.offset, statement.sql.size(), statement.sql) != 0 ||
-        statement.line < 7) {
-      std::abort();
+  for (const auto& statements : {sql::split_statements(body, 7), sqlite::split_statements(body, 7)}) {
+    size_t previous_end = 0;
+    for (const sql::Statement& statement : statements) {
+      if (statement.offset < previous_end || statement.offset + statement.sql.size() > size ||
+          body.compare(statement.offset, statement.sql.size(), statement.sql) != 0 ||
+          statement.line < 7) {
+        std::abort();
+      }
+      previous_end = statement.offset + statement.sql.size();
     }
-    previous_end = statement.offset + statement.sql.size();
   }
   return 0;
 }

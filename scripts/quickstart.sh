@@ -3,16 +3,20 @@
 # throwaway PostgreSQL and runs schemagate on the bundled library example.
 # With --keep the server stays up and its URL is printed. With --kube it
 # shows the operator on a local Kubernetes instead (scripts/quickstart-kube.sh).
+# With --sqlite it runs the tutorial on SQLite instead, no server at all
+# (examples/library-sqlite); --keep then keeps the database file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 keep=false
 kube=false
+sqlite=false
 for argument in "$@"; do
   case $argument in
     --kube) kube=true ;;
     --keep) keep=true ;;
-    *) echo "usage: quickstart.sh [--keep] [--kube]" >&2; exit 2 ;;
+    --sqlite) sqlite=true ;;
+    *) echo "usage: quickstart.sh [--keep] [--kube | --sqlite]" >&2; exit 2 ;;
   esac
 done
 if $kube; then
@@ -25,6 +29,24 @@ scripts/setup.sh
 # into the same build directory, reusing what this compiled.
 TARGETS=schemagate scripts/build.sh
 schemagate=$PWD/${BUILD_DIR:-build}/runner/schemagate
+step() { printf '\n$ schemagate %s\n' "$*"; "$schemagate" "$@"; }
+
+if $sqlite; then
+  dbdir=$(mktemp -d /tmp/schemagate-sqlite.XXXXXX)
+  $keep || trap 'rm -rf "$dbdir"' EXIT
+  export DATABASE_URL=sqlite:///$dbdir/test.db
+  cd examples/library-sqlite
+  step upgrade heads
+  step current
+  step downgrade -1
+  step current
+  step downgrade base
+  step upgrade heads
+  if $keep; then
+    printf '\nThe SQLite database stays: export DATABASE_URL=%s\n' "$DATABASE_URL"
+  fi
+  exit 0
+fi
 
 pgdir=$(mktemp -d /tmp/schemagate-pg.XXXXXX)
 $keep || trap '"$root/scripts/pg.sh" stop "$pgdir"' EXIT
@@ -35,7 +57,6 @@ source "$pgdir/env"
 set +a
 
 cd examples/library
-step() { printf '\n$ schemagate %s\n' "$*"; "$schemagate" "$@"; }
 step history
 step branches
 step upgrade heads

@@ -19,6 +19,7 @@ packages=(
   alembic python3-alembic python3-sqlalchemy python3-psycopg2  # import --from alembic renders SQL offline
   umoci                # scripts/image.sh: OCI images without a daemon
   shellcheck           # tests/release/actionlint.sh: the workflows' run: steps
+  libsqlite3-dev sqlite3  # the SQLite engine, linked statically; tests read its files with sqlite3
 )
 
 missing=()

@@ -18,13 +18,17 @@ struct Observed {
   MigrationJob object;
   enum class Secret { kNotChecked, kPresent, kMissing, kMissingKey };
   Secret secret = Secret::kNotChecked;
-  std::optional<JobView> job;  ///< this generation's Job
+  std::optional<JobView> job;  ///< this generation's Job (the expand Job, when split)
+  std::optional<JobView> contract_job;  ///< split: this generation's contract Job
   /// An earlier generation's Job that has not finished: the next one waits
   /// for it, so two runners never race for the same database.
   std::string unfinished_previous_job;
   std::optional<RunnerReport> report;     ///< from the finished Job's pod
   std::optional<Workload> target;         ///< spec.rollout.targetRef, when it exists
   std::optional<Workload> former_target;  ///< status.rolloutTarget, when no longer the spec's
+  /// The pods `target`'s selector matches; listed only while its rollout
+  /// is watched, between the expand and the contract Job.
+  std::vector<PodView> target_pods;
 };
 
 struct EventSpec {
@@ -74,6 +78,15 @@ Decision decide(const Observed& observed);
 /// `job_name` (Succeeded or Failed): then it never runs again, even when the
 /// Job is gone (its TTL, or deleted by hand).
 bool outcome_recorded(const MigrationJob& object, const std::string& job_name);
+
+/// Whether status records that this generation's expand Job left contract
+/// revisions pending and released the rollout: from then on the rollout is
+/// watched (RollingOut) and the contract Job runs (Contracting).
+bool expanded_for_rollout(const MigrationJob& object);
+
+/// How often a rollout is looked at while it is watched: the operator
+/// watches no workloads, so it asks again.
+inline constexpr std::chrono::seconds kRolloutRecheck{3};
 
 /// "Kind/name", as status.rolloutTarget keeps it.
 std::string target_text(const TargetRef& target);

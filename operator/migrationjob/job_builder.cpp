@@ -38,7 +38,11 @@ bool user_sets(const MigrationJobSpec& spec, const std::string& option) {
                      [&](const std::string& arg) { return sets_option(arg, option); });
 }
 
-std::vector<std::string> runner_args(const MigrationJobSpec& spec) {
+const char* phase_text(JobPhase phase) {
+  return phase == JobPhase::kExpand ? "expand" : phase == JobPhase::kContract ? "contract" : "all";
+}
+
+std::vector<std::string> runner_args(const MigrationJobSpec& spec, JobPhase phase) {
   std::vector<std::string> args;
   auto defaulted = [&](const char* name, const std::string& value) {
     if (user_sets(spec, flag(name))) return;
@@ -50,6 +54,7 @@ std::vector<std::string> runner_args(const MigrationJobSpec& spec) {
   defaulted(option::kLogFormat, runner_contract::kJsonLogFormat);
   args.insert(args.end(), {flag(option::kTerminationLog), runner_contract::kTerminationLogPath,
                            runner_contract::kUpgradeCommand, spec.target});
+  if (phase != JobPhase::kAll) args.insert(args.end(), {flag(option::kPhase), phase_text(phase)});
   defaulted(option::kWaitForDb, "60");
   // Another runner (an app's init container) may hold the migration lock.
   defaulted(option::kLockTimeout, std::to_string(spec.active_deadline_seconds));
@@ -95,7 +100,8 @@ Json pod_security_context(const Json& user) {
   return merge_patch(context, user);
 }
 
-Json runner_container(const MigrationJobSpec& spec, const std::string& inherited_pull_policy) {
+Json runner_container(const MigrationJobSpec& spec, const std::string& inherited_pull_policy,
+                      JobPhase phase) {
   const ContainerTemplate& extra = spec.container;
   Json container = Json::object();
   container["name"] = Json::string(kRunnerContainer);
@@ -105,7 +111,7 @@ Json runner_container(const MigrationJobSpec& spec, const std::string& inherited
   std::string pull_policy =
       extra.image_pull_policy.empty() ? inherited_pull_policy : extra.image_pull_policy;
   if (!pull_policy.empty()) container["imagePullPolicy"] = Json::string(pull_policy);
-  container["args"] = text_array(runner_args(spec));
+  container["args"] = text_array(runner_args(spec, phase));
   set_if_present(container, "env", extra.env);
   set_if_present(container, "envFrom", extra.env_from);
   container["terminationMessagePath"] = Json::string(runner_contract::kTerminationLogPath);
@@ -148,9 +154,15 @@ Json owner_reference(const MigrationJob& job) {
 
 }  // namespace
 
-std::string job_name(const std::string& name, const std::string& uid, int64_t generation) {
-  std::string suffix = "-" + std::to_string(generation) + "-" +
-                       sha256_hex(uid + "/" + std::to_string(generation)).substr(0, 4);
+std::string job_name(const std::string& name, const std::string& uid, int64_t generation,
+                     JobPhase phase) {
+  std::string hashed = uid + "/" + std::to_string(generation);
+  std::string suffix = "-" + std::to_string(generation) + "-";
+  if (phase == JobPhase::kContract) {
+    hashed += "/contract";
+    suffix += "contract-";
+  }
+  suffix += sha256_hex(hashed).substr(0, 4);
   std::string prefix = name.substr(0, kMaxJobName - suffix.size());
   // A shortened name must still end in an alphanumeric character.
   while (!prefix.empty() && (prefix.back() == '-' || prefix.back() == '.')) prefix.pop_back();
@@ -169,12 +181,17 @@ std::string runner_owns_option(const std::string& arg) {
   return "";
 }
 
+bool splits_phases(const MigrationJobSpec& spec) {
+  return spec.phases == Phases::kAuto && spec.rollout_target &&
+         !user_sets(spec, flag(option::kPhase));
+}
+
 std::string workload_pull_policy(const std::optional<Workload>& workload) {
   return workload ? workload->pull_policy : "";
 }
 
 Json build_job(const MigrationJob& job, const MigrationJobSpec& spec,
-               const std::string& inherited_pull_policy) {
+               const std::string& inherited_pull_policy, JobPhase phase) {
   const PodTemplate& pod = spec.pod;
   Json pod_spec = Json::object();
   pod_spec["restartPolicy"] = Json::string("Never");
@@ -192,7 +209,7 @@ Json build_job(const MigrationJob& job, const MigrationJobSpec& spec,
   set_if_present(pod_spec, "imagePullSecrets",
                  appended(spec.image_pull_secrets, pod.image_pull_secrets, "name"));
   pod_spec["securityContext"] = pod_security_context(pod.security_context);
-  pod_spec["containers"] = Json::array({runner_container(spec, inherited_pull_policy)});
+  pod_spec["containers"] = Json::array({runner_container(spec, inherited_pull_policy, phase)});
   pod_spec["volumes"] =
       appended(Json::array({url_volume(spec)}), without(pod.volumes, "name", kUrlVolume));
 
@@ -200,10 +217,11 @@ Json build_job(const MigrationJob& job, const MigrationJobSpec& spec,
   result["apiVersion"] = Json::string("batch/v1");
   result["kind"] = Json::string("Job");
   Json& metadata = result["metadata"];
-  metadata["name"] = Json::string(job_name(job.name, job.uid, job.generation));
+  metadata["name"] = Json::string(job_name(job.name, job.uid, job.generation, phase));
   metadata["namespace"] = Json::string(job.ns);
   metadata["labels"] = own_labels();
   metadata["annotations"][kGenerationAnnotation] = Json::string(std::to_string(job.generation));
+  metadata["annotations"][kPhaseAnnotation] = Json::string(phase_text(phase));
   metadata["ownerReferences"] = Json::array({owner_reference(job)});
   Json& job_spec = result["spec"];
   job_spec["backoffLimit"] = Json::number(spec.backoff_limit);

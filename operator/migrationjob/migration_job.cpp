@@ -89,6 +89,11 @@ BasicResult<MigrationJobSpec, SpecProblem> read_spec(const Json& object) {
                                  "`schemagate downgrade` yourself, then set the target)");
   }
   parsed.safety_checks = bool_at(spec, {"safetyChecks"});
+  if (auto phases = string_at(spec, {"phases"}); phases == "all") {
+    parsed.phases = Phases::kAll;
+  } else if (!phases.empty() && phases != "auto") {
+    return invalid("phases", "'" + phases + "' is not auto or all");
+  }
   parsed.database_url.name = string_at(spec, {"database", "urlSecretRef", "name"});
   parsed.database_url.key = string_at(spec, {"database", "urlSecretRef", "key"});
   if (parsed.database_url.name.empty() || parsed.database_url.key.empty()) {

@@ -49,6 +49,10 @@ struct ContainerTemplate {
   std::string image_pull_policy;  ///< "" when unset
 };
 
+/// spec.phases: whether a gated MigrationJob splits its revisions around
+/// the rollout (auto) or runs them all in one Job before it (all).
+enum class Phases { kAuto, kAll };
+
 /// spec of a MigrationJob (DESIGN §5), with the CRD's defaults applied.
 /// The pod-level fields pass through untouched (null when absent); the
 /// spec-level ones predate podTemplate and container and still work.
@@ -59,6 +63,7 @@ struct MigrationJobSpec {
   /// spec.safetyChecks: the runner's `upgrade --safety-checks` (lint first,
   /// then wait for sessions holding a table a statement locks strongly).
   bool safety_checks = false;
+  Phases phases = Phases::kAuto;
   SecretKeyRef database_url;
   std::optional<TargetRef> rollout_target;
   int64_t backoff_limit = 2;

@@ -85,19 +85,36 @@ Result<Observed> MigrationReconciler::observe(const MigrationJob& object) {
   if (!object.spec || object.deleting) return observed;
 
   const std::string name = job_name(object.name, object.uid, object.generation);
+  const std::string contract =
+      job_name(object.name, object.uid, object.generation, JobPhase::kContract);
   if (std::optional<Json> job = jobs_.get(object.ns + "/" + name)) observed.job = read_job(*job);
-  bool recorded = outcome_recorded(object, name);
-  if (observed.job) {
-    if (!recorded && observed.job->progress.finished()) {
-      kube::ListOptions pods_of_job;
-      pods_of_job.label_selector = "job-name=" + name;
-      kube::ApiResult<kube::ObjectList> pods = client_.list(kPods, object.ns, pods_of_job);
-      if (!pods) return pods.error().to_error();
-      observed.report = parse_termination_message(runner_termination_message(pods->items));
-    }
-    return observed;
+  const bool splits = splits_phases(*object.spec);
+  if (std::optional<Json> job = jobs_.get(object.ns + "/" + contract); job && splits) {
+    observed.contract_job = read_job(*job);
   }
-  if (recorded) return observed;
+  bool recorded = outcome_recorded(object, name) || outcome_recorded(object, contract);
+  // Between the two Jobs of a split, status holds what the expand Job reported.
+  const bool expanded = splits && expanded_for_rollout(object);
+  // The report of the latest Job, read once: when it has just finished.
+  const std::optional<JobView>& latest = observed.contract_job ? observed.contract_job : observed.job;
+  if (latest && !recorded && latest->progress.finished() && (observed.contract_job || !expanded)) {
+    auto report = job_report(object.ns, latest->name);
+    if (!report) return report.error();
+    observed.report = *report;
+  }
+  if (recorded || observed.contract_job) return observed;
+  if (expanded) {
+    // Between the two Jobs: the rollout's pods, and the Secret the contract Job needs.
+    if (observed.target && !observed.target->selector.empty()) {
+      kube::ListOptions selected;
+      selected.label_selector = observed.target->selector;
+      kube::ApiResult<kube::ObjectList> pods = client_.list(kPods, object.ns, selected);
+      if (!pods) return pods.error().to_error();
+      for (const Json& pod : pods->items) observed.target_pods.push_back(read_pod(pod));
+    }
+    return with_secret(object, std::move(observed));
+  }
+  if (observed.job) return observed;
   // Only one Job of a MigrationJob runs at a time. The one before is the
   // one status names, or the previous generation's, when a crash came
   // between creating it and recording it.
@@ -111,11 +128,24 @@ Result<Observed> MigrationReconciler::observe(const MigrationJob& object) {
       return observed;
     }
   }
+  return with_secret(object, std::move(observed));
+}
+
+Result<Observed> MigrationReconciler::with_secret(const MigrationJob& object, Observed observed) {
   const SecretKeyRef& secret = object.spec->database_url;
   auto found = get_if_exists(client_, kSecrets, object.ns, secret.name);
   if (!found) return found.error();
   observed.secret = secret_state(*found, secret.key);
   return observed;
+}
+
+Result<std::optional<RunnerReport>> MigrationReconciler::job_report(const std::string& ns,
+                                                                    const std::string& job) {
+  kube::ListOptions pods_of_job;
+  pods_of_job.label_selector = "job-name=" + job;
+  kube::ApiResult<kube::ObjectList> pods = client_.list(kPods, ns, pods_of_job);
+  if (!pods) return pods.error().to_error();
+  return parse_termination_message(runner_termination_message(pods->items));
 }
 
 Result<std::optional<Json>> MigrationReconciler::find_job(const std::string& ns,

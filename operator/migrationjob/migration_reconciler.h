@@ -35,6 +35,10 @@ class MigrationReconciler final : public controller::Reconciler {
 
  private:
   Result<Observed> observe(const MigrationJob& object);
+  /// `observed` with the state of the database URL Secret, before a Job is made.
+  Result<Observed> with_secret(const MigrationJob& object, Observed observed);
+  /// The runner's report from the pods of the finished Job `job`.
+  Result<std::optional<RunnerReport>> job_report(const std::string& ns, const std::string& job);
   /// `cached` is the object as the cache holds it, `object` its reading.
   Status apply(const Json& cached, const MigrationJob& object, const Decision& decision);
   /// A Job by name: from the cache, else from the server (a list by name,

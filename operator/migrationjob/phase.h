@@ -8,7 +8,9 @@ namespace schemagate::migrationjob {
 /// status.phase of a MigrationJob. A new phase is an enumerator here and its
 /// row in kPhases below: status, the printer column and the
 /// schemagate_migrationjobs{phase} series take the name from there.
-enum class Phase { kPending, kRunning, kSucceeded, kFailed };
+/// Expanding, RollingOut and Contracting take Running's place when the
+/// revisions are split around a rollout (spec.phases auto).
+enum class Phase { kPending, kRunning, kExpanding, kRollingOut, kContracting, kSucceeded, kFailed };
 
 struct PhaseName {
   Phase phase;
@@ -20,6 +22,9 @@ struct PhaseName {
 inline constexpr PhaseName kPhases[] = {
     {Phase::kPending, "Pending"},
     {Phase::kRunning, "Running"},
+    {Phase::kExpanding, "Expanding"},
+    {Phase::kRollingOut, "RollingOut"},
+    {Phase::kContracting, "Contracting"},
     {Phase::kSucceeded, "Succeeded"},
     {Phase::kFailed, "Failed"},
 };

@@ -27,11 +27,19 @@ inline constexpr const char* kLockTimeout = "LockTimeout";
 inline constexpr const char* kStateRefused = "StateRefused";
 inline constexpr const char* kDeadlineExceeded = "DeadlineExceeded";  ///< the Job controller's
 inline constexpr const char* kJobFailed = "JobFailed";  ///< a failed Job that gave no reason
+// Split around a rollout (spec.phases auto): the rollout is watched
+// (Reconciling), or it failed or changed before it completed (Stalled).
+inline constexpr const char* kRollingOut = "RollingOut";
+inline constexpr const char* kRolloutFailed = "RolloutFailed";
+inline constexpr const char* kRolloutChanged = "RolloutChanged";
 // Events only.
 inline constexpr const char* kStarted = "Started";
 inline constexpr const char* kFailed = "Failed";
 inline constexpr const char* kRolloutHeld = "RolloutHeld";
 inline constexpr const char* kRolloutReleased = "RolloutReleased";
+inline constexpr const char* kExpanded = "Expanded";
+inline constexpr const char* kRolloutComplete = "RolloutComplete";
+inline constexpr const char* kContracting = "Contracting";
 }  // namespace reason
 
 /// core/v1 Event types.
@@ -60,6 +68,21 @@ std::string workload_held_by(const std::string& workload, const std::string& own
 std::string workload_stays_held(const std::string& workload);
 std::string holding(const std::string& workload, int64_t generation);
 std::string released(const std::string& workload);
+/// Split around a rollout; `revisions` are the contract revisions ("c3,d4").
+std::string expanded(const std::string& job, const std::string& revision,
+                     const std::string& workload, const std::string& revisions);
+std::string rolling_out(const std::string& workload, const std::string& progress,
+                        const std::string& revisions);
+std::string rollout_complete(const std::string& workload, const std::string& progress);
+/// `what` went wrong with the rollout; the message says what to do.
+std::string rollout_stalled(const std::string& what, const std::string& workload,
+                            const std::string& revisions);
+std::string rollout_failed(const std::string& workload, const std::string& why);
+std::string rollout_changed(const std::string& workload);
+std::string contract_started(const std::string& job, const std::string& revisions,
+                             int64_t generation);
+std::string contract_running(const std::string& job, const std::string& revisions,
+                             int64_t attempt, int64_t attempts_allowed);
 }  // namespace message
 
 }  // namespace schemagate::migrationjob

@@ -22,6 +22,8 @@ inline constexpr const char* kGateAnnotation = "schemagate.io/rollout-gate";
 inline constexpr const char* kManagedByLabel = "app.kubernetes.io/managed-by";
 inline constexpr const char* kManagedByValue = "schemagate-operator";
 inline constexpr const char* kGenerationAnnotation = "schemagate.io/generation";
+/// On Jobs: which revisions the Job runs, "all", "expand" or "contract".
+inline constexpr const char* kPhaseAnnotation = "schemagate.io/phase";
 /// The runner's container in the Job; its termination message is the report.
 inline constexpr const char* kRunnerContainer = "migrate";
 

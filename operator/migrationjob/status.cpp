@@ -28,15 +28,24 @@ auto fields(const Condition& c) {
                   c.last_transition_time);
 }
 
+auto fields(const SplitStatus& s) {
+  return std::tie(s.expand_job_name, s.contract_job_name, s.contract_revisions,
+                  s.rollout_template_hash);
+}
+
 auto fields(const MigrationJobStatus& s) {
   return std::tie(s.observed_generation, s.phase, s.conditions, s.message, s.job_name,
                   s.start_time, s.completion_time, s.attempts, s.applied_revision,
-                  s.rollout_target);
+                  s.rollout_target, s.split);
 }
 
 }  // namespace
 
 bool Condition::operator==(const Condition& other) const { return fields(*this) == fields(other); }
+
+bool SplitStatus::operator==(const SplitStatus& other) const {
+  return fields(*this) == fields(other);
+}
 
 const Condition* MigrationJobStatus::condition(const std::string& type) const {
   for (const Condition& item : conditions) {
@@ -77,6 +86,7 @@ MigrationJobStatus render_status(const DesiredStatus& desired, int64_t generatio
                                 ? old_status.applied_revision
                                 : revision_text(desired.applied_revisions);
   status.rollout_target = desired.rollout_target;
+  status.split = desired.split;
   return status;
 }
 

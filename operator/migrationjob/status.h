@@ -21,6 +21,21 @@ struct Condition {
   bool operator==(const Condition& other) const;
 };
 
+/// What a run split around a rollout (spec.phases auto) records: the two
+/// Jobs, the contract revisions the expand Job left pending ("c1,d2"), and
+/// the hash of the pod template it released (rollout_progress.h). Empty
+/// outside a split, and until the expand Job has finished.
+struct SplitStatus {
+  std::string expand_job_name;
+  std::string contract_job_name;
+  std::string contract_revisions;
+  std::string rollout_template_hash;
+
+  /// The expand Job left contract revisions and released the rollout.
+  bool released() const { return !rollout_template_hash.empty(); }
+  bool operator==(const SplitStatus& other) const;
+};
+
 /// status of a MigrationJob, field for field as the CRD has it.
 struct MigrationJobStatus {
   int64_t observed_generation = 0;
@@ -34,6 +49,7 @@ struct MigrationJobStatus {
   std::string applied_revision;  ///< "a1,b2" for several heads
   /// "Kind/name" of the workload whose gate this MigrationJob manages.
   std::string rollout_target;
+  SplitStatus split;
 
   /// The condition of `type`; nullptr when there is none.
   const Condition* condition(const std::string& type) const;
@@ -64,6 +80,7 @@ struct DesiredStatus {
   /// "Kind/name" of the workload this MigrationJob manages the gate of;
   /// remembered so that a changed or removed targetRef releases the old one.
   std::string rollout_target;
+  SplitStatus split;
 };
 
 /// The status for `desired` at `generation`. Conditions keep their

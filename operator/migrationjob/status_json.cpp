@@ -50,6 +50,10 @@ MigrationJobStatus read_status(const Json& status) {
   result.attempts = integer_at(status, {"attempts"}).value_or(0);
   result.applied_revision = string_at(status, {"appliedRevision"});
   result.rollout_target = string_at(status, {"rolloutTarget"});
+  result.split.expand_job_name = string_at(status, {"expandJobName"});
+  result.split.contract_job_name = string_at(status, {"contractJobName"});
+  result.split.contract_revisions = string_at(status, {"contractRevisions"});
+  result.split.rollout_template_hash = string_at(status, {"rolloutTemplateHash"});
   return result;
 }
 
@@ -72,6 +76,10 @@ Json status_json(const MigrationJobStatus& status) {
   if (status.attempts > 0) result["attempts"] = Json::number(status.attempts);
   set_text("appliedRevision", status.applied_revision);
   set_text("rolloutTarget", status.rollout_target);
+  set_text("expandJobName", status.split.expand_job_name);
+  set_text("contractJobName", status.split.contract_job_name);
+  set_text("contractRevisions", status.split.contract_revisions);
+  set_text("rolloutTemplateHash", status.split.rollout_template_hash);
   return result;
 }
 

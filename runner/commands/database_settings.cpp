@@ -6,6 +6,7 @@
 
 #include "engine/database_url.h"
 #include "postgres/features.h"
+#include "sqlite/sqlite_database.h"
 #include "schemagate/common/logging.h"
 
 namespace schemagate::commands {
@@ -46,6 +47,7 @@ Result<DatabaseSettings> database_settings(const cli::Context& context, bool nee
   Result<std::string> url = engine::resolve_database_url(sources);
   if (!url && need_url) return url.error();
   if (url) settings.url = *url;
+  settings.engine = url ? (sqlite::is_sqlite_url(*url) ? "sqlite" : "postgresql") : config->engine;
 
   settings.tables.schema = config->version_schema;
   settings.tables.version_table = config->version_table;
@@ -86,10 +88,13 @@ Result<DatabaseSettings> database_settings(const cli::Context& context, bool nee
 
 Result<std::unique_ptr<engine::Database>> open_database(const DatabaseSettings& settings,
                                                         Clock& clock) {
+  if (settings.engine == "sqlite") return sqlite::open_database(settings, clock);
   return postgres::open_database(settings, clock);
 }
 
-const engine::SqlDialect& offline_dialect(const DatabaseSettings&) {
+const engine::SqlDialect& offline_dialect(const DatabaseSettings& settings) {
+  static const sqlite::SqliteDialect sqlite_dialect;
+  if (settings.engine == "sqlite") return sqlite_dialect;
   return postgres::sql_dialect();
 }
 

@@ -1,6 +1,7 @@
 #include "commands/dev_server.h"
 
 #include "commands/database_settings.h"
+#include "sqlite/sqlite_url.h"
 
 namespace schemagate::commands {
 
@@ -17,6 +18,13 @@ Result<schema::DevServer> dev_server(const cli::Context& context) {
                  "'" + context.invocation().command +
                      "' needs a dev server to create scratch databases on: pass --dev-url URL or "
                      "set dev_url in schemagate.yaml (never the production database)");
+  }
+  if (sqlite::is_sqlite_url(dev.url)) {
+    return Error(ErrorCode::kInvalid,
+                 "'" + context.invocation().command +
+                     "' reads PostgreSQL's catalogs on a PostgreSQL dev server; a SQLite URL "
+                     "does not serve here (on SQLite, `schemagate test` needs no dev server: "
+                     "docs/sqlite.md)");
   }
   dev.wait_for_db = settings->wait_for_db;
   dev.tables = settings->tables;

@@ -12,6 +12,8 @@
 #include "importers/repeatable_import.h"
 #include "postgres/features.h"
 #include "schemagate/common/logging.h"
+#include "sqlite/applied_versions.h"
+#include "sqlite/sqlite_database.h"
 
 namespace schemagate::commands {
 namespace fs = std::filesystem;
@@ -71,7 +73,10 @@ Status adopt_database(cli::Context& context, const DatabaseSettings& settings,
     engine::Migrator migrator(**database, *scripts, migrator_options(settings), Clock::real());
     Status locked = migrator.lock();
     if (!locked) return locked;
-    Result<importers::AppliedVersions> applied = postgres::applied_versions(**database, format);
+    sqlite::SqliteDatabase* file = sqlite::as_sqlite(**database);
+    Result<importers::AppliedVersions> applied =
+        file ? sqlite::read_applied_versions(file->connection(), format)
+             : postgres::applied_versions(**database, format);
     if (!applied) return applied.error();
     Result<std::optional<size_t>> position = importers::adopted_position(chain, *applied);
     if (!position) return position.error();
@@ -118,7 +123,10 @@ Status adopt_alembic_database(cli::Context& context, const DatabaseSettings& set
                 {{"table", settings.tables.version()}});
       return {};
     }
-    Result<std::vector<std::string>> rows = postgres::alembic_version_rows(**database);
+    sqlite::SqliteDatabase* file = sqlite::as_sqlite(**database);
+    Result<std::vector<std::string>> rows = file
+                                                ? sqlite::alembic_version_rows(file->connection())
+                                                : postgres::alembic_version_rows(**database);
     if (!rows) return rows.error();
     script::Target heads;
     const script::RevisionMap& map = scripts->map();

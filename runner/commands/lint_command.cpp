@@ -4,6 +4,8 @@
 #include "commands/commands.h"
 #include "commands/database_settings.h"
 #include "commands/lint_run.h"
+#include "sqlite/lint_rules.h"
+#include "sqlite/statement_splitter.h"
 #include "postgres/features.h"
 #include "schemagate/common/logging.h"
 #include "script/target.h"
@@ -64,6 +66,20 @@ Status lint(cli::Context& context) {
   }
   lint::LintOptions options;
   options.statement_lock_timeout = settings->executor.statement_lock_timeout;
+  const bool sqlite = settings->engine == "sqlite";
+  if (sqlite) {
+    // PostgreSQL's locks and rewrites do not exist there: only the rules
+    // that hold on any database run, on statements split SQLite's way.
+    *config = sqlite::for_sqlite_lint(*config);
+    options.split = sqlite::split_statements;
+    std::string rules;
+    for (const std::string& rule : sqlite::sqlite_lint_rules()) {
+      rules += (rules.empty() ? "" : ", ") + rule;
+    }
+    log::info("SQLite: lint runs the rules that hold there; the others check PostgreSQL's locks, "
+              "types and parser and do not apply (docs/sqlite.md)",
+              {{"rules", rules}});
+  }
   lint::Report report;
   auto run = [&]() -> Status {
     std::vector<RevisionMap::Index> revisions = map.topological_order();
@@ -77,7 +93,7 @@ Status lint(cli::Context& context) {
     }
     lint::NoFacts no_facts;
     std::unique_ptr<lint::Facts> database_facts;
-    if (database) {
+    if (database && !sqlite) {
       Result<std::unique_ptr<lint::Facts>> facts = postgres::lint_facts(*database);
       if (!facts) return facts.error();
       database_facts = std::move(facts).value();

@@ -5,6 +5,8 @@
 #include "schema/fingerprint.h"
 #include "postgres/round_trip.h"
 #include "schemagate/common/logging.h"
+#include "sqlite/round_trip.h"
+#include "sqlite/sqlite_url.h"
 
 namespace schemagate::commands {
 namespace {
@@ -77,6 +79,17 @@ Status compare_declared(cli::Context& context, const schema::DevServer& dev,
 Status test_round_trip(cli::Context& context) {
   Result<script::ScriptDirectory> scripts = context.scripts();
   if (!scripts) return scripts.error();
+  Result<DatabaseSettings> settings = database_settings(context, false);
+  if (!settings) return settings.error();
+  Result<config::Config> config = context.settings();
+  if (!config) return config.error();
+  const bool sqlite_dev = sqlite::is_sqlite_url(context.invocation().has("dev-url")
+                                                    ? context.invocation().get<std::string>("dev-url")
+                                                    : config->dev_url);
+  if (settings->engine == "sqlite" || sqlite_dev) {
+    // A fresh database in memory is SQLite's scratch database: no server.
+    return sqlite::test_round_trip(*settings, *scripts, context.out());
+  }
   Result<schema::DevServer> dev = dev_server(context);
   if (!dev) return dev.error();
   return schema::test_round_trip(*dev, *scripts, context.out());

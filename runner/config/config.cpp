@@ -140,6 +140,13 @@ class Loader {
              return status;
            }},
           {"schema_command", scalar(config_.schema_command)},
+          {"engine", [this](const YAML::Node& node, const std::string& key) -> Status {
+             Status status = scalar(config_.engine)(node, key);
+             if (status && config_.engine != "postgresql" && config_.engine != "sqlite") {
+               return fail(node.Mark(), "'engine' must be 'postgresql' or 'sqlite'");
+             }
+             return status;
+           }},
       };
     }
     return setters_;

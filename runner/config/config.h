@@ -30,6 +30,9 @@ struct Config {
   int lock_retries = 3;                  ///< retries of a statement that hit lock_timeout
   double wait_for_db_seconds = 0;        ///< retry connecting this long (init containers)
   std::map<std::string, LintRuleSetting> lint_rules;  ///< by rule id
+  /// postgresql | sqlite: the database the revisions are written for, which
+  /// `lint` and `--sql` follow when no database URL says (docs/sqlite.md).
+  std::string engine = "postgresql";
   /// A server where scratch databases may be created (`test`, `diff`,
   /// `revision --autogenerate`); never the target database.
   std::string dev_url;

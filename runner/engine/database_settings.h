@@ -14,6 +14,8 @@ namespace schemagate::engine {
 /// wins). Each engine reads what concerns it.
 struct DatabaseSettings {
   std::string url;
+  /// postgresql | sqlite: the URL's scheme, else schemagate.yaml's `engine`.
+  std::string engine = "postgresql";
   VersionTables tables;
   std::string lock_mode = "advisory";  ///< PostgreSQL: advisory | table
   int64_t lock_key = 0;

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "schemagate/common/files.h"
+#include "sqlite/sqlite_url.h"
 
 namespace schemagate::engine {
 namespace {
@@ -118,9 +119,9 @@ Result<ConnectionString> ConnectionString::parse(const std::string& text) {
     if (!accepted) {
       return Error(ErrorCode::kInvalid,
                    "the URL's scheme '" + scheme +
-                       "' is not PostgreSQL: use postgresql:// (postgres://, "
+                       "' is neither PostgreSQL nor SQLite: use postgresql:// (postgres://, "
                        "postgresql+psycopg2://, postgresql+psycopg:// and postgresql+asyncpg:// "
-                       "are accepted too)");
+                       "are accepted too) or sqlite:///path.db");
     }
     normalized = "postgresql" + text.substr(separator);
     Status userinfo = check_userinfo(normalized);
@@ -231,11 +232,14 @@ std::string ConnectionString::scrub(const std::string& text) const {
 }
 
 std::string redact_url(const std::string& url) {
+  // A SQLite URL is a file path: no password to hide.
+  if (sqlite::is_sqlite_url(url)) return url;
   Result<ConnectionString> parsed = ConnectionString::parse(url);
   return parsed ? parsed->redacted() : "(a connection string that does not parse, not shown)";
 }
 
 std::string scrub_password(const std::string& text, const std::string& url) {
+  if (sqlite::is_sqlite_url(url)) return text;
   Result<ConnectionString> parsed = ConnectionString::parse(url);
   return parsed ? parsed->scrub(text) : text;
 }
@@ -265,6 +269,11 @@ Result<std::string> resolve_database_url(const UrlSources& sources) {
     return Error(ErrorCode::kInvalid,
                  "no database URL: pass --database-url, set $DATABASE_URL, or pass "
                  "--database-url-file (e.g. a mounted Secret)");
+  }
+  if (sqlite::is_sqlite_url(url)) {
+    Result<sqlite::SqliteUrl> file = sqlite::parse_sqlite_url(url);
+    if (!file) return file.error().with_context(source);
+    return url;
   }
   Result<ConnectionString> parsed = ConnectionString::parse(url);
   if (!parsed) return parsed.error().with_context(source);

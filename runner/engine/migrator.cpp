@@ -192,7 +192,7 @@ Result<script::Target> Migrator::upgrade(const std::string& target, std::ostream
   if (!preamble_passed) return preamble_passed.error();
   Status bookkeeping = check_bookkeeping(*prepared);
   if (!bookkeeping) return bookkeeping.error();
-  Status repeatable_bodies = check_repeatable_bodies(scripts_);
+  Status repeatable_bodies = check_repeatable_bodies(scripts_, database_.dialect());
   if (!repeatable_bodies) return repeatable_bodies.error();
   Status ran = run_plan(prepared->plan, out);
   if (!ran) return ran.error();
@@ -228,8 +228,8 @@ Status Migrator::check_bodies(const script::Plan& plan) const {
         script::body_for(migration, step.direction == Direction::kDown);
     if (!body) return body.error();
     Result<sql::Analysis> analysis =
-        sql::analyze_body(migration.path, (*body)->sql, (*body)->first_line,
-                          migration.transactional, migration.wrapped_transaction);
+        database_.dialect().analyze_body(migration.path, (*body)->sql, (*body)->first_line,
+                                         migration.transactional, migration.wrapped_transaction);
     if (!analysis) return analysis.error();
   }
   return {};

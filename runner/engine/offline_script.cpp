@@ -17,8 +17,8 @@ Result<std::string> render_offline(const script::ScriptDirectory& scripts,
     if (!found) return found.error();
     const script::Body& body = **found;
     Result<sql::Analysis> analysis =
-        sql::analyze_body(migration.path, body.sql, body.first_line, migration.transactional,
-                          migration.wrapped_transaction);
+        dialect.analyze_body(migration.path, body.sql, body.first_line, migration.transactional,
+                             migration.wrapped_transaction);
     if (!analysis) return analysis.error();
 
     out += "-- " + std::string(up ? "upgrade " : "downgrade ") + migration.revision.id + ": " +

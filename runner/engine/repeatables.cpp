@@ -8,16 +8,17 @@
 namespace schemagate::engine {
 namespace {
 
-Result<sql::Analysis> analyze(const script::Migration& migration) {
-  return sql::analyze_body(migration.path, migration.up.sql, migration.up.first_line, true,
-                           migration.wrapped_transaction);
+Result<sql::Analysis> analyze(const script::Migration& migration, const SqlDialect& dialect) {
+  return dialect.analyze_body(migration.path, migration.up.sql, migration.up.first_line, true,
+                              migration.wrapped_transaction);
 }
 
 }  // namespace
 
-Status check_repeatable_bodies(const script::ScriptDirectory& scripts) {
+Status check_repeatable_bodies(const script::ScriptDirectory& scripts,
+                               const SqlDialect& dialect) {
   for (const script::Migration& migration : scripts.repeatables()) {
-    Result<sql::Analysis> analysis = analyze(migration);
+    Result<sql::Analysis> analysis = analyze(migration, dialect);
     if (!analysis) return analysis.error();
   }
   return {};
@@ -46,7 +47,7 @@ Result<std::string> render_repeatables_offline(const script::ScriptDirectory& sc
   std::string widen = dialect.allow_repeat_direction(tables);
   if (!widen.empty()) out += widen + ";\n\n";
   for (const script::Migration& migration : scripts.repeatables()) {
-    Result<sql::Analysis> analysis = analyze(migration);
+    Result<sql::Analysis> analysis = analyze(migration, dialect);
     if (!analysis) return analysis.error();
     out += "-- repeatable " + migration.revision.id + ": " + migration.revision.message + " (" +
            migration.path + ")\n" + dialect.begin() + ";\n";

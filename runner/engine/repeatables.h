@@ -16,7 +16,7 @@ inline constexpr const char* kRepeatDirection = "repeat";
 
 /// Refuses (exit 2, file and line) a repeatable body that cannot run in a
 /// transaction: checked before an upgrade runs anything.
-Status check_repeatable_bodies(const script::ScriptDirectory& scripts);
+Status check_repeatable_bodies(const script::ScriptDirectory& scripts, const SqlDialect& dialect);
 
 /// True when `plan` leaves the database at every head: only then do the
 /// repeatables run, since they may use what later revisions create.

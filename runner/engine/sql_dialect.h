@@ -4,6 +4,8 @@
 #include <vector>
 
 #include "engine/version_records.h"
+#include "schemagate/common/result.h"
+#include "sql/body_analyzer.h"
 
 namespace schemagate::engine {
 
@@ -22,6 +24,14 @@ class SqlDialect {
                                       const std::vector<std::string>& added) const = 0;
   virtual std::string insert_history(const VersionTables& tables,
                                      const HistoryRecord& record) const = 0;
+  /// Splits and checks one migration body by this engine's rules: what the
+  /// migrator checks before anything runs and `--sql` prints. PostgreSQL's
+  /// parser by default (sql::analyze_body).
+  virtual Result<sql::Analysis> analyze_body(const std::string& path, const std::string& body,
+                                             int first_line, bool transactional,
+                                             bool wrapped_transaction) const {
+    return sql::analyze_body(path, body, first_line, transactional, wrapped_transaction);
+  }
   virtual std::string begin() const { return "BEGIN"; }
   virtual std::string commit() const { return "COMMIT"; }
 };

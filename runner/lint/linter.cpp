@@ -130,7 +130,10 @@ std::vector<Finding> Linter::lint(const BodyToLint& body) {
                                        "' is not SQL; schemagate runs plain SQL");
     return findings;
   }
-  for (const sql::Statement& statement : sql::split_statements(body.sql, body.first_line)) {
+  const std::vector<sql::Statement> statements =
+      options.split ? options.split(body.sql, body.first_line)
+                    : sql::split_statements(body.sql, body.first_line);
+  for (const sql::Statement& statement : statements) {
     CheckContext context(body, statement, facts, options, state, findings);
     sql::ParseOutcome parsed = sql::parse_sql(statement.sql);
     if (parsed.syntax_error) {

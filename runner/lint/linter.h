@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -8,6 +9,7 @@
 
 #include "lint/facts.h"
 #include "lint/finding.h"
+#include "sql/statement_splitter.h"
 
 namespace schemagate::lint {
 
@@ -16,6 +18,9 @@ struct LintOptions {
   /// The lock_timeout the runner sets for migration statements
   /// (--statement-lock-timeout, statement.lock_timeout); 0 turns it off.
   std::chrono::milliseconds statement_lock_timeout{5000};
+  /// Splits a body into statements: PostgreSQL's parser when empty, SQLite's
+  /// rules for a SQLite project (sqlite/statement_splitter.h).
+  std::function<std::vector<sql::Statement>(const std::string& body, int first_line)> split;
 };
 
 /// One migration body to check.

@@ -42,8 +42,8 @@ check "the meshed example keeps its pod's annotations, arguments and mounts, as 
      .container.args, .container.volumeMounts[0].mountPath, .podTemplate.spec.volumes[0].configMap.name]')" \
   '["false",["--lock-mode","table"],"/etc/shop-db-ca","shop-db-ca"]'
 check "the schema's defaults fill an example that leaves them out" equals \
-  "$("$kubectl" get mj shop-migrate -o jsonpath='{.spec.target} {.spec.migrationsDir} {.spec.backoffLimit} {.spec.activeDeadlineSeconds} {.spec.safetyChecks}')" \
-  "heads /migrations 2 900 false"
+  "$("$kubectl" get mj shop-migrate -o jsonpath='{.spec.target} {.spec.migrationsDir} {.spec.backoffLimit} {.spec.activeDeadlineSeconds} {.spec.safetyChecks} {.spec.phases}')" \
+  "heads /migrations 2 900 false auto"
 check "the rollout gate names its Deployment" equals \
   "$("$kubectl" get mj shop-migrate-gated -o jsonpath='{.spec.rollout.targetRef.kind}/{.spec.rollout.targetRef.name}')" \
   "Deployment/shop-api"
@@ -71,6 +71,9 @@ check "a target that no revision name can hold is refused" \
 check "a negative backoffLimit is refused" \
   refused 'spec.backoffLimit in body should be greater than or equal to 0' \
   apply -f "$(invalid '{image: x, backoffLimit: -1, database: {urlSecretRef: {name: db, key: url}}}')"
+check "spec.phases other than auto or all is refused" \
+  refused 'spec.phases: Unsupported value: "expand"' \
+  apply -f "$(invalid '{image: x, phases: expand, database: {urlSecretRef: {name: db, key: url}}}')"
 check "a phase outside the enum is refused" \
   refused 'status.phase: Unsupported value: "Weird"' \
   patch mj shop-migrate --subresource=status --type merge -p '{"status":{"phase":"Weird"}}'

@@ -200,14 +200,15 @@ TEST_CASE("migration controller: a gated MigrationJob runs its Job and releases 
   auto finalizers = cluster.get(kMigrationJobs, "shop").at("metadata").at("finalizers");
   CHECK(finalizers.serialize() == R"(["schemagate.io/rollout-gate"])");
 
-  // The runner's pod runs the held migration: Running, and still held.
+  // The runner's pod runs the held migration (the expand phase: the gated
+  // MigrationJob has phases auto), and it is still held.
   REQUIRE(eventually([&] { return cluster.job_pod_running(job); }, kJobDeadline));
-  REQUIRE(eventually([&] { return cluster.status("shop", "phase") == "Running"; }));
+  REQUIRE(eventually([&] { return cluster.status("shop", "phase") == "Expanding"; }));
   CHECK(cluster.paused());
   REQUIRE(eventually([&] {
     std::string text = scrape();
     return text.find("schemagate_rollouts_held 1") != std::string::npos &&
-           text.find("schemagate_migrationjobs{phase=\"Running\"} 1") != std::string::npos;
+           text.find("schemagate_migrationjobs{phase=\"Expanding\"} 1") != std::string::npos;
   }));
   cluster.release();
   REQUIRE(eventually([&] { return cluster.status("shop", "phase") == "Succeeded"; }, kJobDeadline));
@@ -300,7 +301,7 @@ TEST_CASE("migration controller: an operator killed mid-run restarts without a s
   // The Job runs on without the operator.
   REQUIRE(eventually([&] { return cluster.job_pod_running(job); }, kJobDeadline));
   auto second = cluster.start_operator();
-  REQUIRE(eventually([&] { return cluster.status("shop", "phase") == "Running"; }));
+  REQUIRE(eventually([&] { return cluster.status("shop", "phase") == "Expanding"; }));
   first = cluster.start_operator();  // and a third, racing the second
   cluster.release();
   REQUIRE(eventually([&] { return cluster.status("shop", "phase") == "Succeeded"; }, kJobDeadline));

@@ -59,7 +59,7 @@ TEST_CASE("a new generation with its Secret gets a Job, and its target is held",
   CHECK(kube::name_of(*decision.create_job) == kJob);
   CHECK(holds(decision));
   REQUIRE(decision.status);
-  CHECK(decision.status->phase == Phase::kPending);
+  CHECK(decision.status->phase == Phase::kExpanding);
   CHECK(decision.status->verdict == Verdict::kProgressing);
   CHECK(decision.status->job_name == kJob);
   CHECK(decision.status->rollout_target == "Deployment/shop-api");
@@ -138,7 +138,7 @@ TEST_CASE("a running Job is reported, and the target stays held", "[migration][d
   Decision decision = decide(world);
   CHECK_FALSE(decision.create_job);
   CHECK(decision.target_patches.empty());
-  CHECK(decision.status->phase == Phase::kRunning);
+  CHECK(decision.status->phase == Phase::kExpanding);
   CHECK_THAT(decision.status->message, Catch::Contains("attempt 1 of 3"));
   CHECK(decision.events.empty());
 }

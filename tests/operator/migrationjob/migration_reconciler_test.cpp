@@ -100,7 +100,7 @@ TEST_CASE("a reconcile creates the Job, holds the workload and says so; once the
   REQUIRE(job);
   CHECK(job->at("metadata").at("ownerReferences").at(0).at("uid").as_string() == "uid-1");
   CHECK(kube::bool_at(world.deployment(), {"spec", "paused"}));
-  CHECK(world.status("phase") == "Pending");
+  CHECK(world.status("phase") == "Expanding");
   CHECK(world.status("jobName") == kJob);
   CHECK(world.status("rolloutTarget") == "Deployment/shop-api");
   CHECK(condition_status(world.object(), "Reconciling") == "True");
@@ -133,7 +133,7 @@ TEST_CASE("a status write over a stale cache reads the object again and writes o
                                 Json::parse(R"({"metadata": {"labels": {"team": "shop"}}})")));
   REQUIRE(world.reconcile());
   CHECK(world.count(Verb::kUpdateStatus, "migrationjobs") == 2);
-  CHECK(world.status("phase") == "Pending");
+  CHECK(world.status("phase") == "Expanding");
   CHECK(kube::string_at(world.object(), {"metadata", "labels", "team"}) == "shop");
 }
 

@@ -11,6 +11,9 @@ using namespace schemagate::migrationjob;
 TEST_CASE("every phase has its status.phase name, and reads back from it", "[migration][phase]") {
   CHECK(std::string(to_string(Phase::kPending)) == "Pending");
   CHECK(std::string(to_string(Phase::kRunning)) == "Running");
+  CHECK(std::string(to_string(Phase::kExpanding)) == "Expanding");
+  CHECK(std::string(to_string(Phase::kRollingOut)) == "RollingOut");
+  CHECK(std::string(to_string(Phase::kContracting)) == "Contracting");
   CHECK(std::string(to_string(Phase::kSucceeded)) == "Succeeded");
   CHECK(std::string(to_string(Phase::kFailed)) == "Failed");
   for (const PhaseName& row : kPhases) {
@@ -26,6 +29,8 @@ TEST_CASE("only Succeeded and Failed end a generation's run", "[migration][phase
   CHECK(finished(Phase::kFailed));
   CHECK_FALSE(finished(Phase::kPending));
   CHECK_FALSE(finished(Phase::kRunning));
+  CHECK_FALSE(finished(Phase::kRollingOut));
+  CHECK_FALSE(finished(Phase::kContracting));
 }
 
 TEST_CASE("the CRD allows exactly the phases the operator writes", "[migration][phase]") {

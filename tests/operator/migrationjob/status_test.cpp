@@ -80,6 +80,29 @@ TEST_CASE("a status reads back as written, in the CRD's field names", "[migratio
   CHECK(status_json(status) == written);
 }
 
+TEST_CASE("a split's Jobs, contract revisions and template hash read back as written",
+          "[migration][status][phases]") {
+  Json written = Json::parse(R"({"observedGeneration": 3, "phase": "RollingOut", "conditions": [],
+    "message": "rolling out", "jobName": "shop-migrate-3-7f9c",
+    "expandJobName": "shop-migrate-3-7f9c", "contractRevisions": "c3,d4",
+    "rolloutTemplateHash": "0123456789abcdef"})");
+  MigrationJobStatus status = read_status(written);
+  CHECK(status.phase == Phase::kRollingOut);
+  CHECK(status.split.expand_job_name == "shop-migrate-3-7f9c");
+  CHECK(status.split.contract_job_name.empty());
+  CHECK(status.split.contract_revisions == "c3,d4");
+  CHECK(status.split.released());
+  CHECK(status_json(status) == written);
+
+  DesiredStatus desired;
+  desired.phase = Phase::kContracting;
+  desired.split = status.split;
+  desired.split.contract_job_name = "shop-migrate-3-contract-1a2b";
+  MigrationJobStatus rendered = render_status(desired, 3, status, "T1");
+  CHECK(rendered.split == desired.split);
+  CHECK(rendered != status);
+}
+
 TEST_CASE("a phase this operator does not know reads as none", "[migration][status]") {
   MigrationJobStatus status = read_status(Json::parse(R"({"phase": "Sideways", "attempts": "x"})"));
   CHECK_FALSE(status.phase);

@@ -283,14 +283,16 @@ void database_conformance(const EngineFactory& make_engine) {
 
   SECTION("repeatables run once the heads are reached, and again only when changed") {
     revisions.table(kA, {});
-    revisions.repeatable("fffffffffff1", "CREATE OR REPLACE VIEW v AS SELECT 1 AS one;\n");
+    // Portable SQL: SQLite has no CREATE OR REPLACE VIEW.
+    revisions.repeatable("fffffffffff1", "DROP VIEW IF EXISTS v;\nCREATE VIEW v AS SELECT 1 AS one;\n");
     REQUIRE(Runner(*database, revisions.load()).upgrade());
     StoredState state = state_of(*database);
     CHECK(state.repeatable_checksums.count("fffffffffff1") == 1);
     CHECK(state.history_rows == 2);
     REQUIRE(Runner(*database, revisions.load()).upgrade());
     CHECK(state_of(*database).history_rows == 2);
-    revisions.repeatable("fffffffffff1", "CREATE OR REPLACE VIEW v AS SELECT 1 AS one, 2 AS two;\n");
+    revisions.repeatable("fffffffffff1",
+                         "DROP VIEW IF EXISTS v;\nCREATE VIEW v AS SELECT 1 AS one, 2 AS two;\n");
     REQUIRE(Runner(*database, revisions.load()).upgrade());
     CHECK(state_of(*database).history_rows == 3);
   }

@@ -97,7 +97,7 @@ TEST_CASE("SQLAlchemy and Heroku URLs are PostgreSQL; other schemes are exit 2",
   auto mysql = ConnectionString::parse("mysql://app:pw@db/shop");
   REQUIRE_FALSE(mysql.ok());
   CHECK(mysql.error().exit_code() == 2);
-  CHECK_THAT(mysql.error().message(), Catch::Contains("'mysql' is not PostgreSQL"));
+  CHECK_THAT(mysql.error().message(), Catch::Contains("'mysql' is neither PostgreSQL nor SQLite"));
 }
 
 TEST_CASE("an unknown parameter is exit 2 naming it, from any source", "[url]") {
