@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The runner against psql on the same server in the same run:
 #   1. applying N generated migrations from empty vs `psql -X -1 -f` of the same SQL;
-#   2. downgrading all N to base vs `psql -X -1 -f` of the down SQL;
+#   2. downgrading all N to base vs `psql -X -1 -f` of the down SQL, and vs psql
+#      running it one transaction per revision (the floor when each revision
+#      commits: a commit that drops a table always flushes the WAL);
 #   3. a run when already at head vs `psql -X -c 'select 1'`, for histories of
 #      AT_HEAD_SIZES revisions (default "1000 10000"; issue 22 part 2), and the
 #      runner's own part of it: `schemagate heads`, which loads the directory
@@ -73,14 +75,36 @@ if wants apply || wants downgrade; then
 fi
 
 if wants downgrade; then
+  # PostgreSQL flushes the WAL at the commit of any transaction that dropped a
+  # relation, whatever synchronous_commit says (the files are unlinked at
+  # commit, so the commit record must be on disk first). One commit per revision
+  # therefore costs one flush per revision here, which psql -1 does not pay: the
+  # second baseline is psql running the same down SQL one transaction per
+  # revision, asynchronous but the last, as the runner does. WAL flushes are
+  # counted from pg_stat_wal for each.
+  wal_syncs() { "$psql_bin" -X -At -d "$admin" -c 'SELECT wal_sync FROM pg_stat_wal'; }
+  awk -v n="$count" '{ async = (NR < n ? " SET LOCAL synchronous_commit = off;" : "")
+                       print "BEGIN;" async " " $0 " COMMIT;" }' "$work/down.sql" >"$work/down_each.sql"
+  create_db bench_each
+  "$psql_bin" -X -q -1 -v ON_ERROR_STOP=1 -f "$work/all.sql" -d "$(db_url bench_each)" >/dev/null
   echo "== downgrade all $count to base"
+  syncs=$(wal_syncs)
   start=$(now_ns)
   "$psql_bin" -X -q -1 -v ON_ERROR_STOP=1 -f "$work/down.sql" -d "$(db_url bench_psql)" >/dev/null
   psql_ms=$(elapsed_ms "$start")
+  psql_syncs=$(( $(wal_syncs) - syncs ))
+  syncs=$(wal_syncs)
+  start=$(now_ns)
+  "$psql_bin" -X -q -v ON_ERROR_STOP=1 -f "$work/down_each.sql" -d "$(db_url bench_each)" >/dev/null
+  each_ms=$(elapsed_ms "$start")
+  each_syncs=$(( $(wal_syncs) - syncs ))
+  syncs=$(wal_syncs)
   start=$(now_ns)
   DATABASE_URL=$(db_url bench_runner) "$schemagate" --dir "$project" --log-level warn downgrade base
   runner_ms=$(elapsed_ms "$start")
-  echo "psql -1 -f: ${psql_ms} ms   schemagate downgrade base: ${runner_ms} ms   ratio: $(ratio "$runner_ms" "$psql_ms")"
+  runner_syncs=$(( $(wal_syncs) - syncs ))
+  echo "psql -1 -f: ${psql_ms} ms (${psql_syncs} WAL flushes)   schemagate downgrade base: ${runner_ms} ms (${runner_syncs} WAL flushes)   ratio: $(ratio "$runner_ms" "$psql_ms")"
+  echo "psql -f, a transaction per revision: ${each_ms} ms (${each_syncs} WAL flushes)   ratio against it: $(ratio "$runner_ms" "$each_ms")"
 fi
 
 if wants at-head; then

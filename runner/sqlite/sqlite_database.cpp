@@ -36,11 +36,7 @@ struct VersionRowsMoved {
 };
 
 Error rows_moved(const VersionRowsMoved& moved) {
-  return Error(ErrorCode::kMigrationFailed,
-               "version rows changed concurrently: expected to move " + moved.expected +
-                   ", found " + moved.found +
-                   " row(s); another writer moved them. Nothing of this step was committed: "
-                   "run again");
+  return engine::version_rows_moved(moved.expected, moved.found);
 }
 
 /// The lease lost between two steps, found in the step's own transaction.
