@@ -222,9 +222,11 @@ Status check(cli::Context& context) {
                                     const script::ScriptDirectory& scripts) -> Status {
     Result<engine::Prepared> prepared = migrator.prepare(script::Direction::kUp, "heads");
     if (!prepared) return prepared.error();
-    const engine::DatabaseState& state = prepared->state;
+    engine::DatabaseState& state = prepared->state;
     Status refused = migrator.refuse_blocking(state);
     if (!refused) return refused;
+    Status found = migrator.find_changed(state);
+    if (!found) return found;
     Status bookkeeping = migrator.check_bookkeeping(*prepared);
     if (!bookkeeping) return bookkeeping;
     const RevisionMap& map = scripts.map();

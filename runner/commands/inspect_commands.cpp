@@ -150,6 +150,7 @@ Status show(cli::Context& context) {
   }
   RevisionMap::Index index = target->front();
   const script::Migration& migration = scripts->migration(index);
+  if (migration.body_error) return *migration.body_error;
   std::ostream& out = context.out();
   out << "Rev: " << describe_revision(map, index) << "\n"
       << "Parent: " << (map.parents(index).empty() ? "<base>" : map.describe(map.parents(index)))

@@ -41,6 +41,7 @@ Result<lint::Report> lint_revisions(const config::Config& config,
   lint::Report report;
   for (RevisionMap::Index index : revisions) {
     const script::Migration& migration = scripts.migration(index);
+    if (migration.body_error) return *migration.body_error;
     std::vector<lint::Finding> found =
         lint::apply_policy(linter.lint(body_of(migration)), *levels, migration.lint_ignores);
     std::move(found.begin(), found.end(), std::back_inserter(report.findings));

@@ -36,16 +36,16 @@ struct BlockingFailure {
   bool in_progress = false;
 };
 
-/// Everything schemagate keeps in the database, read in one round trip:
-/// what every command decides from. Missing tables read as empty.
+/// What every command decides from, read in one round trip. Missing tables
+/// read as empty. It holds nothing that grows with the history (the applied
+/// revisions' checksums are Database::recorded_checksums), so a run at head
+/// reads a few rows whatever the history's size.
 struct StoredState {
   bool version_table_exists = false;
   bool history_table_exists = false;
   std::vector<std::string> version_rows;  ///< sorted
   int64_t history_rows = 0;
   std::vector<BlockingFailure> blocking;  ///< in the order they were written
-  /// revision -> checksum of its latest successful up, stamp or repair.
-  std::map<std::string, std::string> checksums;
   /// revision -> checksum of its latest successful repeat or stamp: what a
   /// repeatable revision is compared with.
   std::map<std::string, std::string> repeatable_checksums;
@@ -93,8 +93,13 @@ class Database {
   /// lock (and by the server if the holder dies).
   virtual Result<std::unique_ptr<MigrationLock>> lock(std::chrono::milliseconds timeout) = 0;
 
-  /// The whole state, in one round trip.
+  /// The state, in one round trip.
   virtual StoredState read_state() = 0;
+  /// revision -> checksum of its latest successful up, stamp or repair; empty
+  /// without the history table. A row per applied revision, so it is read
+  /// only when applied files are compared (verify, check, repair, a run
+  /// with steps), in a second round trip.
+  virtual std::map<std::string, std::string> recorded_checksums() = 0;
   /// Other tools' tables recording applied migrations: read only when the
   /// state holds no record at all (bookkeeping_check.h).
   virtual std::vector<ForeignTable> foreign_tables() = 0;

@@ -1,6 +1,7 @@
 #include "engine/migrator.h"
 
 #include <algorithm>
+#include <map>
 
 #include "engine/blocking_advice.h"
 #include "engine/bookkeeping_check.h"
@@ -50,14 +51,25 @@ Result<DatabaseState> Migrator::check_state(const StoredState& stored) const {
   Status consistent = script::check_current(map, state.heads);
   if (!consistent) return consistent.error();
   state.blocking = stored.blocking;
-  RevisionMap::Set applied = map.ancestors(state.heads);
-  for (RevisionMap::Index index : map.ordered(applied)) {
-    auto it = stored.checksums.find(map.id(index));
-    if (it != stored.checksums.end() && it->second != scripts_.migration(index).checksum()) {
-      state.changed.push_back(index);
-    }
-  }
   return state;
+}
+
+Status Migrator::find_changed(DatabaseState& state) const {
+  if (state.changed_found) return {};
+  state.changed_found = true;
+  if (state.heads.empty()) return {};  // nothing applied, nothing to compare
+  // A second query, not part of read_state: the checksums are a row per
+  // applied revision, which a run with nothing to do does not need.
+  const std::map<std::string, std::string> recorded = database_.recorded_checksums();
+  const RevisionMap& map = scripts_.map();
+  for (RevisionMap::Index index : map.ordered(map.ancestors(state.heads))) {
+    auto it = recorded.find(map.id(index));
+    if (it == recorded.end()) continue;
+    Result<std::string> checksum = scripts_.checksum(index);
+    if (!checksum) return checksum.error();
+    if (it->second != *checksum) state.changed.push_back(index);
+  }
+  return {};
 }
 
 Result<DatabaseState> Migrator::read_state() { return check_state(database_.read_state()); }
@@ -107,7 +119,9 @@ Status Migrator::refuse_blocking(const DatabaseState& state) const {
   return {};
 }
 
-Status Migrator::verify_checksums(const DatabaseState& state) const {
+Status Migrator::verify_checksums(DatabaseState& state) const {
+  Status found = find_changed(state);
+  if (!found) return found;
   if (state.changed.empty()) return {};
   std::string message = "applied migrations changed since they were applied:";
   for (RevisionMap::Index index : state.changed) {
@@ -122,12 +136,17 @@ Status Migrator::check_bookkeeping(const Prepared& prepared) {
   return engine::check_bookkeeping(database_, prepared.stored, scripts_, prepared.plan);
 }
 
-Status Migrator::preamble(const Prepared& prepared) const {
+Status Migrator::preamble(Prepared& prepared) const {
   Status refused = refuse_blocking(prepared.state);
   if (!refused) return refused;
+  // Edited applied files are looked for only when something is to run: a
+  // run at head reads no body and no checksum.
+  if (prepared.plan.steps.empty()) return {};
   Status unchanged = verify_checksums(prepared.state);
   if (!unchanged) {
-    if (!options_.allow_changed) return unchanged;
+    if (unchanged.error().code() != ErrorCode::kStateRefused || !options_.allow_changed) {
+      return unchanged;
+    }
     log::warn("--allow-changed: running despite edited applied migrations",
               {{"changed", scripts_.map().describe(prepared.state.changed)}});
   }
@@ -354,9 +373,9 @@ Result<script::Target> Migrator::write_stamp(const DatabaseState& state,
   database_.ensure_tables();
   std::vector<HistoryRecord> history;
   for (RevisionMap::Index index : target) {
-    history.push_back(succeeded_record(map.id(index), "stamp",
-                                       scripts_.migration(index).checksum(),
-                                       options_.applied_by));
+    Result<std::string> checksum = scripts_.checksum(index);
+    if (!checksum) return checksum.error();
+    history.push_back(succeeded_record(map.id(index), "stamp", *checksum, options_.applied_by));
   }
   Status written = database_.write_stamp(map.ids(state.heads), map.ids(rows), history);
   if (!written) return written.error();
@@ -370,6 +389,8 @@ Status Migrator::repair(std::ostream& out) {
   StoredState stored = database_.read_state();
   Result<DatabaseState> state = check_state(stored);
   if (!state) return state.error();
+  Status found = find_changed(*state);
+  if (!found) return found;
   if (options_.dry_run) {
     for (const BlockingFailure& failure : state->blocking) {
       out << "clear failure of " << failure.revision << "\n";

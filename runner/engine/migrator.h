@@ -16,9 +16,14 @@ namespace schemagate::engine {
 
 /// The database as the migrator sees it, checked against the directory.
 struct DatabaseState {
-  script::Target heads;                             ///< version rows
-  std::vector<BlockingFailure> blocking;            ///< failed non-transactional migrations
-  std::vector<script::RevisionMap::Index> changed;  ///< applied files edited since
+  script::Target heads;                   ///< version rows
+  std::vector<BlockingFailure> blocking;  ///< failed non-transactional migrations
+  /// The applied files edited since they were applied: filled by
+  /// Migrator::find_changed, which reads the recorded checksums (a second
+  /// query) and the applied bodies. The state alone reads neither, so a run
+  /// with nothing to do costs the headers and one query.
+  std::vector<script::RevisionMap::Index> changed;
+  bool changed_found = false;
 };
 
 /// What a command decides from: the state, read in one round trip, and the
@@ -67,6 +72,11 @@ class Migrator {
                            script::PhaseSelection phase = script::PhaseSelection::kAll);
   /// The state alone (prepare without a plan).
   Result<DatabaseState> read_state();
+  /// Fills `state.changed` by comparing every applied revision's file with
+  /// its recorded checksum (Database::recorded_checksums), reading their
+  /// bodies; exit 2 naming the file and line of a body that cannot be read.
+  /// Once per state.
+  Status find_changed(DatabaseState& state) const;
 
   /// Each returns the version rows it left (sorted as the table lists them).
   Result<script::Target> upgrade(const std::string& target, std::ostream& out);
@@ -86,8 +96,9 @@ class Migrator {
   /// adoption). The writing entry points take it themselves.
   Status lock();
 
-  /// Exit 5 naming every edited applied revision (the check `verify` runs).
-  Status verify_checksums(const DatabaseState& state) const;
+  /// Exit 5 naming every edited applied revision (the check `verify` runs);
+  /// finds them first when find_changed() has not.
+  Status verify_checksums(DatabaseState& state) const;
   /// Exit 5 when a non-transactional migration failed or died midway and is
   /// not safe to repeat (see blocking_advice.h); repeatable ones are logged.
   Status refuse_blocking(const DatabaseState& state) const;
@@ -97,9 +108,10 @@ class Migrator {
 
  private:
   /// Refuses what `upgrade` and `downgrade` both refuse: a target walking
-  /// the other way, a blocking failure, edited applied files (unless
-  /// --allow-changed, which warns).
-  Status preamble(const Prepared& prepared) const;
+  /// the other way, a blocking failure, and, when the plan has steps,
+  /// edited applied files (unless --allow-changed, which warns). A plan
+  /// without steps compares no checksum (docs/design.md, "Checksums").
+  Status preamble(Prepared& prepared) const;
   /// True when running `prepared` writes something: only then is the lock
   /// taken.
   bool writes(const Prepared& prepared) const;

@@ -127,6 +127,10 @@ engine::StoredState PostgresDatabase::read_state() {
   return state;
 }
 
+std::map<std::string, std::string> PostgresDatabase::recorded_checksums() {
+  return store_->recorded_checksums();
+}
+
 std::vector<engine::ForeignTable> PostgresDatabase::foreign_tables() {
   pqxx::nontransaction query(*connection_);
   return read_foreign_tables(query, store_->tables());

@@ -59,6 +59,7 @@ class RoundTrip {
   Status test_revision(const script::Step& up) {
     const RevisionMap::Index revision = up.revision;
     const script::Migration& migration = scripts_.migration(revision);
+    if (migration.body_error) return *migration.body_error;
     if (!migration.down) {
       return Error(ErrorCode::kMigrationFailed,
                    migration.path + ": revision " + map_.id(revision) +

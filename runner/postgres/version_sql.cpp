@@ -86,6 +86,12 @@ std::string allow_repeat_direction_sql(const VersionTables& tables) {
          "  END LOOP;\nEND $schemagate$";
 }
 
+std::string recorded_checksums_sql(const VersionTables& tables) {
+  return "SELECT DISTINCT ON (revision) revision, checksum FROM " + tables.history() +
+         " WHERE outcome = 'succeeded' AND direction IN ('up', 'stamp', 'repair') "
+         "AND checksum IS NOT NULL ORDER BY revision, id DESC";
+}
+
 std::string state_sql(const VersionTables& tables, bool version_table, bool history_table) {
   // The backend's own pid: behind a pooler it differs from the one the
   // connection announced (behind_pooler), learnt without a round trip more.
@@ -106,10 +112,6 @@ std::string state_sql(const VersionTables& tables, bool version_table, bool hist
         "EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = substring(h.error FROM "
         "'\\(backend pid ([0-9]{1,9})\\)')::int AND a.backend_start <= h.started_at) FROM " +
         history + " h WHERE h.blocking");
-    parts.push_back("(SELECT DISTINCT ON (revision) 'c', 0::bigint, revision::text, "
-                    "checksum::text, NULL, NULL, false FROM " + history +
-                    " WHERE outcome = 'succeeded' AND direction IN ('up', 'stamp', 'repair') "
-                    "AND checksum IS NOT NULL ORDER BY revision, id DESC)");
     parts.push_back("(SELECT DISTINCT ON (revision) 'r', 0::bigint, revision::text, "
                     "checksum::text, NULL, NULL, false FROM " + history +
                     " WHERE outcome = 'succeeded' AND direction IN ('repeat', 'stamp') "

@@ -40,6 +40,10 @@ std::string allow_repeat_direction_sql(const VersionTables& tables);
 /// a, b, c, d, flag) from the tables said to exist, and the backend's pid.
 std::string state_sql(const VersionTables& tables, bool version_table, bool history_table);
 
+/// Rows of (revision, checksum): each revision's latest successful up,
+/// stamp or repair. Apart from state_sql since it grows with the history.
+std::string recorded_checksums_sql(const VersionTables& tables);
+
 /// PostgreSQL's bookkeeping SQL for `--sql`.
 class PostgresDialect : public engine::SqlDialect {
  public:

@@ -22,8 +22,6 @@ void read_rows(const pqxx::result& rows, engine::StoredState& state, int& server
       state.blocking.push_back({row[2].as<std::string>(), row[3].as<std::string>(),
                                 row[4].as<std::string>(), row[5].as<std::string>(),
                                 row[6].as<bool>()});
-    } else if (kind == "c") {
-      state.checksums[row[2].as<std::string>()] = row[3].as<std::string>();
     } else if (kind == "r") {
       state.repeatable_checksums[row[2].as<std::string>()] = row[3].as<std::string>();
     }
@@ -55,6 +53,20 @@ engine::StoredState VersionStore::read_state() {
   read_rows(query.exec(state_sql(tables_, state.version_table_exists, state.history_table_exists)),
             state, server_pid_);
   return state;
+}
+
+std::map<std::string, std::string> VersionStore::recorded_checksums() {
+  std::map<std::string, std::string> checksums;
+  pqxx::nontransaction query(connection_);
+  try {
+    for (const auto& row : query.exec(recorded_checksums_sql(tables_))) {
+      checksums[row[0].as<std::string>()] = row[1].as<std::string>();
+    }
+  } catch (const pqxx::sql_error& error) {
+    // No history table: nothing recorded (the bookkeeping check judges that).
+    if (error.sqlstate() != kUndefinedTable) throw;
+  }
+  return checksums;
 }
 
 void VersionStore::ensure_tables() {

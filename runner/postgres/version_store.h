@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,10 +20,13 @@ class VersionStore {
       : connection_(connection), tables_(std::move(tables)) {}
 
   const VersionTables& tables() const { return tables_; }
-  /// The version rows, the blocking failures and the recorded checksums in
-  /// one statement. Only when a table is missing (a first run, a version
+  /// The version rows, the blocking failures and the repeatables' checksums
+  /// in one statement. Only when a table is missing (a first run, a version
   /// table shared with Alembic, a table dropped by hand) does it take two.
   engine::StoredState read_state();
+  /// revision -> its latest recorded checksum (engine::Database's); empty
+  /// without the history table.
+  std::map<std::string, std::string> recorded_checksums();
   /// pg_backend_pid() as the last read_state saw it; 0 before.
   int server_pid() const { return server_pid_; }
   void ensure_tables();

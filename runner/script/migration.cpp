@@ -1,6 +1,5 @@
 #include "script/migration.h"
 
-
 #include "schemagate/common/sha256.h"
 
 namespace schemagate::script {
@@ -51,6 +50,7 @@ std::string normalize_body(const std::string& sql) {
 }
 
 Result<const Body*> body_for(const Migration& migration, bool downgrade) {
+  if (migration.body_error) return *migration.body_error;
   if (!downgrade) return &migration.up;
   if (!migration.down) {
     return Error(ErrorCode::kInvalid, migration.path + ": revision " + migration.revision.id +

@@ -41,13 +41,18 @@ struct Migration {
   std::vector<LintIgnore> lint_ignores;
   Body up;
   std::optional<Body> down;  ///< absent: the file has no down section
+  /// Why the bodies could not be read, naming the file and line: a migration
+  /// directory reads each file's header at load and its bodies only when
+  /// they are needed (script_directory.h). body_for() returns it.
+  std::optional<Error> body_error;
 
   /// SHA-256 over the normalized up and down bodies: what `verify` compares.
   std::string checksum() const;
 };
 
 /// The body a step runs: `up`, or `down` when downgrading. Exit 2 naming the
-/// file when a downgrade meets a migration without a down section.
+/// file when a downgrade meets a migration without a down section, or the
+/// file and line when its bodies could not be read (body_error).
 Result<const Body*> body_for(const Migration& migration, bool downgrade);
 
 /// The body normalized for checksums: line endings unified, trailing spaces

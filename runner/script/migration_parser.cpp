@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <set>
+#include <iterator>
+#include <optional>
 #include <vector>
 
 namespace schemagate::script {
@@ -11,21 +12,21 @@ namespace {
 constexpr std::string_view kDirectivePrefix = "schemagate:";
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
-std::string trim(std::string_view text) {
+std::string_view trim_view(std::string_view text) {
   size_t begin = text.find_first_not_of(" \t\r");
   if (begin == std::string_view::npos) return {};
   size_t end = text.find_last_not_of(" \t\r");
-  return std::string(text.substr(begin, end - begin + 1));
+  return text.substr(begin, end - begin + 1);
 }
 
-std::vector<std::string> split_list(const std::string& value) {
+std::vector<std::string> split_list(std::string_view value) {
   std::vector<std::string> items;
   size_t start = 0;
   while (start <= value.size()) {
     size_t comma = value.find(',', start);
-    if (comma == std::string::npos) comma = value.size();
-    std::string item = trim(std::string_view(value).substr(start, comma - start));
-    if (!item.empty()) items.push_back(item);
+    if (comma == std::string_view::npos) comma = value.size();
+    std::string_view item = trim_view(value.substr(start, comma - start));
+    if (!item.empty()) items.emplace_back(item);
     start = comma + 1;
   }
   return items;
@@ -40,58 +41,95 @@ bool is_label(const std::string& text) {
   });
 }
 
-/// A `-- schemagate:key value` line, split.
+/// A `-- schemagate:key value` line, split; views into the line.
 struct Directive {
-  std::string key;
-  std::string value;
+  std::string_view key;
+  std::string_view value;
 };
 
 /// Recognizes a directive line; anything else (SQL, ordinary comments) is not one.
 bool parse_directive(std::string_view line, Directive& out) {
-  std::string text = trim(line);
-  if (text.rfind("--", 0) != 0) return false;
-  std::string_view rest = std::string_view(text).substr(2);
+  std::string_view text = trim_view(line);
+  if (text.substr(0, 2) != "--") return false;
+  std::string_view rest = text.substr(2);
   while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
   if (rest.substr(0, kDirectivePrefix.size()) != kDirectivePrefix) return false;
   rest.remove_prefix(kDirectivePrefix.size());
   size_t space = rest.find_first_of(" \t");
-  out.key = std::string(rest.substr(0, space));
-  out.value = space == std::string_view::npos ? std::string() : trim(rest.substr(space));
+  out.key = rest.substr(0, space);
+  out.value = space == std::string_view::npos ? std::string_view() : trim_view(rest.substr(space));
   return true;
 }
 
+/// The header directives, numbered so that a repeated one is told from a
+/// first one by a bit rather than a set of strings per file.
+constexpr std::string_view kHeaderKeys[] = {"revision",      "parents",       "message",
+                                            "branch-labels", "transactional", "phase",
+                                            "wrapped-transaction", "repeatable", "lint-ignore"};
+
+int header_key_index(std::string_view key) {
+  for (size_t i = 0; i < std::size(kHeaderKeys); ++i) {
+    if (kHeaderKeys[i] == key) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::string quoted_directive(std::string_view key) {
+  return "'-- schemagate:" + std::string(key) + "'";
+}
+
+/// How much of a file the parser reads.
+enum class Scope {
+  kWholeFile,  ///< header and bodies
+  kHeader,     ///< up to the `-- schemagate:up` marker, which ends the header
+};
+
 class Parser {
  public:
-  Parser(const std::string& path, std::string_view text) : path_(path), text_(text) {}
+  Parser(const std::string& path, std::string_view text, Scope scope, bool whole_text)
+      : path_(path), text_(text), scope_(scope), whole_text_(whole_text) {}
 
-  Result<Migration> run() {
+  /// The migration; nullopt only for a header that `text` does not hold
+  /// in full (it ends before the up marker and more of the file follows).
+  Result<std::optional<Migration>> run() {
     migration_.path = path_;
     // Editors on Windows may open a UTF-8 file with a byte order mark; it is
     // not part of the text.
     if (text_.substr(0, kUtf8Bom.size()) == kUtf8Bom) text_.remove_prefix(kUtf8Bom.size());
-    size_t nul = text_.find('\0');
-    if (nul != std::string_view::npos) {
-      return fail(line_at(nul),
-                  "a NUL byte; PostgreSQL cannot receive one and it would cut the SQL short "
-                  "there. Remove it (a file full of them is UTF-16: save it as UTF-8)");
+    // The whole file is refused for a NUL byte before anything else; a
+    // header alone is checked line by line, as far as it goes.
+    if (scope_ == Scope::kWholeFile) {
+      size_t nul = text_.find('\0');
+      if (nul != std::string_view::npos) return nul_byte(line_at(nul));
     }
     int line_number = 0;
     size_t start = 0;
-    while (start < text_.size()) {
+    while (start < text_.size() && !header_done()) {
       size_t end = text_.find('\n', start);
+      if (end == std::string_view::npos && !whole_text_) break;  // a line not read in full
       std::string_view line =
           text_.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
       ++line_number;
+      if (scope_ == Scope::kHeader && line.find('\0') != std::string_view::npos) {
+        return nul_byte(line_number);
+      }
       Status status = consume(line, line_number);
       if (!status) return status.error();
       if (end == std::string_view::npos) break;
       start = end + 1;
     }
-    return finish(line_number);
+    if (scope_ == Scope::kHeader && !seen_up_ && !whole_text_) {
+      return std::optional<Migration>();
+    }
+    Result<Migration> finished = finish(line_number);
+    if (!finished) return finished.error();
+    return std::optional<Migration>(std::move(finished).value());
   }
 
  private:
   enum class Section { kHeader, kUp, kDown };
+
+  bool header_done() const { return scope_ == Scope::kHeader && seen_up_; }
 
   int line_at(size_t offset) const {
     return 1 + static_cast<int>(std::count(text_.begin(), text_.begin() + offset, '\n'));
@@ -101,12 +139,17 @@ class Parser {
     return Error(ErrorCode::kInvalid, path_ + ":" + std::to_string(line) + ": " + message);
   }
 
+  Error nul_byte(int line) const {
+    return fail(line, "a NUL byte; PostgreSQL cannot receive one and it would cut the SQL short "
+                      "there. Remove it (a file full of them is UTF-16: save it as UTF-8)");
+  }
+
   Status consume(std::string_view line, int number) {
     Directive directive;
     if (!parse_directive(line, directive)) {
       if (section_ == Section::kHeader) {
-        std::string text = trim(line);
-        if (!text.empty() && text.rfind("--", 0) != 0) {
+        std::string_view text = trim_view(line);
+        if (!text.empty() && text.substr(0, 2) != "--") {
           return fail(number, "SQL before the '-- schemagate:up' marker; put statements in the up "
                               "or down section");
         }
@@ -118,8 +161,8 @@ class Parser {
     if (directive.key == "up") return enter(Section::kUp, number);
     if (directive.key == "down") return enter(Section::kDown, number);
     if (section_ != Section::kHeader) {
-      return fail(number, "header directive '-- schemagate:" + directive.key +
-                              "' inside a body; move it above '-- schemagate:up'");
+      return fail(number, "header directive " + quoted_directive(directive.key) +
+                              " inside a body; move it above '-- schemagate:up'");
     }
     return header(directive, number);
   }
@@ -152,79 +195,84 @@ class Parser {
   }
 
   Status header(const Directive& directive, int number) {
-    if (!seen_keys_.insert(directive.key).second && directive.key != "branch-labels" &&
-        directive.key != "lint-ignore") {
-      return fail(number, "'-- schemagate:" + directive.key + "' appears twice; keep one");
+    int key = header_key_index(directive.key);
+    if (key >= 0 && directive.key != "branch-labels" && directive.key != "lint-ignore") {
+      unsigned bit = 1u << key;
+      if (seen_keys_ & bit) {
+        return fail(number, quoted_directive(directive.key) + " appears twice; keep one");
+      }
+      seen_keys_ |= bit;
     }
+    const std::string value(directive.value);
     if (directive.key == "revision") {
-      if (!is_revision_id(directive.value)) {
-        return fail(number, "revision id '" + directive.value +
+      if (!is_revision_id(value)) {
+        return fail(number, "revision id '" + value +
                                 "' is not 1 to 32 letters, digits and '_' (e.g. 3f2a9c1b7d4e, "
                                 "0001_initial), or is a target keyword");
       }
-      migration_.revision.id = directive.value;
+      migration_.revision.id = value;
       migration_.lines.revision = number;
       revision_line_ = number;
     } else if (directive.key == "parents") {
       migration_.lines.parents = number;
-      for (const std::string& parent : split_list(directive.value)) {
+      for (std::string& parent : split_list(value)) {
         if (!is_revision_id(parent)) {
           return fail(number, "parent '" + parent +
                                   "' is not a revision id (1 to 32 letters, digits and '_')");
         }
-        migration_.revision.parents.push_back(parent);
+        migration_.revision.parents.push_back(std::move(parent));
       }
     } else if (directive.key == "message") {
-      migration_.revision.message = directive.value;
+      migration_.revision.message = value;
     } else if (directive.key == "branch-labels") {
       migration_.lines.branch_labels = number;
-      for (const std::string& label : split_list(directive.value)) {
+      for (std::string& label : split_list(value)) {
         if (!is_label(label)) {
           return fail(number, "branch label '" + label +
                                   "' must start with a letter and hold only letters, digits, "
                                   "'_', '-' and '.'");
         }
-        migration_.revision.branch_labels.push_back(label);
+        migration_.revision.branch_labels.push_back(std::move(label));
       }
     } else if (directive.key == "transactional") {
-      if (directive.value != "true" && directive.value != "false") {
+      if (value != "true" && value != "false") {
         return fail(number, "'-- schemagate:transactional' must be 'true' or 'false', not '" +
-                                directive.value + "'");
+                                value + "'");
       }
-      migration_.transactional = directive.value == "true";
+      migration_.transactional = value == "true";
       transactional_line_ = number;
     } else if (directive.key == "phase") {
-      if (directive.value != "expand" && directive.value != "contract") {
-        return fail(number, "'-- schemagate:phase' must be 'expand' or 'contract', not '" +
-                                directive.value +
+      if (value != "expand" && value != "contract") {
+        return fail(number, "'-- schemagate:phase' must be 'expand' or 'contract', not '" + value +
                                 "' (expand runs before a rollout, contract after it)");
       }
-      migration_.revision.phase =
-          directive.value == "contract" ? Phase::kContract : Phase::kExpand;
+      migration_.revision.phase = value == "contract" ? Phase::kContract : Phase::kExpand;
     } else if (directive.key == "wrapped-transaction") {
-      if (directive.value != "true" && directive.value != "false") {
+      if (value != "true" && value != "false") {
         return fail(number, "'-- schemagate:wrapped-transaction' must be 'true' or 'false', not '" +
-                                directive.value + "'");
+                                value + "'");
       }
-      migration_.wrapped_transaction = directive.value == "true";
+      migration_.wrapped_transaction = value == "true";
       wrapped_line_ = number;
     } else if (directive.key == "repeatable") {
-      if (directive.value != "true" && directive.value != "false") {
-        return fail(number, "'-- schemagate:repeatable' must be 'true' or 'false', not '" +
-                                directive.value + "'");
+      if (value != "true" && value != "false") {
+        return fail(number, "'-- schemagate:repeatable' must be 'true' or 'false', not '" + value +
+                                "'");
       }
-      migration_.repeatable = directive.value == "true";
+      migration_.repeatable = value == "true";
     } else if (directive.key == "lint-ignore") {
-      size_t space = directive.value.find_first_of(" \t");
-      std::string reason = space == std::string::npos ? "" : trim(directive.value.substr(space));
+      size_t space = value.find_first_of(" \t");
+      std::string reason = space == std::string::npos
+                               ? std::string()
+                               : std::string(trim_view(std::string_view(value).substr(space)));
       if (reason.empty()) {
         return fail(number, "'-- schemagate:lint-ignore' needs a rule id and the reason it is "
                             "safe here: '-- schemagate:lint-ignore RULE reason'");
       }
-      migration_.lint_ignores.push_back({directive.value.substr(0, space), reason, number});
+      migration_.lint_ignores.push_back({value.substr(0, space), reason, number});
     } else {
-      return fail(number, "unknown directive '-- schemagate:" + directive.key +
-                              "'; known: revision, parents, message, branch-labels, "
+      return fail(number, "unknown directive " + quoted_directive(directive.key) +
+                              "; known: revision, parents, message, branch-labels, "
                               "transactional, wrapped-transaction, repeatable, phase, "
                               "lint-ignore, up, down");
     }
@@ -245,16 +293,19 @@ class Parser {
                                  "migration: the body's BEGIN/COMMIT are replaced by schemagate's "
                                  "own transaction; drop one of the two directives");
     }
-    if (migration_.repeatable) {
+    // A header alone cannot tell whether a repeatable revision has a down
+    // section: repeatables are always read whole (script_directory.cpp).
+    if (migration_.repeatable && scope_ == Scope::kWholeFile) {
       Status repeatable = check_repeatable();
       if (!repeatable) return repeatable.error();
     }
-    std::set<std::string> unique(migration_.revision.parents.begin(),
-                                 migration_.revision.parents.end());
-    if (unique.size() != migration_.revision.parents.size()) {
-      return fail(revision_line_, "a parent is listed twice in '-- schemagate:parents'");
+    const std::vector<std::string>& parents = migration_.revision.parents;
+    for (size_t i = 0; i < parents.size(); ++i) {
+      if (std::find(parents.begin() + i + 1, parents.end(), parents[i]) != parents.end()) {
+        return fail(revision_line_, "a parent is listed twice in '-- schemagate:parents'");
+      }
     }
-    if (unique.count(migration_.revision.id)) {
+    if (std::find(parents.begin(), parents.end(), migration_.revision.id) != parents.end()) {
       return fail(revision_line_, "revision " + migration_.revision.id + " lists itself as parent");
     }
     return std::move(migration_);
@@ -294,6 +345,8 @@ class Parser {
 
   const std::string& path_;
   std::string_view text_;
+  Scope scope_;
+  bool whole_text_;  ///< `text_` ends where the file ends
   Migration migration_;
   Section section_ = Section::kHeader;
   bool seen_up_ = false;
@@ -301,13 +354,20 @@ class Parser {
   int wrapped_line_ = 1;
   int transactional_line_ = 1;
   int down_line_ = 1;
-  std::set<std::string> seen_keys_;
+  unsigned seen_keys_ = 0;  ///< bits of kHeaderKeys
 };
 
 }  // namespace
 
 Result<Migration> parse_migration(const std::string& path, std::string_view text) {
-  return Parser(path, text).run();
+  Result<std::optional<Migration>> parsed = Parser(path, text, Scope::kWholeFile, true).run();
+  if (!parsed) return parsed.error();
+  return std::move(**parsed);
+}
+
+Result<std::optional<Migration>> parse_migration_header(const std::string& path,
+                                                        std::string_view text, bool whole_file) {
+  return Parser(path, text, Scope::kHeader, whole_file).run();
 }
 
 bool is_directive_line(std::string_view line) {

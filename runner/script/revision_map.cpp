@@ -54,8 +54,11 @@ void RevisionMap::index_nodes(Problems& problems) {
   }
   sorted_by_id_.resize(nodes_.size());
   for (Index i = 0; i < static_cast<Index>(nodes_.size()); ++i) sorted_by_id_[i] = i;
-  std::sort(sorted_by_id_.begin(), sorted_by_id_.end(),
-            [this](Index a, Index b) { return id(a) < id(b); });
+  // Files come sorted by name, which starts with the id: usually in order already.
+  auto by_id = [this](Index a, Index b) { return id(a) < id(b); };
+  if (!std::is_sorted(sorted_by_id_.begin(), sorted_by_id_.end(), by_id)) {
+    std::sort(sorted_by_id_.begin(), sorted_by_id_.end(), by_id);
+  }
 }
 
 void RevisionMap::link_parents(Problems& problems) {

@@ -3,22 +3,89 @@
 #include "schemagate/common/files.h"
 #include "script/migration_parser.h"
 #include "script/repeatable.h"
+#include "script/versions_directory.h"
 
 namespace schemagate::script {
 namespace fs = std::filesystem;
 
 namespace {
 
-Status check_file_name(const fs::path& path, const Migration& migration) {
-  std::string name = path.filename().string();
+/// What the first read of a file asks for: a header and, usually, the
+/// whole of a hand-written migration, in one system call.
+constexpr size_t kFirstRead = 4096;
+
+Status check_file_name(const std::string& name, const std::string& path,
+                       const Migration& migration) {
   const std::string& id = migration.revision.id;
-  if (name == id + ".sql" || name.rfind(id + "_", 0) == 0) return {};
-  return Error(ErrorCode::kInvalid, path.string() + ": declares revision " + id +
+  if (name.size() >= id.size() && name.compare(0, id.size(), id) == 0 &&
+      (name.compare(id.size(), std::string::npos, ".sql") == 0 ||
+       (name.size() > id.size() && name[id.size()] == '_'))) {
+    return {};
+  }
+  return Error(ErrorCode::kInvalid, path + ": declares revision " + id +
                                         " but its name does not start with it; rename it to " +
                                         id + "_<slug>.sql");
 }
 
+/// The header of the file `name`; a repeatable revision whole, since its
+/// checksum is compared after every upgrade.
+Result<Migration> read_migration(const VersionsDirectory& directory, const std::string& name) {
+  std::string path = directory.path_of(name);
+  Result<VersionFile> file = directory.open_file(name);
+  if (!file) return file.error();
+  std::string text;
+  size_t chunk = kFirstRead;
+  bool more = true;
+  while (true) {
+    Result<bool> appended = file->append(text, chunk);
+    if (!appended) return appended.error();
+    more = *appended;
+    Result<std::optional<Migration>> header = parse_migration_header(path, text, !more);
+    if (!header) return header.error();
+    if (*header && !(*header)->repeatable) return std::move(**header);
+    if (*header) break;
+    chunk *= 2;  // a long header: fewer rereads of its start
+  }
+  while (more) {
+    Result<bool> appended = file->append(text, chunk);
+    if (!appended) return appended.error();
+    more = *appended;
+    chunk *= 2;
+  }
+  return parse_migration(path, text);
+}
+
+bool same_lint_ignores(const std::vector<LintIgnore>& a, const std::vector<LintIgnore>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].rule != b[i].rule || a[i].reason != b[i].reason || a[i].line != b[i].line) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/// Whether a file read whole still says what its header said at the load.
+bool same_header(const Migration& a, const Migration& b) {
+  return a.revision.id == b.revision.id && a.revision.parents == b.revision.parents &&
+         a.revision.branch_labels == b.revision.branch_labels &&
+         a.revision.message == b.revision.message && a.revision.phase == b.revision.phase &&
+         a.lines.revision == b.lines.revision && a.lines.parents == b.lines.parents &&
+         a.lines.branch_labels == b.lines.branch_labels && a.transactional == b.transactional &&
+         a.wrapped_transaction == b.wrapped_transaction && a.repeatable == b.repeatable &&
+         a.up.first_line == b.up.first_line && same_lint_ignores(a.lint_ignores, b.lint_ignores);
+}
+
 }  // namespace
+
+ScriptDirectory::ScriptDirectory(fs::path root, std::vector<Migration> migrations, RevisionMap map,
+                                 std::vector<Migration> repeatables)
+    : root_(std::move(root)),
+      migrations_(std::move(migrations)),
+      bodies_read_(migrations_.size(), 0),
+      reading_(std::make_unique<std::mutex>()),
+      map_(std::move(map)),
+      repeatables_(std::move(repeatables)) {}
 
 Result<ScriptDirectory> ScriptDirectory::load(const fs::path& root) {
   fs::path versions = root / "versions";
@@ -28,29 +95,21 @@ Result<ScriptDirectory> ScriptDirectory::load(const fs::path& root) {
                  "migration directory " + versions.string() +
                      " does not exist; run `schemagate init` or point --dir at your migrations");
   }
-  Result<std::vector<files::Entry>> entries = files::list_directory(versions);
-  if (!entries) return entries.error();
-  std::vector<fs::path> sql_files;
-  for (const files::Entry& entry : *entries) {
-    if (entry.path.extension() != ".sql") continue;
-    if (entry.type == fs::file_type::regular) {
-      sql_files.push_back(entry.path);
-    } else if (entry.type == fs::file_type::not_found) {
-      return Error(ErrorCode::kInvalid, entry.path.string() +
-                                            ": a link to a file that does not exist; restore "
-                                            "its target or remove the link");
-    }
-  }
+  Result<VersionsDirectory> directory = VersionsDirectory::open(versions);
+  if (!directory) return directory.error();
+  Result<std::vector<std::string>> names = directory->sql_file_names();
+  if (!names) return names.error();
 
   std::vector<Migration> migrations;
   std::vector<Migration> repeatables;
   std::vector<std::string> sources;
+  migrations.reserve(names->size());
+  sources.reserve(names->size());
   std::string problems;
-  for (const fs::path& file : sql_files) {
-    Result<std::string> text = files::read_file(file);
-    Result<Migration> migration =
-        text ? parse_migration(file.string(), *text) : Result<Migration>(text.error());
-    Status name_ok = migration ? check_file_name(file, *migration) : Status(migration.error());
+  for (const std::string& name : *names) {
+    Result<Migration> migration = read_migration(*directory, name);
+    Status name_ok = migration ? check_file_name(name, migration->path, *migration)
+                               : Status(migration.error());
     if (!name_ok) {
       problems += (problems.empty() ? "" : "\n") + name_ok.error().message();
       continue;
@@ -59,17 +118,20 @@ Result<ScriptDirectory> ScriptDirectory::load(const fs::path& root) {
       repeatables.push_back(std::move(migration).value());
       continue;
     }
-    sources.push_back(file.string());
+    sources.push_back(migration->path);
     migrations.push_back(std::move(migration).value());
   }
-  Status distinct = check_repeatable_ids(repeatables, migrations);
-  if (!distinct) problems += (problems.empty() ? "" : "\n") + distinct.error().message();
+  if (!repeatables.empty()) {
+    Status distinct = check_repeatable_ids(repeatables, migrations);
+    if (!distinct) problems += (problems.empty() ? "" : "\n") + distinct.error().message();
+  }
   if (!problems.empty()) return Error(ErrorCode::kInvalid, problems);
   order_repeatables(repeatables);
 
   std::vector<Revision> revisions;
   std::vector<DirectiveLines> lines;
   revisions.reserve(migrations.size());
+  lines.reserve(migrations.size());
   for (const Migration& migration : migrations) {
     revisions.push_back(migration.revision);
     lines.push_back(migration.lines);
@@ -79,6 +141,38 @@ Result<ScriptDirectory> ScriptDirectory::load(const fs::path& root) {
   if (!map) return map.error();
   return ScriptDirectory(root, std::move(migrations), std::move(map).value(),
                          std::move(repeatables));
+}
+
+const Migration& ScriptDirectory::migration(RevisionMap::Index index) const {
+  std::lock_guard<std::mutex> lock(*reading_);
+  if (!bodies_read_[index]) {
+    read_bodies(index);
+    bodies_read_[index] = 1;
+  }
+  return migrations_[index];
+}
+
+Result<std::string> ScriptDirectory::checksum(RevisionMap::Index index) const {
+  const Migration& read = migration(index);
+  if (read.body_error) return *read.body_error;
+  return read.checksum();
+}
+
+void ScriptDirectory::read_bodies(RevisionMap::Index index) const {
+  Migration& header = migrations_[index];
+  Result<std::string> text = files::read_file(header.path);
+  Result<Migration> whole =
+      text ? parse_migration(header.path, *text) : Result<Migration>(text.error());
+  if (!whole) {
+    header.body_error = whole.error();
+  } else if (!same_header(*whole, header)) {
+    header.body_error = Error(ErrorCode::kInvalid,
+                              header.path + ": its header changed while schemagate was running "
+                                            "(the graph was planned from the old one); run again");
+  } else {
+    header.up = std::move(whole->up);
+    header.down = std::move(whole->down);
+  }
 }
 
 }  // namespace schemagate::script

@@ -228,17 +228,26 @@ engine::StoredState SqliteDatabase::read_state() {
   // The latest row of each revision wins: ordered by id, later rows
   // overwrite earlier ones.
   for (const Row& row : connection_->query(
-           "SELECT revision, checksum, direction FROM " + history +
-           " WHERE outcome = 'succeeded' AND direction IN ('up', 'stamp', 'repair', 'repeat') "
+           "SELECT revision, checksum FROM " + history +
+           " WHERE outcome = 'succeeded' AND direction IN ('repeat', 'stamp') "
            "AND checksum IS NOT NULL ORDER BY id")) {
-    const std::string& direction = *row[2];
-    if (direction != "repeat") state.checksums[*row[0]] = *row[1];
-    if (direction == "repeat" || direction == "stamp") {
-      state.repeatable_checksums[*row[0]] = *row[1];
-    }
+    state.repeatable_checksums[*row[0]] = *row[1];
   }
   tables_known_ = state.version_table_exists && state.history_table_exists;
   return state;
+}
+
+std::map<std::string, std::string> SqliteDatabase::recorded_checksums() {
+  std::map<std::string, std::string> checksums;
+  if (!tables_known_ && !table_exists(tables_.history_table)) return checksums;
+  // As in read_state: later rows overwrite earlier ones.
+  for (const Row& row : connection_->query(
+           "SELECT revision, checksum FROM " + tables_.history() +
+           " WHERE outcome = 'succeeded' AND direction IN ('up', 'stamp', 'repair') "
+           "AND checksum IS NOT NULL ORDER BY id")) {
+    checksums[*row[0]] = *row[1];
+  }
+  return checksums;
 }
 
 std::vector<engine::ForeignTable> SqliteDatabase::foreign_tables() {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <random>
 #include <string>
@@ -31,6 +32,7 @@ class SqliteDatabase : public engine::Database {
   const engine::SqlDialect& dialect() const override { return dialect_; }
   Result<std::unique_ptr<engine::MigrationLock>> lock(std::chrono::milliseconds timeout) override;
   engine::StoredState read_state() override;
+  std::map<std::string, std::string> recorded_checksums() override;
   std::vector<engine::ForeignTable> foreign_tables() override;
   std::vector<size_t> existing_objects(const std::vector<sql::CreatedObject>& objects) override;
   void ensure_tables() override;

@@ -1,6 +1,8 @@
 #include "conformance.h"
 
+#include <map>
 #include <sstream>
+#include <string>
 
 #include <catch2/catch.hpp>
 
@@ -98,6 +100,22 @@ StoredState state_of(engine::Database& database) {
   return state;
 }
 
+std::map<std::string, std::string> checksums_of(engine::Database& database) {
+  std::map<std::string, std::string> checksums;
+  Status read = database.guard([&]() -> Status {
+    checksums = database.recorded_checksums();
+    return {};
+  });
+  REQUIRE(read);
+  return checksums;
+}
+
+std::string checksum_of(const script::ScriptDirectory& scripts, const std::string& id) {
+  Result<std::string> checksum = scripts.checksum(*scripts.map().find(id));
+  REQUIRE(checksum);
+  return *checksum;
+}
+
 std::vector<std::string> rows(engine::Database& database) {
   return state_of(database).version_rows;
 }
@@ -121,6 +139,7 @@ void database_conformance(const EngineFactory& make_engine) {
     CHECK(state.version_rows.empty());
     CHECK(state.history_rows == 0);
     CHECK(state.blocking.empty());
+    CHECK(checksums_of(*database).empty());
   }
 
   SECTION("an upgrade applies the plan with its version rows and history") {
@@ -131,8 +150,9 @@ void database_conformance(const EngineFactory& make_engine) {
     StoredState state = state_of(*database);
     CHECK(state.version_rows == std::vector<std::string>{kB});
     CHECK(state.history_rows == 2);
-    CHECK(state.checksums.at(kA) == scripts.migration(*scripts.map().find(kA)).checksum());
-    CHECK(state.checksums.at(kB) == scripts.migration(*scripts.map().find(kB)).checksum());
+    std::map<std::string, std::string> checksums = checksums_of(*database);
+    CHECK(checksums.at(kA) == scripts.migration(*scripts.map().find(kA)).checksum());
+    CHECK(checksums.at(kB) == scripts.migration(*scripts.map().find(kB)).checksum());
     // At head: nothing more, and nothing written.
     REQUIRE(Runner(*database, scripts).upgrade());
     CHECK(state_of(*database).history_rows == 2);
@@ -148,7 +168,7 @@ void database_conformance(const EngineFactory& make_engine) {
     StoredState state = state_of(*database);
     CHECK(state.version_rows == std::vector<std::string>{kA});
     CHECK(state.history_rows == 2);  // kA's up, kB's failure
-    CHECK(state.checksums.count(kB) == 0);
+    CHECK(checksums_of(*database).count(kB) == 0);
     CHECK(state.blocking.empty());
   }
 
@@ -206,6 +226,46 @@ void database_conformance(const EngineFactory& make_engine) {
     CHECK(rows(*database) == std::vector<std::string>{kB});
     REQUIRE(Runner(*database, scripts).stamp("base"));
     CHECK(rows(*database).empty());
+  }
+
+  SECTION("the recorded checksum of a revision is its latest up, stamp or repair") {
+    revisions.add(kA, {}, "SELECT 1;\n", "SELECT 1;\n");
+    revisions.add(kB, {kA}, "SELECT 1;\n", "SELECT 1;\n");
+    script::ScriptDirectory scripts = revisions.load();
+    REQUIRE(Runner(*database, scripts).upgrade(kA));
+    REQUIRE(Runner(*database, scripts).stamp(kB));
+    std::map<std::string, std::string> checksums = checksums_of(*database);
+    CHECK(checksums.size() == 2);
+    CHECK(checksums.at(kA) == checksum_of(scripts, kA));
+    CHECK(checksums.at(kB) == checksum_of(scripts, kB));
+    revisions.add(kA, {}, "SELECT 2;\n", "SELECT 1;\n");
+    script::ScriptDirectory edited = revisions.load();
+    REQUIRE(checksum_of(edited, kA) != checksum_of(scripts, kA));
+    REQUIRE(Runner(*database, edited).repair());
+    checksums = checksums_of(*database);
+    CHECK(checksums.at(kA) == checksum_of(edited, kA));
+    CHECK(checksums.at(kB) == checksum_of(scripts, kB));
+    // A downgrade records no checksum and leaves the recorded ones.
+    REQUIRE(Runner(*database, edited).downgrade("base"));
+    CHECK(checksums_of(*database) == checksums);
+  }
+
+  SECTION("an edited applied file stops a run with steps, not one at its target") {
+    revisions.table(kA, {});
+    revisions.table(kB, {kA});
+    REQUIRE(Runner(*database, revisions.load()).upgrade(kA));
+    revisions.add(kA, {}, "SELECT 2;\n", "DROP TABLE t_" + kA + ";\n");
+    script::ScriptDirectory edited = revisions.load();
+    // Already there: nothing runs, so nothing is compared.
+    REQUIRE(Runner(*database, edited).upgrade(kA));
+    Status refused = Runner(*database, edited).upgrade();
+    CHECK(code_of(refused) == ErrorCode::kStateRefused);
+    CHECK_THAT(refused.error().message(), Catch::Contains(kA));
+    CHECK(rows(*database) == std::vector<std::string>{kA});
+    MigratorOptions allow;
+    allow.allow_changed = true;
+    REQUIRE(Runner(*database, edited, allow).upgrade());
+    CHECK(rows(*database) == std::vector<std::string>{kB});
   }
 
   SECTION("a stamp whose rows moved under it writes nothing") {

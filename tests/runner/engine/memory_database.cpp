@@ -115,14 +115,24 @@ engine::StoredState MemoryDatabase::read_state() {
     }
     if (record.outcome != "succeeded" || record.checksum.empty()) continue;
     // Later rows win: the history is kept in id order.
-    if (record.direction == "up" || record.direction == "stamp" || record.direction == "repair") {
-      state.checksums[record.revision] = record.checksum;
-    }
     if (record.direction == "repeat" || record.direction == "stamp") {
       state.repeatable_checksums[record.revision] = record.checksum;
     }
   }
   return state;
+}
+
+std::map<std::string, std::string> MemoryDatabase::recorded_checksums() {
+  ++store_->checksum_reads;
+  std::map<std::string, std::string> checksums;
+  for (const MemoryStore::Row& row : store_->history) {
+    const engine::HistoryRecord& record = row.record;
+    if (record.outcome != "succeeded" || record.checksum.empty()) continue;
+    if (record.direction == "up" || record.direction == "stamp" || record.direction == "repair") {
+      checksums[record.revision] = record.checksum;
+    }
+  }
+  return checksums;
 }
 
 std::vector<size_t> MemoryDatabase::existing_objects(

@@ -27,6 +27,7 @@ struct MemoryStore {
   std::set<std::string> objects;      ///< names existing_objects finds
   // What the runner asked, for tests of how little it asks.
   int state_reads = 0;
+  int checksum_reads = 0;
   int locks_taken = 0;
   int ensure_tables_calls = 0;
 };
@@ -48,6 +49,7 @@ class MemoryDatabase : public engine::Database {
   const engine::SqlDialect& dialect() const override;
   Result<std::unique_ptr<engine::MigrationLock>> lock(std::chrono::milliseconds timeout) override;
   engine::StoredState read_state() override;
+  std::map<std::string, std::string> recorded_checksums() override;
   std::vector<engine::ForeignTable> foreign_tables() override { return store_->foreign; }
   std::vector<size_t> existing_objects(const std::vector<sql::CreatedObject>& objects) override;
   void ensure_tables() override;

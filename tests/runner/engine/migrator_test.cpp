@@ -57,8 +57,39 @@ TEST_CASE("an upgrade at head reads the state once and takes no lock, writes not
   REQUIRE(rows);
   CHECK(ids(scripts, *rows) == std::vector<std::string>{kB});
   CHECK(f.store->state_reads == 1);
+  CHECK(f.store->checksum_reads == 0);
   CHECK(f.store->locks_taken == 0);
   CHECK(f.store->ensure_tables_calls == 0);
+}
+
+TEST_CASE("applied files are compared only when the plan has steps, in a second read",
+          "[engine][migrator]") {
+  Fixture f;
+  REQUIRE(f.migrator(f.scripts()).upgrade(kA, f.out));
+  f.write(kA, {}, "SELECT 2;\n");  // an applied file edited
+  script::ScriptDirectory edited = f.scripts();
+  f.store->checksum_reads = 0;
+
+  // At its target nothing runs: no checksum read, no body compared.
+  REQUIRE(f.migrator(edited).upgrade(kA, f.out));
+  CHECK(f.store->checksum_reads == 0);
+
+  Result<script::Target> refused = f.migrator(edited).upgrade("heads", f.out);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code() == ErrorCode::kStateRefused);
+  CHECK_THAT(refused.error().message(), Catch::Contains(kA));
+  CHECK(f.store->checksum_reads == 1);
+  CHECK(f.store->version_rows == std::set<std::string>{kA});
+
+  engine::Migrator verifier = f.migrator(edited);
+  Result<engine::DatabaseState> state = verifier.read_state();
+  REQUIRE(state);
+  CHECK(f.store->checksum_reads == 1);
+  CHECK_FALSE(verifier.verify_checksums(*state));
+  CHECK(f.store->checksum_reads == 2);
+  REQUIRE(verifier.find_changed(*state));  // found once per state
+  CHECK(f.store->checksum_reads == 2);
+  CHECK(ids(edited, state->changed) == std::vector<std::string>{kA});
 }
 
 TEST_CASE("an upgrade with work takes the lock and plans again under it", "[engine][migrator]") {

@@ -218,3 +218,49 @@ TEST_CASE("a contract revision keeps its phase when written and read back", "[pa
   REQUIRE(plain.ok());
   CHECK(script::render_migration(*plain).find("schemagate:phase") == std::string::npos);
 }
+
+TEST_CASE("a header alone: read up to the up marker, more asked for when cut short",
+          "[parser][header]") {
+  const std::string text = "-- schemagate:revision 3f2a9c1b7d4e\n-- schemagate:parents 1a2b3c4d5e6f\n"
+                           "-- schemagate:phase contract\n\n-- schemagate:up\nSELECT 1;\n"
+                           "-- schemagate:up\n";
+  // Cut inside the header, the file going on: nothing yet, no error.
+  for (size_t cut : {size_t(0), size_t(10), size_t(36), size_t(text.find("-- schemagate:up") + 5)}) {
+    auto partial = script::parse_migration_header("x.sql", text.substr(0, cut), false);
+    REQUIRE(partial.ok());
+    CHECK_FALSE(partial->has_value());
+  }
+  // Whole, it stops at the marker: the second up marker is a body's problem.
+  auto header = script::parse_migration_header("x.sql", text, true);
+  REQUIRE(header.ok());
+  REQUIRE(header->has_value());
+  const script::Migration& migration = **header;
+  CHECK(migration.revision.id == "3f2a9c1b7d4e");
+  CHECK(migration.revision.parents == std::vector<std::string>{"1a2b3c4d5e6f"});
+  CHECK(migration.revision.phase == script::Phase::kContract);
+  CHECK(migration.lines.parents == 2);
+  CHECK(migration.up.first_line == 6);
+  CHECK(migration.up.sql.empty());
+  CHECK_FALSE(parse_migration("x.sql", text).ok());
+}
+
+TEST_CASE("a header alone reports the errors a whole parse does", "[parser][header]") {
+  auto header_error = [](const std::string& text) {
+    auto header = script::parse_migration_header("versions/x.sql", text, true);
+    REQUIRE_FALSE(header.ok());
+    CHECK(header.error().message() == parse_error(text).message());
+    return header.error().message();
+  };
+  CHECK_THAT(header_error("-- schemagate:revision 3f2a9c1b7d4e\n-- schemagate:parent x\n"
+                          "-- schemagate:up\n"),
+             Catch::StartsWith("versions/x.sql:2: unknown directive"));
+  CHECK_THAT(header_error("-- schemagate:revision 3f2a9c1b7d4e\nSELECT 1;\n-- schemagate:up\n"),
+             Catch::StartsWith("versions/x.sql:2: SQL before"));
+  CHECK_THAT(header_error("-- schemagate:revision 3f2a9c1b7d4e\n-- nothing else\n"),
+             Catch::StartsWith("versions/x.sql:2: no '-- schemagate:up' section"));
+  CHECK_THAT(header_error("-- schemagate:message no id\n-- schemagate:up\n"),
+             Catch::StartsWith("versions/x.sql:1: no '-- schemagate:revision"));
+  CHECK_THAT(header_error("-- schemagate:revision 3f2a9c1b7d4e\n"
+                          "-- schemagate:parents 1a2b3c4d5e6f, 1a2b3c4d5e6f\n-- schemagate:up\n"),
+             Catch::Contains("a parent is listed twice"));
+}
