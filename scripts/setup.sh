@@ -11,10 +11,10 @@ packages=(
   postgresql postgresql-client postgresql-server-dev-15
   jq lua5.1 lua-cjson  # deploy/ tests: JSON, and Argo CD's Lua 5.1 for the health check
   busybox-static       # the example app image of the Kubernetes tests (tests/kube/images.sh)
-  pgbouncer            # tests/integration: the advisory lock through transaction pooling
+  pgbouncer            # tests/runner/integration: the advisory lock through transaction pooling
   python3              # tests/docs: the link and reference checks
   python3-sqlalchemy   # tests/docs: the SQLAlchemy models-to-DDL snippet of docs/autogenerate.md
-  zsh                  # tests/cli/completion_test.sh loads the zsh completion scripts
+  zsh                  # tests/runner/cli/completion_test.sh loads the zsh completion scripts
   clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer and the sanitizers (bookworm's clang 14)
   alembic python3-alembic python3-sqlalchemy python3-psycopg2  # import --from alembic renders SQL offline
   umoci                # scripts/image.sh: OCI images without a daemon

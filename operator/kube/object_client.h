@@ -10,7 +10,7 @@ namespace schemagate::kube {
 
 /// The object verbs a controller's reconciler uses. Client implements them
 /// against the API server; unit tests use an in-memory fake
-/// (tests/operator/support/fake_object_client.h) to drive the I/O half of a
+/// (tests/support/fake_object_client.h) to drive the I/O half of a
 /// reconciler without one. Every failure is an ApiError of a known kind, so
 /// callers branch on NotFound, AlreadyExists and Conflict as they would
 /// against a server.

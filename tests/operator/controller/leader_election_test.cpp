@@ -3,7 +3,7 @@
 #include <optional>
 
 #include "controller/leader_election.h"
-#include "operator/support/fake_clock.h"
+#include "support/fake_clock.h"
 
 using namespace std::chrono_literals;
 using schemagate::StopSignal;

@@ -2,7 +2,7 @@
 
 #include "kube/backoff.h"
 #include "kube/retry.h"
-#include "operator/support/fake_clock.h"
+#include "support/fake_clock.h"
 
 using namespace std::chrono_literals;
 using schemagate::StopSignal;

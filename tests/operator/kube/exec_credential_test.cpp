@@ -11,7 +11,7 @@
 #include "kube/exec_plugin.h"
 #include "kube/json_path.h"
 #include "kube/time_format.h"
-#include "operator/support/fake_clock.h"
+#include "support/fake_clock.h"
 #include "support/temp_dir.h"
 
 using namespace std::chrono_literals;

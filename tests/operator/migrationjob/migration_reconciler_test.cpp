@@ -7,7 +7,7 @@
 #include "migrationjob/migration_reconciler.h"
 #include "migrationjob/resources.h"
 #include "operator/migrationjob/fixtures.h"
-#include "operator/support/fake_object_client.h"
+#include "support/fake_object_client.h"
 
 using namespace schemagate;
 using namespace schemagate::migrationjob;

@@ -2,7 +2,7 @@
 
 #include <deque>
 
-#include "operator/support/fake_clock.h"
+#include "support/fake_clock.h"
 #include "watch/informer.h"
 #include "workqueue/work_queue.h"
 

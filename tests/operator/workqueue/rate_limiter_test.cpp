@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "operator/support/fake_clock.h"
+#include "support/fake_clock.h"
 #include "workqueue/rate_limiter.h"
 
 using namespace std::chrono_literals;

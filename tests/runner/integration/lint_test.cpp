@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "integration/support.h"
+#include "runner/integration/support.h"
 
 using namespace schemagate::testing;
 using Json = nlohmann::json;

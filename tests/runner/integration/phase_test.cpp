@@ -4,7 +4,7 @@
 // `upgrade --phase contract` finishes the job.
 #include <fstream>
 
-#include "integration/support.h"
+#include "runner/integration/support.h"
 
 using namespace schemagate::testing;
 

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "kube/json_path.h"
-#include "operator/support/fake_object_client.h"
+#include "support/fake_object_client.h"
 
 using namespace schemagate;
 using kube::ErrorKind;

@@ -1,7 +1,7 @@
 #include <fstream>
 #include <regex>
 
-#include "integration/support.h"
+#include "runner/integration/support.h"
 
 using namespace schemagate::testing;
 

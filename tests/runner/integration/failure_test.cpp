@@ -4,7 +4,7 @@
 #include <thread>
 
 #include "engine/version_records.h"
-#include "integration/support.h"
+#include "runner/integration/support.h"
 
 using namespace schemagate::testing;
 

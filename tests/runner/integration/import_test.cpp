@@ -9,7 +9,7 @@
 #include <regex>
 #include <sstream>
 
-#include "integration/support.h"
+#include "runner/integration/support.h"
 #include "schemagate/common/sha256.h"
 
 using namespace schemagate::testing;

@@ -1,4 +1,4 @@
-#include "integration/schema_generator.h"
+#include "runner/integration/schema_generator.h"
 
 #include <algorithm>
 

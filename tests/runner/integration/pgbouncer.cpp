@@ -1,4 +1,4 @@
-#include "integration/pgbouncer.h"
+#include "runner/integration/pgbouncer.h"
 
 #include <unistd.h>
 

@@ -7,7 +7,7 @@ example=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # shellcheck source=tests/support/checks.sh
-source "$(dirname "$0")/../support/checks.sh"
+source "$(dirname "$0")/../../support/checks.sh"
 
 expect_exit 0 "heads of the example" -- "$schemagate" --config "$example/schemagate.yaml" heads
 grep -qx 'a84e1c9b3d72 (head)' "$work/out" || fail "heads output: $(cat "$work/out")"

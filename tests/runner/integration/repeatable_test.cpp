@@ -1,6 +1,6 @@
 #include <fstream>
 
-#include "integration/support.h"
+#include "runner/integration/support.h"
 
 using namespace schemagate::testing;
 

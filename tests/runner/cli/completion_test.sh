@@ -9,7 +9,7 @@ operator=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # shellcheck source=tests/support/checks.sh
-source "$(dirname "$0")/../support/checks.sh"
+source "$(dirname "$0")/../../support/checks.sh"
 require_tools zsh
 
 "$schemagate" completion bash >"$work/schemagate.bash" || { echo "FAIL: schemagate completion bash"; exit 1; }

@@ -2,10 +2,10 @@
 #include <cstdlib>
 
 #include "engine/version_records.h"
-#include "integration/schema_generator.h"
-#include "integration/support.h"
 #include "postgres/catalog_reader.h"
 #include "postgres/scratch_database.h"
+#include "runner/integration/schema_generator.h"
+#include "runner/integration/support.h"
 #include "schema/declared_schema.h"
 #include "schema/fingerprint.h"
 #include "schema/schema_comparison.h"

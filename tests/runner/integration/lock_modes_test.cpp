@@ -5,8 +5,8 @@
 #include <thread>
 
 #include "engine/version_records.h"
-#include "integration/pgbouncer.h"
-#include "integration/support.h"
+#include "runner/integration/pgbouncer.h"
+#include "runner/integration/support.h"
 
 using namespace schemagate::testing;
 

@@ -1,4 +1,4 @@
-#include "integration/support.h"
+#include "runner/integration/support.h"
 
 #include <algorithm>
 #include <cstdlib>

@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "integration/pgbouncer.h"
-#include "integration/support.h"
+#include "runner/integration/pgbouncer.h"
+#include "runner/integration/support.h"
 
 using namespace schemagate::testing;
 using nlohmann::json;

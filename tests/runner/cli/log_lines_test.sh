@@ -10,7 +10,7 @@ operator=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # shellcheck source=tests/support/checks.sh
-source "$(dirname "$0")/../support/checks.sh"
+source "$(dirname "$0")/../../support/checks.sh"
 require_tools jq iconv
 hostile=$'dir "quoted" \\ back\x01\x1f\x7f tab\t bad\xff\xc3 utf8 \xc3\xa9'
 

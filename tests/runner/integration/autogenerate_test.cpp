@@ -2,7 +2,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "integration/support.h"
+#include "runner/integration/support.h"
 
 using namespace schemagate::testing;
 namespace fs = std::filesystem;

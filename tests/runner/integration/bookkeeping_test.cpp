@@ -2,7 +2,7 @@
 // kept by another tool, is never migrated a second time: `upgrade` and
 // `check` stop with exit 5, say what they found, and name the command that
 // adopts or repairs it.
-#include "integration/support.h"
+#include "runner/integration/support.h"
 
 using namespace schemagate::testing;
 

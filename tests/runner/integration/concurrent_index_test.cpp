@@ -2,7 +2,7 @@
 #include <random>
 #include <thread>
 
-#include "integration/support.h"
+#include "runner/integration/support.h"
 
 using namespace schemagate::testing;
 

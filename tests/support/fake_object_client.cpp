@@ -1,4 +1,4 @@
-#include "operator/support/fake_object_client.h"
+#include "support/fake_object_client.h"
 
 #include "kube/json_path.h"
 

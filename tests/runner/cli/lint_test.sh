@@ -9,7 +9,7 @@ examples=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # shellcheck source=tests/support/checks.sh
-source "$(dirname "$0")/../support/checks.sh"
+source "$(dirname "$0")/../../support/checks.sh"
 
 # Every example project with a schemagate.yaml lints clean, without a database.
 for config in "$examples"/*/schemagate.yaml; do
