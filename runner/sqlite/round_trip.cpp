@@ -1,125 +1,38 @@
 #include "sqlite/round_trip.h"
 
-#include <algorithm>
-
+#include "engine/round_trip.h"
 #include "sqlite/schema_snapshot.h"
 #include "sqlite/sqlite_database.h"
 
 namespace schemagate::sqlite {
 namespace {
 
-using script::RevisionMap;
-using Snapshot = std::vector<std::string>;
-
-class RoundTrip {
+/// A database in memory, its schema read from SQLite's pragmas.
+class SnapshotSubject : public engine::RoundTripSubject {
  public:
-  RoundTrip(SqliteDatabase& database, const script::ScriptDirectory& scripts)
-      : database_(database), scripts_(scripts), map_(scripts.map()) {}
+  SnapshotSubject(SqliteDatabase& database, const script::ScriptDirectory& scripts)
+      : database_(database), map_(scripts.map()) {}
 
-  Status run(std::ostream& out) {
-    database_.ensure_tables();
-    Snapshot empty = snapshot();
-    script::Plan all = script::plan_upgrade(map_, {}, map_.heads());
-    for (const script::Step& step : all.steps) {
-      Status tested = test_revision(step);
-      if (!tested) return tested;
-      out << "ok " << map_.id(step.revision) << ", " << map_.revision(step.revision).message
-          << "\n";
-    }
-    Snapshot at_heads = snapshot();
-    Result<script::Plan> down = script::plan_downgrade(map_, heads_, {});
-    if (!down) return down.error();
-    Status undone = run_plan(*down);
-    if (!undone) return undone;
-    Status clean = expect(empty, "`downgrade base` after the round trips does not give back the "
-                                 "empty schema");
-    if (!clean) return clean;
-    Status redone = run_plan(script::plan_upgrade(map_, {}, map_.heads()));
-    if (!redone) return redone;
-    Status same = expect(at_heads, "`upgrade heads` from base does not give the schema that "
-                                   "upgrading revision by revision gave");
-    if (!same) return same;
-    out << "ok downgrade base, upgrade heads: " << all.steps.size() << " revision(s) on SQLite\n";
-    return {};
+  Status apply(const script::Migration& migration, const script::Step& step) override {
+    return database_.apply(map_, migration, step, true);
   }
+
+  Snapshot snapshot() override {
+    snapshots_.push_back(schema_snapshot(database_.connection(), database_.tables()));
+    return snapshots_.size() - 1;
+  }
+
+  std::vector<std::string> differences_from(Snapshot snapshot) override {
+    return snapshot_differences(snapshots_[snapshot],
+                                schema_snapshot(database_.connection(), database_.tables()));
+  }
+
+  std::string describe(Snapshot) override { return " on SQLite"; }
 
  private:
-  Status test_revision(const script::Step& up) {
-    const RevisionMap::Index revision = up.revision;
-    const script::Migration& migration = scripts_.migration(revision);
-    if (!migration.down) {
-      return Error(ErrorCode::kMigrationFailed,
-                   migration.path + ": revision " + map_.id(revision) +
-                       " has no down section, so it cannot be undone; add "
-                       "`-- schemagate:down` with the SQL that reverts it");
-    }
-    Snapshot before = snapshot();
-    Status applied = run_step(up);
-    if (!applied) return applied;
-    Snapshot after = snapshot();
-    Status reverted = run_step(down_step(revision));
-    if (!reverted) return reverted;
-    Status restored = expect(before, describe_revision(revision) +
-                                         ": its down does not restore the schema before it");
-    if (!restored) return restored;
-    Status reapplied = run_step(script::plan_upgrade(map_, heads_, {revision}).steps.front());
-    if (!reapplied) return reapplied;
-    return expect(after, describe_revision(revision) +
-                             ": upgrading it again after its down does not give the schema of "
-                             "its first upgrade");
-  }
-
-  /// The step that undoes only `revision`, a current head (as
-  /// schema/round_trip.cpp does it).
-  script::Step down_step(RevisionMap::Index revision) const {
-    script::Step step{revision, script::Direction::kDown, {revision}, {}};
-    std::vector<RevisionMap::Index> others;
-    for (RevisionMap::Index head : heads_) {
-      if (head != revision) others.push_back(head);
-    }
-    RevisionMap::Set still_applied = map_.ancestors(others);
-    for (RevisionMap::Index parent : map_.parents(revision)) {
-      if (!still_applied[parent]) step.rows_added.push_back(parent);
-    }
-    return step;
-  }
-
-  Status run_plan(const script::Plan& plan) {
-    for (const script::Step& step : plan.steps) {
-      Status done = run_step(step);
-      if (!done) return done;
-    }
-    return {};
-  }
-
-  Status run_step(const script::Step& step) {
-    Status done = database_.apply(map_, scripts_.migration(step.revision), step, true);
-    if (!done) return done;
-    for (RevisionMap::Index removed : step.rows_removed) {
-      heads_.erase(std::remove(heads_.begin(), heads_.end(), removed), heads_.end());
-    }
-    heads_.insert(heads_.end(), step.rows_added.begin(), step.rows_added.end());
-    return {};
-  }
-
-  Snapshot snapshot() { return schema_snapshot(database_.connection(), database_.tables()); }
-
-  Status expect(const Snapshot& expected, const std::string& failure) {
-    std::vector<std::string> differences = snapshot_differences(expected, snapshot());
-    if (differences.empty()) return {};
-    std::string message = failure + ":";
-    for (const std::string& difference : differences) message += "\n  " + difference;
-    return Error(ErrorCode::kMigrationFailed, message);
-  }
-
-  std::string describe_revision(RevisionMap::Index revision) const {
-    return "revision " + map_.id(revision) + " (" + scripts_.migration(revision).path + ")";
-  }
-
   SqliteDatabase& database_;
-  const script::ScriptDirectory& scripts_;
-  const RevisionMap& map_;
-  std::vector<RevisionMap::Index> heads_;
+  const script::RevisionMap& map_;
+  std::vector<std::vector<std::string>> snapshots_;
 };
 
 }  // namespace
@@ -130,7 +43,11 @@ Status test_round_trip(const engine::DatabaseSettings& settings,
   scratch.url = "sqlite:///:memory:";
   Result<std::unique_ptr<SqliteDatabase>> database = SqliteDatabase::open(scratch, Clock::real());
   if (!database) return database.error();
-  return (*database)->guard([&] { return RoundTrip(**database, scripts).run(out); });
+  return (*database)->guard([&]() -> Status {
+    (*database)->ensure_tables();
+    SnapshotSubject subject(**database, scripts);
+    return engine::round_trip(scripts, subject, out);
+  });
 }
 
 }  // namespace schemagate::sqlite
