@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "postgres/locks.h"
+#include "engine/lock_wait.h"
 #include "engine/sql_text.h"
 #include "schemagate/common/logging.h"
 
@@ -13,15 +14,14 @@ namespace {
 class AdvisoryLock : public MigrationLock {
  public:
   AdvisoryLock(pqxx::connection& connection, const LockOptions& options, Clock& clock)
-      : connection_(connection), options_(options), clock_(clock), random_(std::random_device{}()) {}
+      : connection_(connection), options_(options), clock_(clock) {}
 
   ~AdvisoryLock() override { release(); }
 
   Status acquire(std::chrono::milliseconds timeout) override {
-    const auto start = clock_.now();
-    auto next_report = start;
+    engine::LockWait wait(clock_, timeout, options_.report_every, "migration lock");
     for (int attempt = 0;; ++attempt) {
-      Attempt result = try_once(start, timeout, next_report, attempt);
+      Attempt result = try_once(wait, attempt);
       if (result.done) {
         if (attempt > 0) listen("UNLISTEN ");
         return result.status;
@@ -63,9 +63,7 @@ class AdvisoryLock : public MigrationLock {
   };
 
   /// One try, in one nontransaction (LISTEN/UNLISTEN need it closed).
-  Attempt try_once(std::chrono::steady_clock::time_point start,
-                   std::chrono::milliseconds timeout,
-                   std::chrono::steady_clock::time_point& next_report, int attempt) {
+  Attempt try_once(engine::LockWait& wait, int attempt) {
     pqxx::nontransaction query(connection_);
     if (query.exec1("SELECT pg_try_advisory_lock(" + std::to_string(options_.key) + ")")[0]
             .as<bool>() &&
@@ -73,31 +71,17 @@ class AdvisoryLock : public MigrationLock {
       held_ = true;
       if (attempt > 0) {
         log::info("migration lock acquired",
-                  {{"waited_ms", elapsed_ms(start)}, {"lock_key", options_.key}});
+                  {{"waited_ms", wait.waited_ms()}, {"lock_key", options_.key}});
       }
       return {true, {}, {}};
     }
-    auto now = clock_.now();
-    const bool timed_out = now >= start + timeout;
-    // Who holds it is asked only when said: 31 waiters asking pg_locks and
-    // pg_stat_activity on every poll slowed the holder down.
-    if (now >= next_report || timed_out) {
-      std::string holder = describe_holder(query);
-      if (timed_out) {
-        return {true,
-                Error(ErrorCode::kLockTimeout,
-                      "migration lock not acquired within " +
-                          std::to_string(timeout.count() / 1000.0).substr(0, 5) + "s; held by " +
-                          holder + ". Wait for it, or raise --lock-timeout"),
-                {}};
+    if (wait.holder_wanted()) {
+      if (std::optional<Error> timed_out =
+              wait.missed(describe_holder(query), {{"lock_key", options_.key}})) {
+        return {true, *timed_out, {}};
       }
-      log::info("waiting for the migration lock", {{"holder", holder}, {"lock_key", options_.key}});
-      next_report = now + options_.report_every;
     }
-    auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(start + timeout - now);
-    return {false, {},
-            std::min(options_.poll.delay(attempt, random_),
-                     remaining + std::chrono::milliseconds(1))};
+    return {false, {}, wait.next_wait(options_.poll, attempt)};
   }
 
   /// A `--lock-mode table` runner holds the lease: step back (its own check
@@ -110,10 +94,6 @@ class AdvisoryLock : public MigrationLock {
                              " WHERE expires_at > now())")[0].as<bool>();
     if (taken) query.exec("SELECT pg_advisory_unlock(" + std::to_string(options_.key) + ")");
     return taken;
-  }
-
-  int64_t elapsed_ms(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - start).count();
   }
 
   /// "pid 123 (schemagate/pod-a, connected 12s ago)", from pg_locks.
@@ -138,7 +118,6 @@ class AdvisoryLock : public MigrationLock {
   pqxx::connection& connection_;
   LockOptions options_;
   Clock& clock_;
-  std::mt19937_64 random_;
   bool held_ = false;
 };
 

@@ -6,6 +6,7 @@
 
 #include "postgres/locks.h"
 #include "engine/pause.h"
+#include "engine/lock_wait.h"
 #include "engine/sql_text.h"
 #include "schemagate/common/logging.h"
 
@@ -28,17 +29,15 @@ class LeaseLock : public MigrationLock {
       : connection_(connection),
         conninfo_(std::move(conninfo)),
         options_(options),
-        clock_(clock),
-        random_(std::random_device{}()) {}
+        clock_(clock) {}
 
   ~LeaseLock() override { release(); }
 
   Status acquire(std::chrono::milliseconds timeout) override {
     create_table();
-    const auto start = clock_.now();
-    auto next_report = start;
+    engine::LockWait wait(clock_, timeout, options_.report_every, "migration lease");
     for (int attempt = 0;; ++attempt) {
-      Attempt result = try_once(start, timeout, next_report, attempt);
+      Attempt result = try_once(wait, attempt);
       if (result.done) {
         if (attempt > 0 && options_.listen) listen("UNLISTEN ");
         return result.status;
@@ -80,9 +79,7 @@ class LeaseLock : public MigrationLock {
   };
 
   /// One try, in one nontransaction (LISTEN/UNLISTEN need it closed).
-  Attempt try_once(std::chrono::steady_clock::time_point start,
-                   std::chrono::milliseconds timeout,
-                   std::chrono::steady_clock::time_point& next_report, int attempt) {
+  Attempt try_once(engine::LockWait& wait, int attempt) {
     pqxx::nontransaction query(connection_);
     pqxx::result taken = query.exec(
         "INSERT INTO " + options_.tables.lease() +
@@ -100,26 +97,12 @@ class LeaseLock : public MigrationLock {
       log::info("migration lease acquired", {{"holder", options_.holder}});
       return {true, {}, {}};
     }
-    auto now = clock_.now();
-    const bool timed_out = now >= start + timeout;
-    // Who holds it is asked only when said (see advisory_lock.cpp).
-    if (now >= next_report || timed_out) {
-      std::string holder = describe_holder(query);
-      if (timed_out) {
-        return {true,
-                Error(ErrorCode::kLockTimeout,
-                      "migration lease not acquired within " +
-                          std::to_string(timeout.count() / 1000) + "s; held by " + holder +
-                          ". Wait for it, or raise --lock-timeout"),
-                {}};
+    if (wait.holder_wanted()) {
+      if (std::optional<Error> timed_out = wait.missed(describe_holder(query))) {
+        return {true, *timed_out, {}};
       }
-      log::info("waiting for the migration lease", {{"holder", holder}});
-      next_report = now + options_.report_every;
     }
-    auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(start + timeout - now);
-    return {false, {},
-            std::min(options_.poll.delay(attempt, random_),
-                     remaining + std::chrono::milliseconds(1))};
+    return {false, {}, wait.next_wait(options_.poll, attempt)};
   }
 
   void listen(const char* command) {
@@ -215,7 +198,6 @@ class LeaseLock : public MigrationLock {
   std::string conninfo_;
   LockOptions options_;
   Clock& clock_;
-  std::mt19937_64 random_;
   bool held_ = false;
   std::atomic<bool> lost_{false};
   std::thread heartbeat_;

@@ -5,9 +5,9 @@
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
-#include <random>
 #include <thread>
 
+#include "engine/lock_wait.h"
 #include "engine/pause.h"
 #include "engine/sql_text.h"
 #include "schemagate/common/logging.h"
@@ -113,12 +113,10 @@ std::string LeaseLock::describe_holder() {
 }
 
 Status LeaseLock::acquire(std::chrono::milliseconds timeout) {
-  std::mt19937_64 random(std::random_device{}());
-  const auto start = clock_.now();
-  auto next_report = start;
+  engine::LockWait wait(clock_, timeout, options_.report_every, "migration lock");
+  const auto deadline = clock_.now() + timeout;
   for (int attempt = 0;; ++attempt) {
-    const auto now = clock_.now();
-    auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(start + timeout - now);
+    auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_.now());
     // BEGIN IMMEDIATE waits this long for a writer (a holder mid-step).
     connection_.set_busy_timeout(
         std::clamp(remaining, std::chrono::milliseconds(1), std::chrono::milliseconds(1000)));
@@ -135,28 +133,12 @@ Status LeaseLock::acquire(std::chrono::milliseconds timeout) {
       start_heartbeat();
       if (attempt > 0) {
         log::info("migration lock acquired",
-                  {{"holder", options_.holder},
-                   {"waited_ms", int64_t(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                             clock_.now() - start)
-                                             .count())}});
+                  {{"holder", options_.holder}, {"waited_ms", wait.waited_ms()}});
       }
       return {};
     }
-    const bool timed_out = clock_.now() >= start + timeout;
-    if (timed_out) {
-      return Error(ErrorCode::kLockTimeout,
-                   "migration lock not acquired within " +
-                       std::to_string(timeout.count() / 1000.0).substr(0, 5) + "s; held by " +
-                       holder + ". Wait for it, or raise --lock-timeout");
-    }
-    if (clock_.now() >= next_report) {
-      log::info("waiting for the migration lock", {{"holder", holder}});
-      next_report = clock_.now() + options_.report_every;
-    }
-    remaining = std::chrono::duration_cast<std::chrono::milliseconds>(start + timeout -
-                                                                      clock_.now());
-    engine::pause(clock_, std::min(options_.poll.delay(attempt, random),
-                                   remaining + std::chrono::milliseconds(1)));
+    if (std::optional<Error> timed_out = wait.missed(holder)) return *timed_out;
+    engine::pause(clock_, wait.next_wait(options_.poll, attempt));
   }
 }
 
