@@ -25,6 +25,14 @@ unset DATABASE_URL
 
 tutorial=$source_dir/examples/library-sqlite/schemagate.yaml
 q() { sqlite3 -batch -noheader "$work/$1" "$2"; }
+# await_rows DB SQL WANT WHO: polls until `q DB SQL` prints WANT, while the
+# runner in $runner_pid lives (WHO names it when it ends first).
+await_rows() {
+  until [[ $(q "$1" "$2" 2>/dev/null) == "$3" ]]; do
+    kill -0 "$runner_pid" 2>/dev/null || { fail "$4 ended early"; return; }
+    sleep 0.02
+  done
+}
 sg() { "$schemagate" --log-level warn "$@"; }
 
 # --- The tutorial, with the relative URL of the FastAPI tutorials.
@@ -223,10 +231,7 @@ mkdir -p "$slow/versions"
 export DATABASE_URL=sqlite:///$work/slow.db
 "$schemagate" --log-level warn --dir "$slow" upgrade heads >/dev/null 2>&1 &
 runner_pid=$!
-until [[ $(q slow.db "SELECT count(*) FROM schemagate_version_lease" 2>/dev/null) == 1 ]]; do
-  kill -0 "$runner_pid" 2>/dev/null || { fail "the slow runner ended early"; break; }
-  sleep 0.05
-done
+await_rows slow.db "SELECT count(*) FROM schemagate_version_lease" 1 "the slow runner"
 expect_exit 4 "race: a runner that cannot get the lock in time exits 4" -- \
   sg --dir "$slow" upgrade heads --lock-timeout 0.5
 grep -q "held by $(hostname)/$runner_pid" "$work/err" || fail "held by: $(cat "$work/err")"
@@ -269,10 +274,7 @@ done
 export DATABASE_URL=sqlite:///$work/crash.db
 "$schemagate" --log-level warn --dir "$crash" upgrade heads >/dev/null 2>&1 &
 runner_pid=$!
-until [[ $(q crash.db "SELECT count(*) FROM schemagate_history" 2>/dev/null) == 19 ]]; do
-  kill -0 "$runner_pid" 2>/dev/null || { fail "the crash runner ended early"; break; }
-  sleep 0.02
-done
+await_rows crash.db "SELECT count(*) FROM schemagate_history" 19 "the crash runner"
 # Killed inside revision 20 once its long INSERT has spilled pages into the
 # file (past SQLite's page cache): a half-written transaction on disk.
 size_before=$(stat -c %s "$work/crash.db")
@@ -311,10 +313,9 @@ mkdir -p "$nt/versions"
 export DATABASE_URL=sqlite:///$work/nt.db
 "$schemagate" --log-level warn --dir "$nt" upgrade heads >/dev/null 2>&1 &
 runner_pid=$!
-until [[ $(q nt.db "SELECT count(*) FROM schemagate_history WHERE blocking AND error LIKE '%statements 1-1 of 2%'" 2>/dev/null) == 1 ]]; do
-  kill -0 "$runner_pid" 2>/dev/null || { fail "the non-transactional runner ended early"; break; }
-  sleep 0.02
-done
+await_rows nt.db \
+  "SELECT count(*) FROM schemagate_history WHERE blocking AND error LIKE '%statements 1-1 of 2%'" \
+  1 "the non-transactional runner"
 kill -9 "$runner_pid"
 wait "$runner_pid" 2>/dev/null
 runner_pid=""
