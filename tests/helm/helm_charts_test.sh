@@ -10,23 +10,11 @@
 set -euo pipefail
 cluster=$1
 source_dir=$2
-helm=$source_dir/.tools/bin/helm
-kubectl=$source_dir/.tools/bin/kubectl
-: "${SCHEMAGATE_TEST_DATABASE_URL:?run through scripts/test.sh, which starts PostgreSQL}"
-
 work=$(mktemp -d /tmp/schemagate-helm.XXXXXX)
 database=sg_helm_init
-psql() { PGOPTIONS='-c client_min_messages=warning' "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
-cleanup() {
-  "$kubectl" delete namespace helm-shop --ignore-not-found --wait=false >/dev/null 2>&1
-  psql -d "$SCHEMAGATE_TEST_DATABASE_URL" -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-# shellcheck source=tests/support/checks.sh
-source "$source_dir/tests/support/checks.sh"
-require_tools "$helm" "$kubectl" jq
-quiet() { "$@" >"$work/out" 2>&1 || { sed 's/^/  /' "$work/out"; return 1; }; }
+namespace="helm-shop"
+# shellcheck source=tests/support/helm_test.sh
+source "$source_dir/tests/support/helm_test.sh"
 
 # A clean copy, as a checkout has it: no `helm dependency build` output. The
 # example reaches the library through its committed charts/schemagate-init link.
@@ -79,8 +67,8 @@ check "an unknown imagePullPolicy is refused with the three allowed" \
 
 # The renderings as the real API server takes them.
 use_cluster "$cluster"
-fresh_namespace "$kubectl" helm-shop
-ns=(--namespace helm-shop)
+fresh_namespace "$kubectl" "$namespace"
+ns=(--namespace "$namespace")
 server_accepts() {
   "$kubectl" apply "${ns[@]}" --dry-run=server -f "$work/migrate.yaml" -f "$work/wait.yaml" \
     -f "$work/custom.yaml" -f "$work/custom-wait.yaml" -f "$work/uid.yaml" >"$work/out" 2>&1 ||

@@ -12,24 +12,12 @@
 set -euo pipefail
 cluster=$1
 source_dir=$2
-helm=$source_dir/.tools/bin/helm
-kubectl=$source_dir/.tools/bin/kubectl
-: "${SCHEMAGATE_TEST_DATABASE_URL:?run through scripts/test.sh, which starts PostgreSQL}"
-
 work=$(mktemp -d /tmp/schemagate-hook.XXXXXX)
 database=sg_helm_hook
-ns=(--namespace helm-hook)
-psql() { PGOPTIONS='-c client_min_messages=warning' "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
-cleanup() {
-  "$kubectl" delete namespace helm-hook --ignore-not-found --wait=false >/dev/null 2>&1
-  psql -d "$SCHEMAGATE_TEST_DATABASE_URL" -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-# shellcheck source=tests/support/checks.sh
-source "$source_dir/tests/support/checks.sh"
-require_tools "$helm" "$kubectl" jq
-quiet() { "$@" >"$work/out" 2>&1 || { sed 's/^/  /' "$work/out"; return 1; }; }
+namespace="helm-hook"
+ns=(--namespace "$namespace")
+# shellcheck source=tests/support/helm_test.sh
+source "$source_dir/tests/support/helm_test.sh"
 chart=$source_dir/helm/examples/shop-api
 hook=(--set migrations.mode=hook --set replicas=1)
 render() {  # render NAME HELM-ARGS...: the example as release NAME, into $work/NAME.{yaml,json}
@@ -82,7 +70,7 @@ check "an unknown mode is refused, naming the three" \
   refused 'migrations.mode must be migrate, wait or hook, not "later"' --set migrations.mode=later
 
 use_cluster "$cluster"
-fresh_namespace "$kubectl" helm-hook
+fresh_namespace "$kubectl" "$namespace"
 server_accepts() {
   "$kubectl" apply "${ns[@]}" --dry-run=server -f "$work/shop.yaml" -f "$work/custom.yaml" >"$work/out" 2>&1 ||
     { sed 's/^/  /' "$work/out"; return 1; }
