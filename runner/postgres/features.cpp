@@ -12,7 +12,9 @@ namespace {
 Result<PostgresDatabase*> postgres_of(engine::Database& database, const std::string& feature) {
   PostgresDatabase* postgres = as_postgres(database);
   if (!postgres) {
-    return Error(ErrorCode::kInvalid, feature + " needs a PostgreSQL database");
+    return Error(ErrorCode::kInvalid,
+                 feature + " needs a PostgreSQL database; docs/sqlite.md (\"Commands and formats\")"
+                           " lists what works on SQLite instead");
   }
   return postgres;
 }
