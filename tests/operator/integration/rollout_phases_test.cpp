@@ -48,6 +48,29 @@ Json app_template(const std::string& version, const std::string& column, const s
   return pod;
 }
 
+/// The kinds of workload a MigrationJob holds and releases.
+enum class Kind { kDeployment, kStatefulSet };
+
+const char* kind_name(Kind kind) { return kind == Kind::kStatefulSet ? "StatefulSet" : "Deployment"; }
+
+/// Two replicas of app version 1, rolled out one pod at a time: a Deployment
+/// starts a new pod before it stops an old one; a StatefulSet replaces its
+/// pods from the highest ordinal down, each once the one before is ready.
+Json app_workload(Kind kind, const std::string& url) {
+  Json app = Json::parse(R"({"apiVersion": "apps/v1", "metadata": {"name": "shop-app"},
+      "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "shop-app"}}}})");
+  app["kind"] = Json::string(kind_name(kind));
+  if (kind == Kind::kStatefulSet) {
+    app["spec"]["serviceName"] = Json::string("shop-app");
+    app["spec"]["podManagementPolicy"] = Json::string("OrderedReady");
+    app["spec"]["updateStrategy"] = Json::parse(R"({"type": "RollingUpdate"})");
+  } else {
+    app["spec"]["strategy"] = Json::parse(R"({"rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}})");
+  }
+  app["spec"]["template"] = app_template("1", "old_name", url);
+  return app;
+}
+
 /// A phase and the three kstatus conditions, as one line: "RollingOut R=False r=True S=False".
 struct Step {
   std::string phase, ready, reconciling, stalled;
@@ -57,11 +80,13 @@ struct Step {
   }
 };
 
-// The operator, the probing app at version 1 (two replicas, rolled out one
-// pod at a time) and a database where old_name is what version 1 reads.
+// The operator, the probing app at version 1 as a workload of `kind`, and a
+// database where old_name is what version 1 reads.
 class Rollout : public testing::ControlPlaneFixture {
  public:
-  Rollout() {
+  explicit Rollout(Kind workload_kind = Kind::kDeployment)
+      : kind(workload_kind),
+        workloads(workload_kind == Kind::kStatefulSet ? kStatefulSets : kDeployments) {
     database.scalar("CREATE TABLE public.e2e_customers (id int, old_name text)");
     database.scalar("INSERT INTO public.e2e_customers VALUES (1, 'Ada Lovelace')");
     database.scalar("CREATE TABLE public.e2e_marks (what text, at timestamptz)");
@@ -70,12 +95,7 @@ class Rollout : public testing::ControlPlaneFixture {
         "metadata": {"name": "db"}, "stringData": {}})");
     secret["stringData"]["url"] = Json::string(database.url());
     create(kSecrets, secret);
-    Json app = Json::parse(R"({"apiVersion": "apps/v1", "kind": "Deployment",
-        "metadata": {"name": "shop-app"},
-        "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "shop-app"}},
-                 "strategy": {"rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}}}})");
-    app["spec"]["template"] = app_template("1", "old_name", database.url());
-    create(kDeployments, app);
+    create(workloads, app_workload(kind, database.url()));
     REQUIRE(eventually([&] { return rolled_out(); }, kDeadline));
     operator_ = std::make_unique<testing::Process>(std::vector<std::string>{
         SCHEMAGATE_OPERATOR_BINARY, "--kubeconfig", kubeconfig.string(), "--namespace", ns,
@@ -98,10 +118,13 @@ class Rollout : public testing::ControlPlaneFixture {
   /// The MigrationJob "shop" of the split image, gating shop-app, and the
   /// new version applied once the gate holds it (as a deploy pipeline
   /// applying both would find it). Records every step status goes through.
+  /// A Deployment's rollout fails after `progress_deadline_seconds`; a
+  /// StatefulSet's has no deadline.
   void migrate_and_roll_out(const std::string& version, const std::string& column,
                             int progress_deadline_seconds = 600) {
     Json object = testing::migration_job(ns, "shop", kSplitImage);
-    object["spec"]["rollout"] = Json::parse(R"({"targetRef": {"kind": "Deployment", "name": "shop-app"}})");
+    object["spec"]["rollout"] = Json::parse(R"({"targetRef": {"name": "shop-app"}})");
+    object["spec"]["rollout"]["targetRef"]["kind"] = Json::string(kind_name(kind));
     object["spec"]["backoffLimit"] = Json::number(int64_t{0});
     create(kMigrationJobs, object);
     watcher_ = std::thread([this] {
@@ -111,9 +134,17 @@ class Rollout : public testing::ControlPlaneFixture {
       }
     });
     REQUIRE(eventually([&] { return held(); }, kDeadline));
-    REQUIRE(kube::update_with_retry(*direct, kDeployments, ns, "shop-app", [&](Json& app) {
+    apply_version(version, column, progress_deadline_seconds);
+  }
+
+  /// Replaces the app's pod template with `version`'s, reading `column`.
+  void apply_version(const std::string& version, const std::string& column,
+                     int progress_deadline_seconds = 600) {
+    REQUIRE(kube::update_with_retry(*direct, workloads, ns, "shop-app", [&](Json& app) {
               app["spec"]["template"] = app_template(version, column, database.url());
-              app["spec"]["progressDeadlineSeconds"] = Json::number(int64_t{progress_deadline_seconds});
+              if (kind == Kind::kDeployment) {
+                app["spec"]["progressDeadlineSeconds"] = Json::number(int64_t{progress_deadline_seconds});
+              }
               return true;
             }).ok());
   }
@@ -134,16 +165,25 @@ class Rollout : public testing::ControlPlaneFixture {
     }
     return "";
   }
-  bool held() { return kube::bool_at(get(kDeployments, "shop-app"), {"spec", "paused"}); }
-  /// The Deployment controller's own verdict: every replica updated and available.
+  /// A Deployment paused, or a StatefulSet's partition above every ordinal.
+  bool held() {
+    Json app = get(workloads, "shop-app");
+    if (kind == Kind::kDeployment) return kube::bool_at(app, {"spec", "paused"});
+    return kube::integer_at(app, {"spec", "updateStrategy", "rollingUpdate", "partition"}).value_or(0) >= 2;
+  }
+  /// The workload controller's own verdict: every replica updated and
+  /// available (a Deployment) or ready on the revision now current (a StatefulSet).
   bool rolled_out() {
-    Json app = get(kDeployments, "shop-app");
+    Json app = get(workloads, "shop-app");
     auto at = [&](std::initializer_list<const char*> path) {
       return kube::integer_at(app, path).value_or(-1);
     };
-    return at({"status", "observedGeneration"}) == at({"metadata", "generation"}) &&
-           at({"status", "updatedReplicas"}) == 2 && at({"status", "replicas"}) == 2 &&
-           at({"status", "availableReplicas"}) == 2;
+    bool counts = at({"status", "observedGeneration"}) == at({"metadata", "generation"}) &&
+                  at({"status", "updatedReplicas"}) == 2 && at({"status", "replicas"}) == 2;
+    if (kind == Kind::kDeployment) return counts && at({"status", "availableReplicas"}) == 2;
+    std::string current = kube::string_at(app, {"status", "currentRevision"});
+    return counts && at({"status", "readyReplicas"}) == 2 && !current.empty() &&
+           current == kube::string_at(app, {"status", "updateRevision"});
   }
   /// The images of shop-app's pods, terminating ones included.
   std::vector<std::string> pod_images() {
@@ -199,6 +239,8 @@ class Rollout : public testing::ControlPlaneFixture {
     return steps_;
   }
 
+  const Kind kind;
+  const kube::ResourceRef workloads;  ///< where `kind` lives in the API
   testing::TestDatabase database;
 
  private:
@@ -225,11 +267,10 @@ std::string describe(const std::vector<Step>& steps) {
   return text;
 }
 
-}  // namespace
-
-TEST_CASE("rollout phases: expand, release the rollout, contract once the last old pod is gone",
-          "[integration][migration][rollout]") {
-  Rollout cluster;
+/// Rolls version 2 out behind the split migration and checks what every kind
+/// of workload promises: expand, release, a complete rollout, then the
+/// contract after the last old pod's last read, no read failing on the way.
+void expand_roll_out_contract(Rollout& cluster) {
   REQUIRE(eventually([&] { return cluster.probes("1", true) > 0; }, kDeadline));
   cluster.migrate_and_roll_out("2", "full_name");
 
@@ -288,6 +329,34 @@ TEST_CASE("rollout phases: expand, release the rollout, contract once the last o
                                                "Normal/RolloutReleased", "Normal/Started",
                                                "Normal/Succeeded"};
   }));
+  CHECK_THAT(cluster.event_message("RolloutComplete"),
+             Catch::Contains(std::string(kind_name(cluster.kind)) + "/shop-app") &&
+                 Catch::Contains("all 2 pods updated"));
+}
+
+}  // namespace
+
+TEST_CASE("rollout phases: expand, release the rollout, contract once the last old pod is gone",
+          "[integration][migration][rollout]") {
+  Rollout cluster;
+  expand_roll_out_contract(cluster);
+}
+
+TEST_CASE("rollout phases: a StatefulSet's ordered rolling update completes before the contract",
+          "[integration][migration][rollout]") {
+  Rollout cluster(Kind::kStatefulSet);
+  expand_roll_out_contract(cluster);
+  // The StatefulSet controller's own verdict: the update revision is current,
+  // every replica on it and ready.
+  CHECK(cluster.rolled_out());
+  // One pod at a time, highest ordinal first: shop-app-1 ran version 2 while
+  // shop-app-0 still ran version 1, and shop-app-0 ran version 2 only after.
+  CHECK(cluster.database.scalar(
+            "SELECT (SELECT min(at) FROM public.e2e_probes WHERE version = '2' AND pod = 'shop-app-1') < "
+            "(SELECT max(at) FROM public.e2e_probes WHERE version = '1' AND pod = 'shop-app-0')") == "t");
+  CHECK(cluster.database.scalar(
+            "SELECT (SELECT min(at) FROM public.e2e_probes WHERE version = '2' AND pod = 'shop-app-1') < "
+            "(SELECT min(at) FROM public.e2e_probes WHERE version = '2' AND pod = 'shop-app-0')") == "t");
 }
 
 TEST_CASE("rollout phases: a rollout past its progress deadline stalls and never contracts",
@@ -328,10 +397,7 @@ TEST_CASE("rollout phases: a rollout rolled back before it completes stalls and 
   // back to version 1, as `kubectl rollout undo` does.
   cluster.migrate_and_roll_out("2", "no_such_column");
   REQUIRE(eventually([&] { return cluster.status("phase") == "RollingOut"; }, kDeadline));
-  REQUIRE(kube::update_with_retry(*cluster.direct, kDeployments, cluster.ns, "shop-app", [&](Json& app) {
-            app["spec"]["template"] = app_template("1", "old_name", cluster.database.url());
-            return true;
-          }).ok());
+  cluster.apply_version("1", "old_name");
 
   REQUIRE(eventually([&] { return cluster.condition("Stalled") == "True"; }, kDeadline));
   CHECK(cluster.condition("Stalled", "reason") == "RolloutChanged");
@@ -353,4 +419,38 @@ TEST_CASE("rollout phases: a rollout rolled back before it completes stalls and 
   }));
   CHECK(cluster.database.scalar("SELECT count(*) FROM public.e2e_marks") == "0");
   CHECK(cluster.probes("1", false) == 0);
+}
+
+TEST_CASE("rollout phases: a StatefulSet whose new pod never becomes ready never contracts",
+          "[integration][migration][rollout]") {
+  Rollout cluster(Kind::kStatefulSet);
+  // Version 2 reads a column no revision adds: the controller replaces
+  // shop-app-1, whose new pod never becomes ready, and waits for it forever.
+  cluster.migrate_and_roll_out("2", "no_such_column");
+  REQUIRE(eventually([&] { return cluster.probes("2", false) > 0; }, kDeadline));
+  REQUIRE(eventually([&] {
+    return cluster.status("phase") == "RollingOut" &&
+           cluster.status("message").find("1 of 2 pods updated") != std::string::npos;
+  }, kDeadline));
+  CHECK(cluster.status("appliedRevision") == kExpandHead);
+  CHECK_THAT(cluster.status("message"), Catch::Contains(kContractHead));
+
+  // A StatefulSet has no progress deadline: the rollout stays in progress,
+  // the contract never runs, and shop-app-0 keeps reading old_name.
+  const int old_reads = cluster.probes("1", true);
+  CHECK(holds_for([&] {
+    return cluster.status("phase") == "RollingOut" && cluster.condition("Reconciling") == "True" &&
+           cluster.condition("Stalled") == "False" && cluster.jobs().size() == 1 &&
+           cluster.has_column("old_name");
+  }, 5s));
+  CHECK(cluster.probes("1", true) > old_reads);
+  CHECK(cluster.probes("1", false) == 0);
+  CHECK(cluster.pod_images() == std::vector<std::string>{"registry.example/shop-app:1",
+                                                         "registry.example/shop-app:2"});
+  CHECK(cluster.status("contractJobName").empty());
+  CHECK(cluster.database.scalar("SELECT count(*) FROM public.e2e_marks") == "0");
+  std::vector<std::string> reasons = cluster.events();
+  CHECK(std::count(reasons.begin(), reasons.end(), "Normal/RolloutReleased") == 1);
+  CHECK(std::count(reasons.begin(), reasons.end(), "Normal/RolloutComplete") == 0);
+  for (const Step& step : cluster.steps()) CHECK(step.stalled == "False");
 }
