@@ -71,6 +71,16 @@ Json app_workload(Kind kind, const std::string& url) {
   return app;
 }
 
+/// `field` of the MigrationJob's condition `type`; "" when it has none.
+std::string condition_of(const Json& object, const std::string& type, const char* field = "status") {
+  const Json* conditions = kube::find_path(object, {"status", "conditions"});
+  if (!conditions || !conditions->is_array()) return "";
+  for (const Json& item : conditions->as_array()) {
+    if (kube::string_at(item, {"type"}) == type) return kube::string_at(item, {field});
+  }
+  return "";
+}
+
 /// A phase and the three kstatus conditions, as one line: "RollingOut R=False r=True S=False".
 struct Step {
   std::string phase, ready, reconciling, stalled;
@@ -157,13 +167,7 @@ class Rollout : public testing::ControlPlaneFixture {
     return kube::string_at(get(kMigrationJobs, "shop"), {"status", field});
   }
   std::string condition(const std::string& type, const char* field = "status") {
-    Json object = get(kMigrationJobs, "shop");
-    const Json* conditions = kube::find_path(object, {"status", "conditions"});
-    if (!conditions || !conditions->is_array()) return "";
-    for (const Json& item : conditions->as_array()) {
-      if (kube::string_at(item, {"type"}) == type) return kube::string_at(item, {field});
-    }
-    return "";
+    return condition_of(get(kMigrationJobs, "shop"), type, field);
   }
   /// A Deployment paused, or a StatefulSet's partition above every ordinal.
   bool held() {
@@ -244,8 +248,11 @@ class Rollout : public testing::ControlPlaneFixture {
   testing::TestDatabase database;
 
  private:
+  // From one read: a status written between reads would mix two steps.
   void record_step() {
-    Step step{status("phase"), condition("Ready"), condition("Reconciling"), condition("Stalled")};
+    Json object = get(kMigrationJobs, "shop");
+    Step step{kube::string_at(object, {"status", "phase"}), condition_of(object, "Ready"),
+              condition_of(object, "Reconciling"), condition_of(object, "Stalled")};
     if (step.phase.empty()) return;
     std::lock_guard<std::mutex> lock(mutex_);
     if (steps_.empty() || !(steps_.back() == step)) steps_.push_back(step);
