@@ -397,14 +397,31 @@ TEST_CASE("rollout phases: a rollout past its progress deadline stalls and never
   CHECK(cluster.probes("1", true) > 0);
 }
 
-TEST_CASE("rollout phases: a rollout rolled back before it completes stalls and never contracts",
-          "[integration][migration][rollout]") {
-  Rollout cluster;
-  // Version 2 never becomes ready; before its deadline, the app is rolled
-  // back to version 1, as `kubectl rollout undo` does.
+namespace {
+
+/// Starts version 2, whose pods never become ready, and rolls the app back
+/// to version 1 (as `kubectl rollout undo` does) once a version 2 pod runs,
+/// before any deadline: the MigrationJob stalls, nothing contracts, and
+/// version 1 is back everywhere on the expanded schema.
+void roll_back_before_complete(Rollout& cluster) {
   cluster.migrate_and_roll_out("2", "no_such_column");
-  REQUIRE(eventually([&] { return cluster.status("phase") == "RollingOut"; }, kDeadline));
+  REQUIRE(eventually([&] {
+    return cluster.status("phase") == "RollingOut" && cluster.probes("2", false) > 0;
+  }, kDeadline));
   cluster.apply_version("1", "old_name");
+  if (cluster.kind == Kind::kStatefulSet) {
+    // A StatefulSet waits for its pod that never becomes ready before it
+    // replaces it, forever: a forced rollback deletes that pod once the
+    // controller has version 1 back as its update revision.
+    REQUIRE(eventually([&] {
+      Json app = cluster.get(cluster.workloads, "shop-app");
+      std::string update = kube::string_at(app, {"status", "updateRevision"});
+      return kube::integer_at(app, {"status", "observedGeneration"}) ==
+                 kube::integer_at(app, {"metadata", "generation"}) &&
+             !update.empty() && update == kube::string_at(app, {"status", "currentRevision"});
+    }, kDeadline));
+    REQUIRE(cluster.direct->remove(kPods, cluster.ns, "shop-app-1").ok());
+  }
 
   REQUIRE(eventually([&] { return cluster.condition("Stalled") == "True"; }, kDeadline));
   CHECK(cluster.condition("Stalled", "reason") == "RolloutChanged");
@@ -426,6 +443,20 @@ TEST_CASE("rollout phases: a rollout rolled back before it completes stalls and 
   }));
   CHECK(cluster.database.scalar("SELECT count(*) FROM public.e2e_marks") == "0");
   CHECK(cluster.probes("1", false) == 0);
+}
+
+}  // namespace
+
+TEST_CASE("rollout phases: a rollout rolled back before it completes stalls and never contracts",
+          "[integration][migration][rollout]") {
+  Rollout cluster;
+  roll_back_before_complete(cluster);
+}
+
+TEST_CASE("rollout phases: a StatefulSet rolled back before it completes stalls and never contracts",
+          "[integration][migration][rollout]") {
+  Rollout cluster(Kind::kStatefulSet);
+  roll_back_before_complete(cluster);
 }
 
 TEST_CASE("rollout phases: a StatefulSet whose new pod never becomes ready never contracts",
