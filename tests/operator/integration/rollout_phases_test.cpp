@@ -51,7 +51,9 @@ Json app_template(const std::string& version, const std::string& column, const s
 /// The kinds of workload a MigrationJob holds and releases.
 enum class Kind { kDeployment, kStatefulSet };
 
-const char* kind_name(Kind kind) { return kind == Kind::kStatefulSet ? "StatefulSet" : "Deployment"; }
+const char* kind_name(Kind kind) {
+  return kind == Kind::kStatefulSet ? "StatefulSet" : "Deployment";
+}
 
 /// Two replicas of app version 1, rolled out one pod at a time: a Deployment
 /// starts a new pod before it stops an old one; a StatefulSet replaces its
@@ -65,14 +67,16 @@ Json app_workload(Kind kind, const std::string& url) {
     app["spec"]["podManagementPolicy"] = Json::string("OrderedReady");
     app["spec"]["updateStrategy"] = Json::parse(R"({"type": "RollingUpdate"})");
   } else {
-    app["spec"]["strategy"] = Json::parse(R"({"rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}})");
+    app["spec"]["strategy"] =
+        Json::parse(R"({"rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}})");
   }
   app["spec"]["template"] = app_template("1", "old_name", url);
   return app;
 }
 
 /// `field` of the MigrationJob's condition `type`; "" when it has none.
-std::string condition_of(const Json& object, const std::string& type, const char* field = "status") {
+std::string condition_of(const Json& object, const std::string& type,
+                         const char* field = "status") {
   const Json* conditions = kube::find_path(object, {"status", "conditions"});
   if (!conditions || !conditions->is_array()) return "";
   for (const Json& item : conditions->as_array()) {
@@ -173,7 +177,8 @@ class Rollout : public testing::ControlPlaneFixture {
   bool held() {
     Json app = get(workloads, "shop-app");
     if (kind == Kind::kDeployment) return kube::bool_at(app, {"spec", "paused"});
-    return kube::integer_at(app, {"spec", "updateStrategy", "rollingUpdate", "partition"}).value_or(0) >= 2;
+    return kube::integer_at(app, {"spec", "updateStrategy", "rollingUpdate", "partition"})
+               .value_or(0) >= 2;
   }
   /// The workload controller's own verdict: every replica updated and
   /// available (a Deployment) or ready on the revision now current (a StatefulSet).
@@ -341,64 +346,6 @@ void expand_roll_out_contract(Rollout& cluster) {
                  Catch::Contains("all 2 pods updated"));
 }
 
-}  // namespace
-
-TEST_CASE("rollout phases: expand, release the rollout, contract once the last old pod is gone",
-          "[integration][migration][rollout]") {
-  Rollout cluster;
-  expand_roll_out_contract(cluster);
-}
-
-TEST_CASE("rollout phases: a StatefulSet's ordered rolling update completes before the contract",
-          "[integration][migration][rollout]") {
-  Rollout cluster(Kind::kStatefulSet);
-  expand_roll_out_contract(cluster);
-  // The StatefulSet controller's own verdict: the update revision is current,
-  // every replica on it and ready.
-  CHECK(cluster.rolled_out());
-  // One pod at a time, highest ordinal first: shop-app-1 ran version 2 while
-  // shop-app-0 still ran version 1, and shop-app-0 ran version 2 only after.
-  CHECK(cluster.database.scalar(
-            "SELECT (SELECT min(at) FROM public.e2e_probes WHERE version = '2' AND pod = 'shop-app-1') < "
-            "(SELECT max(at) FROM public.e2e_probes WHERE version = '1' AND pod = 'shop-app-0')") == "t");
-  CHECK(cluster.database.scalar(
-            "SELECT (SELECT min(at) FROM public.e2e_probes WHERE version = '2' AND pod = 'shop-app-1') < "
-            "(SELECT min(at) FROM public.e2e_probes WHERE version = '2' AND pod = 'shop-app-0')") == "t");
-}
-
-TEST_CASE("rollout phases: a rollout past its progress deadline stalls and never contracts",
-          "[integration][migration][rollout]") {
-  Rollout cluster;
-  // Version 2 reads a column no revision adds: its pods never become ready.
-  cluster.migrate_and_roll_out("2", "no_such_column", 10);
-
-  REQUIRE(eventually([&] { return cluster.condition("Stalled") == "True"; }, kDeadline));
-  CHECK(cluster.condition("Ready") == "False");
-  CHECK(cluster.condition("Reconciling") == "False");
-  CHECK(cluster.condition("Stalled", "reason") == "RolloutFailed");
-  CHECK(cluster.status("phase") == "RollingOut");
-  CHECK_THAT(cluster.status("message"),
-             Catch::Contains("ProgressDeadlineExceeded") && Catch::Contains(kContractHead));
-  REQUIRE(eventually([&] {
-    auto reasons = cluster.events();
-    return std::count(reasons.begin(), reasons.end(), "Warning/RolloutFailed") == 1;
-  }));
-  CHECK_THAT(cluster.event_message("RolloutFailed"), Catch::Contains("shop-app"));
-
-  // The expand stays; the contract never runs, and the old pods keep working.
-  CHECK(cluster.status("appliedRevision") == kExpandHead);
-  CHECK(holds_for([&] {
-    return cluster.jobs().size() == 1 && cluster.has_column("old_name") &&
-           cluster.condition("Stalled") == "True";
-  }, 5s));
-  CHECK(cluster.status("contractJobName").empty());
-  CHECK(cluster.database.scalar("SELECT count(*) FROM public.e2e_marks") == "0");
-  CHECK(cluster.probes("1", false) == 0);
-  CHECK(cluster.probes("1", true) > 0);
-}
-
-namespace {
-
 /// Starts version 2, whose pods never become ready, and rolls the app back
 /// to version 1 (as `kubectl rollout undo` does) once a version 2 pod runs,
 /// before any deadline: the MigrationJob stalls, nothing contracts, and
@@ -446,6 +393,62 @@ void roll_back_before_complete(Rollout& cluster) {
 }
 
 }  // namespace
+
+TEST_CASE("rollout phases: expand, release the rollout, contract once the last old pod is gone",
+          "[integration][migration][rollout]") {
+  Rollout cluster;
+  expand_roll_out_contract(cluster);
+}
+
+TEST_CASE("rollout phases: a StatefulSet's ordered rolling update completes before the contract",
+          "[integration][migration][rollout]") {
+  Rollout cluster(Kind::kStatefulSet);
+  expand_roll_out_contract(cluster);
+  // The StatefulSet controller's own verdict: the update revision is current,
+  // every replica on it and ready.
+  CHECK(cluster.rolled_out());
+  // One pod at a time, highest ordinal first: shop-app-1 ran version 2 while
+  // shop-app-0 still ran version 1, and shop-app-0 ran version 2 only after.
+  auto read = [](const char* first_or_last, const char* version, const char* pod) {
+    return std::string("(SELECT ") + first_or_last + "(at) FROM public.e2e_probes WHERE version = '" +
+           version + "' AND pod = '" + pod + "')";
+  };
+  CHECK(cluster.database.scalar("SELECT " + read("min", "2", "shop-app-1") + " < " +
+                                read("max", "1", "shop-app-0")) == "t");
+  CHECK(cluster.database.scalar("SELECT " + read("min", "2", "shop-app-1") + " < " +
+                                read("min", "2", "shop-app-0")) == "t");
+}
+
+TEST_CASE("rollout phases: a rollout past its progress deadline stalls and never contracts",
+          "[integration][migration][rollout]") {
+  Rollout cluster;
+  // Version 2 reads a column no revision adds: its pods never become ready.
+  cluster.migrate_and_roll_out("2", "no_such_column", 10);
+
+  REQUIRE(eventually([&] { return cluster.condition("Stalled") == "True"; }, kDeadline));
+  CHECK(cluster.condition("Ready") == "False");
+  CHECK(cluster.condition("Reconciling") == "False");
+  CHECK(cluster.condition("Stalled", "reason") == "RolloutFailed");
+  CHECK(cluster.status("phase") == "RollingOut");
+  CHECK_THAT(cluster.status("message"),
+             Catch::Contains("ProgressDeadlineExceeded") && Catch::Contains(kContractHead));
+  REQUIRE(eventually([&] {
+    auto reasons = cluster.events();
+    return std::count(reasons.begin(), reasons.end(), "Warning/RolloutFailed") == 1;
+  }));
+  CHECK_THAT(cluster.event_message("RolloutFailed"), Catch::Contains("shop-app"));
+
+  // The expand stays; the contract never runs, and the old pods keep working.
+  CHECK(cluster.status("appliedRevision") == kExpandHead);
+  CHECK(holds_for([&] {
+    return cluster.jobs().size() == 1 && cluster.has_column("old_name") &&
+           cluster.condition("Stalled") == "True";
+  }, 5s));
+  CHECK(cluster.status("contractJobName").empty());
+  CHECK(cluster.database.scalar("SELECT count(*) FROM public.e2e_marks") == "0");
+  CHECK(cluster.probes("1", false) == 0);
+  CHECK(cluster.probes("1", true) > 0);
+}
 
 TEST_CASE("rollout phases: a rollout rolled back before it completes stalls and never contracts",
           "[integration][migration][rollout]") {
