@@ -56,16 +56,17 @@ const char* kind_name(Kind kind) {
 }
 
 /// Two replicas of app version 1, rolled out one pod at a time: a Deployment
-/// starts a new pod before it stops an old one; a StatefulSet replaces its
-/// pods from the highest ordinal down, each once the one before is ready.
-Json app_workload(Kind kind, const std::string& url) {
+/// starts a new pod before it stops an old one; a StatefulSet with the
+/// RollingUpdate `update_strategy` replaces its pods from the highest ordinal
+/// down, each once the one before is ready (with OnDelete, only those deleted).
+Json app_workload(Kind kind, const std::string& update_strategy, const std::string& url) {
   Json app = Json::parse(R"({"apiVersion": "apps/v1", "metadata": {"name": "shop-app"},
       "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "shop-app"}}}})");
   app["kind"] = Json::string(kind_name(kind));
   if (kind == Kind::kStatefulSet) {
     app["spec"]["serviceName"] = Json::string("shop-app");
     app["spec"]["podManagementPolicy"] = Json::string("OrderedReady");
-    app["spec"]["updateStrategy"] = Json::parse(R"({"type": "RollingUpdate"})");
+    app["spec"]["updateStrategy"]["type"] = Json::string(update_strategy);
   } else {
     app["spec"]["strategy"] =
         Json::parse(R"({"rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}})");
@@ -98,7 +99,9 @@ struct Step {
 // database where old_name is what version 1 reads.
 class Rollout : public testing::ControlPlaneFixture {
  public:
-  explicit Rollout(Kind workload_kind = Kind::kDeployment)
+  /// `update_strategy`: a StatefulSet's spec.updateStrategy.type.
+  explicit Rollout(Kind workload_kind = Kind::kDeployment,
+                   const std::string& update_strategy = "RollingUpdate")
       : kind(workload_kind),
         workloads(workload_kind == Kind::kStatefulSet ? kStatefulSets : kDeployments) {
     database.scalar("CREATE TABLE public.e2e_customers (id int, old_name text)");
@@ -109,7 +112,7 @@ class Rollout : public testing::ControlPlaneFixture {
         "metadata": {"name": "db"}, "stringData": {}})");
     secret["stringData"]["url"] = Json::string(database.url());
     create(kSecrets, secret);
-    create(workloads, app_workload(kind, database.url()));
+    create(workloads, app_workload(kind, update_strategy, database.url()));
     REQUIRE(eventually([&] { return rolled_out(); }, kDeadline));
     operator_ = std::make_unique<testing::Process>(std::vector<std::string>{
         SCHEMAGATE_OPERATOR_BINARY, "--kubeconfig", kubeconfig.string(), "--namespace", ns,
@@ -131,11 +134,18 @@ class Rollout : public testing::ControlPlaneFixture {
 
   /// The MigrationJob "shop" of the split image, gating shop-app, and the
   /// new version applied once the gate holds it (as a deploy pipeline
-  /// applying both would find it). Records every step status goes through.
-  /// A Deployment's rollout fails after `progress_deadline_seconds`; a
-  /// StatefulSet's has no deadline.
+  /// applying both would find it). A Deployment's rollout fails after
+  /// `progress_deadline_seconds`; a StatefulSet's has no deadline.
   void migrate_and_roll_out(const std::string& version, const std::string& column,
                             int progress_deadline_seconds = 600) {
+    migrate();
+    REQUIRE(eventually([&] { return held(); }, kDeadline));
+    apply_version(version, column, progress_deadline_seconds);
+  }
+
+  /// The MigrationJob "shop" of the split image, gating shop-app. Records
+  /// every step status goes through.
+  void migrate() {
     Json object = testing::migration_job(ns, "shop", kSplitImage);
     object["spec"]["rollout"] = Json::parse(R"({"targetRef": {"name": "shop-app"}})");
     object["spec"]["rollout"]["targetRef"]["kind"] = Json::string(kind_name(kind));
@@ -147,8 +157,6 @@ class Rollout : public testing::ControlPlaneFixture {
         std::this_thread::sleep_for(50ms);
       }
     });
-    REQUIRE(eventually([&] { return held(); }, kDeadline));
-    apply_version(version, column, progress_deadline_seconds);
   }
 
   /// Replaces the app's pod template with `version`'s, reading `column`.
@@ -494,4 +502,40 @@ TEST_CASE("rollout phases: a StatefulSet whose new pod never becomes ready never
   CHECK(std::count(reasons.begin(), reasons.end(), "Normal/RolloutReleased") == 1);
   CHECK(std::count(reasons.begin(), reasons.end(), "Normal/RolloutComplete") == 0);
   for (const Step& step : cluster.steps()) CHECK(step.stalled == "False");
+}
+
+TEST_CASE("rollout phases: an OnDelete StatefulSet contracts once its last old pod is replaced",
+          "[integration][migration][rollout]") {
+  Rollout cluster(Kind::kStatefulSet, "OnDelete");
+  REQUIRE(eventually([&] { return cluster.probes("1", true) > 0; }, kDeadline));
+  // Nothing holds an OnDelete StatefulSet: version 2 goes in with the
+  // MigrationJob, and a pod runs it only once deleted.
+  cluster.apply_version("2", "full_name");
+  cluster.migrate();
+  REQUIRE(eventually([&] {
+    return cluster.status("phase") == "RollingOut" &&
+           cluster.status("message").find("0 of 2 pods updated") != std::string::npos;
+  }, kDeadline));
+  auto reads_ok = [&](const char* pod) {
+    return cluster.database.scalar("SELECT count(*) FROM public.e2e_probes WHERE version = '2' "
+                                   "AND ok AND pod = '" + std::string(pod) + "'") != "0";
+  };
+  REQUIRE(cluster.direct->remove(kPods, cluster.ns, "shop-app-1").ok());
+  REQUIRE(eventually([&] { return reads_ok("shop-app-1"); }, kDeadline));
+  REQUIRE(eventually([&] {
+    return cluster.status("message").find("1 of 2 pods updated") != std::string::npos;
+  }, kDeadline));
+  CHECK(cluster.status("phase") == "RollingOut");
+  CHECK(cluster.has_column("old_name"));
+
+  REQUIRE(cluster.direct->remove(kPods, cluster.ns, "shop-app-0").ok());
+  REQUIRE(eventually([&] { return cluster.status("phase") == "Succeeded"; }, kDeadline));
+  CHECK_FALSE(cluster.has_column("old_name"));
+  CHECK(cluster.probes("1", false) == 0);
+  CHECK(cluster.probes("2", false) == 0);
+  CHECK(cluster.database.scalar(
+            "SELECT (SELECT at FROM public.e2e_marks WHERE what = 'contracted') > "
+            "(SELECT max(at) FROM public.e2e_probes WHERE version = '1')") == "t");
+  CHECK(cluster.pod_images() == std::vector<std::string>{"registry.example/shop-app:2",
+                                                         "registry.example/shop-app:2"});
 }
