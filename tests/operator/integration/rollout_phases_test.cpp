@@ -32,9 +32,12 @@ constexpr const char* kContractHead = "5a1e0c0a0d02";
 constexpr auto kDeadline = 240s;
 
 /// One app version's pod template: the image tag, and the column it reads.
+/// Its readiness is that read: it fails at once on a missing column, and
+/// waits out a slow machine, where one timeout would make a Deployment's
+/// ready pod count dip and rise, which its controller takes for progress.
 Json app_template(const std::string& version, const std::string& column, const std::string& url) {
   Json container = Json::parse(R"({"name": "app", "readinessProbe": {"exec": {"command": ["/bin/ready"]},
-      "periodSeconds": 1, "failureThreshold": 1}})");
+      "periodSeconds": 1, "timeoutSeconds": 30, "failureThreshold": 1}})");
   container["image"] = Json::string("registry.example/shop-app:" + version);
   container["env"] = Json::array({Json::parse(R"({"name": "DATABASE_URL"})"),
                                   Json::parse(R"({"name": "APP_COLUMN"})"),
