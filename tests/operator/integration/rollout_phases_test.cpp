@@ -135,10 +135,10 @@ class Rollout : public testing::ControlPlaneFixture {
     return *created;
   }
 
-  /// The MigrationJob "shop" of the split image, gating shop-app, and the
-  /// new version applied once the gate holds it (as a deploy pipeline
-  /// applying both would find it). A Deployment's rollout fails after
-  /// `progress_deadline_seconds`; a StatefulSet's has no deadline.
+  /// migrate(), and the new version applied once the gate holds shop-app
+  /// (as a deploy pipeline applying both would find it). A Deployment's
+  /// rollout fails after `progress_deadline_seconds`; a StatefulSet's has no
+  /// deadline.
   void migrate_and_roll_out(const std::string& version, const std::string& column,
                             int progress_deadline_seconds = 600) {
     migrate();
