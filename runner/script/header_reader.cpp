@@ -1,0 +1,118 @@
+#include "script/header_reader.h"
+
+#include <sched.h>
+
+#include <algorithm>
+#include <atomic>
+#include <system_error>
+#include <thread>
+
+#include "script/migration_parser.h"
+
+namespace schemagate::script {
+namespace {
+
+/// What the first read of a file asks for: a header and, usually, the
+/// whole of a hand-written migration, in one system call.
+constexpr size_t kFirstRead = 4096;
+
+/// Below this many files one thread reads them all.
+constexpr size_t kFilesPerThread = 256;
+constexpr unsigned kMostThreads = 4;
+/// Files a thread takes at a time: few enough turns at the shared counter,
+/// small enough that the threads finish together.
+constexpr size_t kBatch = 32;
+
+Status check_file_name(const std::string& name, const Migration& migration) {
+  const std::string& id = migration.revision.id;
+  if (name.size() >= id.size() && name.compare(0, id.size(), id) == 0 &&
+      (name.compare(id.size(), std::string::npos, ".sql") == 0 ||
+       (name.size() > id.size() && name[id.size()] == '_'))) {
+    return {};
+  }
+  return Error(ErrorCode::kInvalid, migration.path + ": declares revision " + id +
+                                        " but its name does not start with it; rename it to " +
+                                        id + "_<slug>.sql");
+}
+
+/// The header of the file `name`; a repeatable revision whole, since its
+/// checksum is compared after every upgrade.
+Result<Migration> read_migration(const VersionsDirectory& directory, const std::string& name) {
+  std::string path = directory.path_of(name);
+  Result<VersionFile> file = directory.open_file(name);
+  if (!file) return file.error();
+  std::string text;
+  size_t chunk = kFirstRead;
+  bool more = true;
+  while (true) {
+    Result<bool> appended = file->append(text, chunk);
+    if (!appended) return appended.error();
+    more = *appended;
+    Result<std::optional<Migration>> header = parse_migration_header(path, text, !more);
+    if (!header) return header.error();
+    if (*header && !(*header)->repeatable) return std::move(**header);
+    if (*header) break;
+    chunk *= 2;  // a long header: fewer rereads of its start
+  }
+  while (more) {
+    Result<bool> appended = file->append(text, chunk);
+    if (!appended) return appended.error();
+    more = *appended;
+    chunk *= 2;
+  }
+  return parse_migration(path, text);
+}
+
+Result<Migration> read_and_check(const VersionsDirectory& directory, const std::string& name) {
+  Result<Migration> migration = read_migration(directory, name);
+  if (!migration) return migration;
+  Status named = check_file_name(name, *migration);
+  if (!named) return named.error();
+  return migration;
+}
+
+}  // namespace
+
+std::vector<Result<Migration>> read_migrations(const VersionsDirectory& directory,
+                                               const std::vector<std::string>& names,
+                                               unsigned threads) {
+  std::vector<Result<Migration>> results;
+  results.reserve(names.size());
+  if (threads <= 1) {
+    for (const std::string& name : names) results.push_back(read_and_check(directory, name));
+    return results;
+  }
+  // Placeholders, each overwritten by the one thread that takes its file.
+  results.resize(names.size(), Result<Migration>(Migration()));
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t start; (start = next.fetch_add(kBatch)) < names.size();) {
+      size_t end = std::min(start + kBatch, names.size());
+      for (size_t i = start; i < end; ++i) results[i] = read_and_check(directory, names[i]);
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (unsigned i = 1; i < threads; ++i) {
+    try {
+      helpers.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;  // no thread to be had: those started, and this one, read it all
+    }
+  }
+  work();
+  for (std::thread& helper : helpers) helper.join();
+  return results;
+}
+
+unsigned reading_threads(size_t files) {
+  if (files < 2 * kFilesPerThread) return 1;
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  unsigned available = sched_getaffinity(0, sizeof cpus, &cpus) == 0
+                           ? static_cast<unsigned>(CPU_COUNT(&cpus))
+                           : std::thread::hardware_concurrency();
+  return std::clamp(std::min<unsigned>(available, static_cast<unsigned>(files / kFilesPerThread)),
+                    1u, kMostThreads);
+}
+
+}  // namespace schemagate::script

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "schemagate/common/result.h"
+#include "script/migration.h"
+#include "script/versions_directory.h"
+
+namespace schemagate::script {
+
+/// Reads the files `names` of `directory`: each one's header (up to
+/// `-- schemagate:up`), a repeatable revision whole, and checks that the
+/// file's name starts with the revision it declares. Result i is file i's,
+/// or its first problem naming the file and line.
+///
+/// The files are shared out among `threads` threads, the calling one among
+/// them: the cost of a long history is an open, a read and a close per file,
+/// kernel work that runs on every core at once. Each thread writes only the
+/// results of the files it took, so the results, and every message and
+/// graph built from them in their order, are the same whatever the threads
+/// did. One thread reads them all in order, as a short history does.
+std::vector<Result<Migration>> read_migrations(const VersionsDirectory& directory,
+                                               const std::vector<std::string>& names,
+                                               unsigned threads);
+
+/// How many threads read `files` files: one for a short history (starting
+/// a thread costs more than it saves there), else the CPUs this process may
+/// run on, at most four.
+unsigned reading_threads(size_t files);
+
+}  // namespace schemagate::script
