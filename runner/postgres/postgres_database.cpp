@@ -21,9 +21,10 @@ std::string application_name(const engine::DatabaseSettings& settings) {
 }  // namespace
 
 Result<std::unique_ptr<PostgresDatabase>> PostgresDatabase::open(
-    const engine::DatabaseSettings& settings, Clock& clock) {
+    const engine::DatabaseSettings& settings, Clock& clock, const StopSignal* stop) {
   std::unique_ptr<PostgresDatabase> database(new PostgresDatabase(settings, clock));
   ConnectOptions connect_options;
+  connect_options.stop = stop;
   connect_options.url = settings.url;
   connect_options.application_name = application_name(settings);
   connect_options.wait_for_db = settings.wait_for_db;

@@ -24,9 +24,11 @@ namespace schemagate::postgres {
 /// commands) is reached through connection() by the code in this directory.
 class PostgresDatabase : public engine::Database {
  public:
-  /// Connects (waiting for the server up to settings.wait_for_db).
+  /// Connects (waiting for the server up to settings.wait_for_db, unless
+  /// `stop` is requested first).
   static Result<std::unique_ptr<PostgresDatabase>> open(const engine::DatabaseSettings& settings,
-                                                        Clock& clock);
+                                                        Clock& clock,
+                                                        const StopSignal* stop = nullptr);
   /// Over a connection someone else owns (a scratch database).
   static std::unique_ptr<PostgresDatabase> over(pqxx::connection& connection,
                                                 const engine::DatabaseSettings& settings,
