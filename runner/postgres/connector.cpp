@@ -106,7 +106,7 @@ Result<std::unique_ptr<pqxx::connection>> connect(const ConnectOptions& options,
     try {
       auto connection = std::make_unique<pqxx::connection>(conninfo);
       forbid_reconnects(*connection);
-      apply_session_defaults(*connection);
+      if (options.send_session_defaults) apply_session_defaults(*connection);
       if (attempt > 0) log::info("database reachable", {{"server", server}, {"attempts", attempt + 1}});
       return connection;
     } catch (const std::exception& e) {

@@ -25,6 +25,9 @@ struct ConnectOptions {
   /// connection opened while the migration directory is read is given up
   /// when the directory turns out broken. Null: never.
   const StopSignal* stop = nullptr;
+  /// Whether connect() sends session_defaults_sql() itself, a round trip of
+  /// its own; false: the caller sends it with its first query.
+  bool send_session_defaults = true;
 };
 
 /// Opens a connection, retrying what can heal (refused, timed out, server
