@@ -35,23 +35,40 @@ Status check_file_name(const std::string& name, const Migration& migration) {
                                         id + "_<slug>.sql");
 }
 
-/// The header of the file `name`; a repeatable revision whole, since its
-/// checksum is compared after every upgrade.
-Result<Migration> read_migration(const VersionsDirectory& directory, const std::string& name) {
-  std::string path = directory.path_of(name);
+/// Empties `migration` but for its path.
+void clear_but_path(Migration& migration) {
+  std::string path = std::move(migration.path);
+  migration = Migration();
+  migration.path = std::move(path);
+}
+
+/// Reads into `out` (empty) the header of the file `name`; a repeatable
+/// revision whole, since its checksum is compared after every upgrade.
+Status read_migration(const VersionsDirectory& directory, const std::string& name,
+                      Migration& out) {
+  out.path = directory.path_of(name);
   Result<VersionFile> file = directory.open_file(name);
   if (!file) return file.error();
-  std::string text;
+  // Most headers are whole in the first read: parsed where they lie.
+  char start[kFirstRead];
+  Result<size_t> got = file->read(start, sizeof start);
+  if (!got) return got.error();
+  Result<bool> header = parse_migration_header(out.path, std::string_view(start, *got), false, out);
+  if (!header) return header.error();
+  if (*header && !out.repeatable) return {};
+  clear_but_path(out);
+  std::string text(start, *got);
   size_t chunk = kFirstRead;
-  bool more = true;
-  while (true) {
+  bool more = *got > 0;
+  while (more) {
     Result<bool> appended = file->append(text, chunk);
     if (!appended) return appended.error();
     more = *appended;
-    Result<std::optional<Migration>> header = parse_migration_header(path, text, !more);
+    Result<bool> header = parse_migration_header(out.path, text, !more, out);
     if (!header) return header.error();
-    if (*header && !(*header)->repeatable) return std::move(**header);
+    if (*header && !out.repeatable) return {};
     if (*header) break;
+    clear_but_path(out);
     chunk *= 2;  // a long header: fewer rereads of its start
   }
   while (more) {
@@ -60,15 +77,18 @@ Result<Migration> read_migration(const VersionsDirectory& directory, const std::
     more = *appended;
     chunk *= 2;
   }
-  return parse_migration(path, text);
+  Result<Migration> whole = parse_migration(out.path, text);
+  if (!whole) return whole.error();
+  out = std::move(whole).value();
+  return {};
 }
 
-Result<Migration> read_and_check(const VersionsDirectory& directory, const std::string& name) {
-  Result<Migration> migration = read_migration(directory, name);
-  if (!migration) return migration;
-  Status named = check_file_name(name, *migration);
-  if (!named) return named.error();
-  return migration;
+/// File `name`'s result into `slot`, which holds an empty Migration.
+void read_into(const VersionsDirectory& directory, const std::string& name,
+               Result<Migration>& slot) {
+  Status read = read_migration(directory, name, slot.value());
+  if (read) read = check_file_name(name, slot.value());
+  if (!read) slot = read.error();
 }
 
 }  // namespace
@@ -76,19 +96,17 @@ Result<Migration> read_and_check(const VersionsDirectory& directory, const std::
 std::vector<Result<Migration>> read_migrations(const VersionsDirectory& directory,
                                                const std::vector<std::string>& names,
                                                unsigned threads) {
-  std::vector<Result<Migration>> results;
-  results.reserve(names.size());
+  // Empty migrations, each filled by the one thread that takes its file.
+  std::vector<Result<Migration>> results(names.size(), Result<Migration>(Migration()));
   if (threads <= 1) {
-    for (const std::string& name : names) results.push_back(read_and_check(directory, name));
+    for (size_t i = 0; i < names.size(); ++i) read_into(directory, names[i], results[i]);
     return results;
   }
-  // Placeholders, each overwritten by the one thread that takes its file.
-  results.resize(names.size(), Result<Migration>(Migration()));
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t start; (start = next.fetch_add(kBatch)) < names.size();) {
       size_t end = std::min(start + kBatch, names.size());
-      for (size_t i = start; i < end; ++i) results[i] = read_and_check(directory, names[i]);
+      for (size_t i = start; i < end; ++i) read_into(directory, names[i], results[i]);
     }
   };
   std::vector<std::thread> helpers;
