@@ -83,43 +83,55 @@ Status read_migration(const VersionsDirectory& directory, const std::string& nam
   return {};
 }
 
-/// File `name`'s result into `slot`, which holds an empty Migration.
-void read_into(const VersionsDirectory& directory, const std::string& name,
-               Result<Migration>& slot) {
-  Status read = read_migration(directory, name, slot.value());
-  if (read) read = check_file_name(name, slot.value());
-  if (!read) slot = read.error();
+/// File `name` into `slot` (an empty Migration), or its problem.
+Status read_into(const VersionsDirectory& directory, const std::string& name, Migration& slot) {
+  Status read = read_migration(directory, name, slot);
+  if (read) read = check_file_name(name, slot);
+  return read;
 }
 
 }  // namespace
 
-std::vector<Result<Migration>> read_migrations(const VersionsDirectory& directory,
-                                               const std::vector<std::string>& names,
-                                               unsigned threads) {
+ReadFiles read_migrations(const VersionsDirectory& directory,
+                          const std::vector<std::string>& names, unsigned threads) {
+  ReadFiles read;
   // Empty migrations, each filled by the one thread that takes its file.
-  std::vector<Result<Migration>> results(names.size(), Result<Migration>(Migration()));
+  read.migrations.resize(names.size());
   if (threads <= 1) {
-    for (size_t i = 0; i < names.size(); ++i) read_into(directory, names[i], results[i]);
-    return results;
+    for (size_t i = 0; i < names.size(); ++i) {
+      Status status = read_into(directory, names[i], read.migrations[i]);
+      if (!status) read.errors.emplace_back(i, status.error());
+    }
+    return read;
   }
+  // Each thread keeps the problems of its own files; merged by file after.
+  std::vector<std::vector<std::pair<size_t, Error>>> errors(threads);
   std::atomic<size_t> next{0};
-  auto work = [&] {
+  auto work = [&](unsigned thread) {
     for (size_t start; (start = next.fetch_add(kBatch)) < names.size();) {
       size_t end = std::min(start + kBatch, names.size());
-      for (size_t i = start; i < end; ++i) read_into(directory, names[i], results[i]);
+      for (size_t i = start; i < end; ++i) {
+        Status status = read_into(directory, names[i], read.migrations[i]);
+        if (!status) errors[thread].emplace_back(i, status.error());
+      }
     }
   };
   std::vector<std::thread> helpers;
   for (unsigned i = 1; i < threads; ++i) {
     try {
-      helpers.emplace_back(work);
+      helpers.emplace_back(work, i);
     } catch (const std::system_error&) {
       break;  // no thread to be had: those started, and this one, read it all
     }
   }
-  work();
+  work(0);
   for (std::thread& helper : helpers) helper.join();
-  return results;
+  for (auto& found : errors) {
+    for (auto& error : found) read.errors.push_back(std::move(error));
+  }
+  std::sort(read.errors.begin(), read.errors.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  return read;
 }
 
 unsigned reading_threads(size_t files) {

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "schemagate/common/result.h"
@@ -10,10 +11,17 @@
 
 namespace schemagate::script {
 
+/// What reading the files of a history gave, in the order of their names.
+struct ReadFiles {
+  /// File i's migration; an empty one where `errors` holds its problem.
+  std::vector<Migration> migrations;
+  /// (i, the first problem of file i, naming the file and line), by i.
+  std::vector<std::pair<size_t, Error>> errors;
+};
+
 /// Reads the files `names` of `directory`: each one's header (up to
 /// `-- schemagate:up`), a repeatable revision whole, and checks that the
-/// file's name starts with the revision it declares. Result i is file i's,
-/// or its first problem naming the file and line.
+/// file's name starts with the revision it declares.
 ///
 /// The files are shared out among `threads` threads, the calling one among
 /// them: the cost of a long history is an open, a read and a close per file,
@@ -21,9 +29,8 @@ namespace schemagate::script {
 /// results of the files it took, so the results, and every message and
 /// graph built from them in their order, are the same whatever the threads
 /// did. One thread reads them all in order, as a short history does.
-std::vector<Result<Migration>> read_migrations(const VersionsDirectory& directory,
-                                               const std::vector<std::string>& names,
-                                               unsigned threads);
+ReadFiles read_migrations(const VersionsDirectory& directory,
+                          const std::vector<std::string>& names, unsigned threads);
 
 /// How many threads read `files` files: one for a short history (starting
 /// a thread costs more than it saves there), else the CPUs this process may

@@ -56,26 +56,31 @@ Result<ScriptDirectory> ScriptDirectory::load(const fs::path& root, unsigned thr
   Result<std::vector<std::string>> names = directory->sql_file_names();
   if (!names) return names.error();
   if (threads == kAnyThreads) threads = reading_threads(names->size());
-  std::vector<Result<Migration>> read = read_migrations(*directory, *names, threads);
+  ReadFiles read = read_migrations(*directory, *names, threads);
 
-  std::vector<Migration> migrations;
-  std::vector<Migration> repeatables;
-  std::vector<std::string> sources;
-  migrations.reserve(read.size());
-  sources.reserve(read.size());
   std::string problems;
-  for (Result<Migration>& migration : read) {
-    if (!migration) {
-      problems += (problems.empty() ? "" : "\n") + migration.error().message();
-      continue;
-    }
-    if (migration->repeatable) {
-      repeatables.push_back(std::move(migration).value());
-      continue;
-    }
-    sources.push_back(migration->path);
-    migrations.push_back(std::move(migration).value());
+  for (const auto& [file, error] : read.errors) {
+    problems += (problems.empty() ? "" : "\n") + error.message();
   }
+  // The versioned revisions stay where they were read; the repeatables,
+  // and the files that could not be, leave their places.
+  std::vector<Migration>& migrations = read.migrations;
+  std::vector<Migration> repeatables;
+  size_t kept = 0;
+  auto failed = read.errors.begin();
+  for (size_t i = 0; i < migrations.size(); ++i) {
+    if (failed != read.errors.end() && failed->first == i) {
+      ++failed;
+      continue;
+    }
+    if (migrations[i].repeatable) {
+      repeatables.push_back(std::move(migrations[i]));
+      continue;
+    }
+    if (kept != i) migrations[kept] = std::move(migrations[i]);
+    ++kept;
+  }
+  migrations.resize(kept);
   if (!repeatables.empty()) {
     Status distinct = check_repeatable_ids(repeatables, migrations);
     if (!distinct) problems += (problems.empty() ? "" : "\n") + distinct.error().message();
@@ -84,11 +89,14 @@ Result<ScriptDirectory> ScriptDirectory::load(const fs::path& root, unsigned thr
   order_repeatables(repeatables);
 
   std::vector<Revision> revisions;
+  std::vector<std::string> sources;
   std::vector<DirectiveLines> lines;
   revisions.reserve(migrations.size());
+  sources.reserve(migrations.size());
   lines.reserve(migrations.size());
   for (const Migration& migration : migrations) {
     revisions.push_back(migration.revision);
+    sources.push_back(migration.path);
     lines.push_back(migration.lines);
   }
   Result<RevisionMap> map =

@@ -105,27 +105,29 @@ TEST_CASE("threads report the same problems, in the files' order, as one thread"
   }
 }
 
-TEST_CASE("read_migrations returns each file's result in the order of the names",
+TEST_CASE("read_migrations returns each file's migration or problem in the order of the names",
           "[script_directory][threads]") {
   TempDir dir;
   write_history(dir, 300);
   dir.write("versions/" + id_for(100) + "_test.sql", "-- schemagate:revision x-y\n");
+  dir.write("versions/" + id_for(250) + "_test.sql", testing::migration_text("abcdefabcdef", {}));
   auto directory = script::VersionsDirectory::open(dir.path() / "versions");
   REQUIRE(directory.ok());
   auto names = directory->sql_file_names();
   REQUIRE(names.ok());
-  std::vector<Result<script::Migration>> read = script::read_migrations(*directory, *names, 3);
-  REQUIRE(read.size() == 300);
-  for (size_t i = 0; i < read.size(); ++i) {
+  script::ReadFiles read = script::read_migrations(*directory, *names, 3);
+  REQUIRE(read.migrations.size() == 300);
+  REQUIRE(read.errors.size() == 2);
+  CHECK(read.errors[0].first == 99);
+  CHECK_THAT(read.errors[0].second.message(), Catch::Contains(id_for(100) + "_test.sql:1:"));
+  CHECK(read.errors[1].first == 249);
+  CHECK_THAT(read.errors[1].second.message(),
+             Catch::Contains(id_for(250) + "_test.sql: declares revision abcdefabcdef"));
+  for (size_t i = 0; i < read.migrations.size(); ++i) {
+    if (i == 99 || i == 249) continue;
     INFO((*names)[i]);
-    if (i == 99) {
-      REQUIRE_FALSE(read[i].ok());
-      CHECK_THAT(read[i].error().message(), Catch::Contains(id_for(100) + "_test.sql:1:"));
-      continue;
-    }
-    REQUIRE(read[i].ok());
-    CHECK(read[i]->revision.id == id_for(static_cast<int>(i) + 1));
-    CHECK(read[i]->path == directory->path_of((*names)[i]));
+    CHECK(read.migrations[i].revision.id == id_for(static_cast<int>(i) + 1));
+    CHECK(read.migrations[i].path == directory->path_of((*names)[i]));
   }
 }
 
