@@ -1,7 +1,5 @@
 #include "script/header_reader.h"
 
-#include <sched.h>
-
 #include <algorithm>
 #include <atomic>
 #include <system_error>
@@ -136,13 +134,7 @@ ReadFiles read_migrations(const VersionsDirectory& directory,
 
 unsigned reading_threads(size_t files) {
   if (files < 2 * kFilesPerThread) return 1;
-  cpu_set_t cpus;
-  CPU_ZERO(&cpus);
-  unsigned available = sched_getaffinity(0, sizeof cpus, &cpus) == 0
-                           ? static_cast<unsigned>(CPU_COUNT(&cpus))
-                           : std::thread::hardware_concurrency();
-  return std::clamp(std::min<unsigned>(available, static_cast<unsigned>(files / kFilesPerThread)),
-                    1u, kMostThreads);
+  return static_cast<unsigned>(std::min<size_t>(kMostThreads, files / kFilesPerThread));
 }
 
 }  // namespace schemagate::script
