@@ -135,6 +135,7 @@ TEST_CASE("a short history is read on one thread, a long one on a few",
           "[script_directory][threads]") {
   CHECK(script::reading_threads(0) == 1);
   CHECK(script::reading_threads(100) == 1);
-  CHECK(script::reading_threads(600) == 2);
+  CHECK(script::reading_threads(1000) == 1);
+  CHECK(script::reading_threads(1500) == 2);
   CHECK(script::reading_threads(10000) == 4);
 }
