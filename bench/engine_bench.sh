@@ -33,7 +33,6 @@ create_db() { "$psql_bin" -X -q -d "$admin" -c "CREATE DATABASE $1" >/dev/null; 
 elapsed_ms() { echo $(( ($(now_ns) - $1) / 1000000 )); }
 
 wants() { [[ $sections == *" $1 "* ]]; }
-runs=20
 
 if wants apply || wants downgrade || wants race; then
   # A linear history of $count revisions, each a table with an index.
