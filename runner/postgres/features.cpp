@@ -22,8 +22,8 @@ Result<PostgresDatabase*> postgres_of(engine::Database& database, const std::str
 }  // namespace
 
 Result<std::unique_ptr<engine::Database>> open_database(const engine::DatabaseSettings& settings,
-                                                        Clock& clock) {
-  Result<std::unique_ptr<PostgresDatabase>> opened = PostgresDatabase::open(settings, clock);
+                                                        Clock& clock, const StopSignal* stop) {
+  Result<std::unique_ptr<PostgresDatabase>> opened = PostgresDatabase::open(settings, clock, stop);
   if (!opened) return opened.error();
   return std::unique_ptr<engine::Database>(std::move(opened).value());
 }
