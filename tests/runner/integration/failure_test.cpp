@@ -61,7 +61,12 @@ TEST_CASE("a server that starts after the runner is waited for", "[failure][conn
   Project project;
   project.add("aaaaaaaaaaa1", {}, "CREATE TABLE late (id int);\n");
   auto runner = start_schemagate(project, url, {"upgrade", "--wait-for-db", "60"});
-  std::this_thread::sleep_for(std::chrono::seconds(1));
+  // The server starts once the runner has found it down, however long the
+  // runner takes to get there on a loaded machine.
+  while (runner->stderr_so_far().find("database not reachable yet") == std::string::npos) {
+    REQUIRE_FALSE(runner->exited());
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   expect_exit(run_process({"bash", script, "run", pgdir}), 0);
   auto result = runner->wait();
   run_process({"bash", script, "stop", pgdir});
