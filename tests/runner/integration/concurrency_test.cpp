@@ -164,7 +164,7 @@ TEST_CASE("wait returns once another process finishes the upgrade", "[wait]") {
   TestDatabase db;
   auto project = Project::example("library");
   auto waiter = start_schemagate(*project, db.url(), {"wait", "--timeout", "60"});
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  await_output(*waiter, "waiting for migrations");
   expect_exit(run_cli(*project, db.url(), {"upgrade"}), 0);
   expect_exit(waiter->wait(), 0);
 

@@ -63,10 +63,7 @@ TEST_CASE("a server that starts after the runner is waited for", "[failure][conn
   auto runner = start_schemagate(project, url, {"upgrade", "--wait-for-db", "60"});
   // The server starts once the runner has found it down, however long the
   // runner takes to get there on a loaded machine.
-  while (runner->stderr_so_far().find("database not reachable yet") == std::string::npos) {
-    REQUIRE_FALSE(runner->exited());
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  await_output(*runner, "database not reachable yet");
   expect_exit(run_process({"bash", script, "run", pgdir}), 0);
   auto result = runner->wait();
   run_process({"bash", script, "stop", pgdir});
@@ -245,7 +242,7 @@ TEST_CASE("a statement that waits for a lock times out, is retried, then succeed
   // Released while the runner backs off: a retry goes through.
   auto runner = start_schemagate(project, db.url(),
                                  {"upgrade", "--statement-lock-timeout", "0.2", "--lock-retries", "5"});
-  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  await_output(*runner, "will be retried");
   holding.abort();
   expect_exit(runner->wait(), 0);
   CHECK(version_rows(db) == "bbbbbbbbbbb2");

@@ -1,7 +1,9 @@
 #include "runner/integration/support.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 
 namespace schemagate::testing {
 
@@ -45,6 +47,17 @@ ProcessResult run_cli(const Project& project, const std::string& database_url,
 std::unique_ptr<Process> start_schemagate(const Project& project, const std::string& database_url,
                                           std::vector<std::string> args) {
   return std::make_unique<Process>(command(project, std::move(args)), environment(database_url));
+}
+
+void await_output(Process& runner, const std::string& text) {
+  while (runner.stderr_so_far().find(text) == std::string::npos) {
+    if (runner.exited()) {
+      ProcessResult ended = runner.wait();
+      FAIL("the runner ended (exit " << ended.exit_code << ") before writing \"" << text
+                                     << "\"; stderr:\n" << ended.err);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 void expect_exit(const ProcessResult& result, int code) {

@@ -41,6 +41,11 @@ ProcessResult run_cli(const Project& project, const std::string& database_url,
 std::unique_ptr<Process> start_schemagate(const Project& project, const std::string& database_url,
                                           std::vector<std::string> args);
 
+/// Waits until `runner` has written `text` to stderr: the condition a test
+/// waits for before acting on a runner in flight. Fails the test when the
+/// runner ends first.
+void await_output(Process& runner, const std::string& text);
+
 /// Fails the test with the process's output when it did not exit with `code`.
 void expect_exit(const ProcessResult& result, int code);
 
