@@ -324,11 +324,6 @@ ApiResult<Json> Client::merge_patch(const ResourceRef& ref, const std::string& n
   return send(Verb::kPatch, object_path(ref, ns, name), &patch);
 }
 
-ApiResult<Json> Client::update_status(const ResourceRef& ref, const Json& object) {
-  return send(Verb::kPut, object_path(ref, object_ns(ref, object), name_of(object), "status"),
-              &object);
-}
-
 ApiResult<Json> Client::merge_patch_status(const ResourceRef& ref, const std::string& ns,
                                            const std::string& name, const Json& patch) {
   return send(Verb::kPatch, object_path(ref, ns, name, "status"), &patch);

@@ -1,6 +1,7 @@
 #include "migrationjob/migration_reconciler.h"
 
 #include "kube/json_path.h"
+#include "kube/merge_patch.h"
 #include "kube/time_format.h"
 #include "kube/update_with_retry.h"
 #include "migrationjob/job_builder.h"
@@ -131,11 +132,9 @@ Result<Observed> MigrationReconciler::observe(const MigrationJob& object) {
   return with_secret(object, std::move(observed));
 }
 
-Result<Observed> MigrationReconciler::with_secret(const MigrationJob& object, Observed observed) {
+Observed MigrationReconciler::with_secret(const MigrationJob& object, Observed observed) {
   const SecretKeyRef& secret = object.spec->database_url;
-  auto found = get_if_exists(client_, kSecrets, object.ns, secret.name);
-  if (!found) return found.error();
-  observed.secret = secret_state(*found, secret.key);
+  observed.secret = secret_state(secrets_.get(object.ns + "/" + secret.name), secret.key);
   return observed;
 }
 
@@ -181,15 +180,7 @@ Status MigrationReconciler::apply(const Json& cached, const MigrationJob& object
                                                      change.name);
     }
   }
-  for (const EventSpec& event : decision.events) {
-    kube::ApiStatus recorded = events_.record(object, event);
-    // As client-go's recorder: an Event that cannot be sent is logged, not retried.
-    if (!recorded) {
-      log::warn("event not recorded", {{"migrationjob", object.key()},
-                                       {"reason", event.reason},
-                                       {"error", recorded.error().message()}});
-    }
-  }
+  for (const EventSpec& event : decision.events) events_.record(object, event);
   if (decision.status) {
     Status written = write_status(cached, object, *decision.status);
     if (!written) return written;
@@ -226,15 +217,14 @@ Status MigrationReconciler::write_status(const Json& cached, const MigrationJob&
                                          const DesiredStatus& status) {
   const std::string now = kube::format_time(std::chrono::system_clock::now());
   // Against the cache first: an unchanged status costs no request, and a
-  // changed one is written with the cached resourceVersion in one PUT.
-  // Compared as JSON, so that a field this operator does not write is
-  // dropped too.
+  // changed one is sent as a merge patch of the fields that change,
+  // conditional on the cached resourceVersion. Compared as JSON, so that a
+  // field this operator does not write is removed too.
   Json rendered = status_json(render_status(status, object.generation, object.status, now));
   const Json* cached_status = find_path(cached, {"status"});
   if (cached_status && *cached_status == rendered) return {};
-  Json updated = cached;
-  updated["status"] = rendered;
-  kube::ApiResult<Json> first = client_.update_status(kMigrationJobs, updated);
+  kube::ApiResult<Json> first = client_.merge_patch_status(kMigrationJobs, object.ns, object.name,
+                                                           kube::status_patch(cached, rendered));
   if (first || first.error().kind() == kube::ErrorKind::kNotFound) return {};
   if (first.error().kind() != kube::ErrorKind::kConflict) return first.error().to_error();
   // The cache was behind: read the object and try again.

@@ -65,8 +65,9 @@ class ExecCluster : public ControlPlaneFixture {
         "metadata": {"name": "laptop"},
         "rules": [
           {"apiGroups": ["schemagate.io"], "resources": ["migrationjobs"], "verbs": ["get", "list", "watch", "update"]},
-          {"apiGroups": ["schemagate.io"], "resources": ["migrationjobs/status"], "verbs": ["update"]},
+          {"apiGroups": ["schemagate.io"], "resources": ["migrationjobs/status"], "verbs": ["patch"]},
           {"apiGroups": ["batch"], "resources": ["jobs"], "verbs": ["list", "watch", "create"]},
+          {"apiGroups": [""], "resources": ["secrets"], "verbs": ["list", "watch"]},
           {"apiGroups": [""], "resources": ["configmaps"], "verbs": ["list"]}]})"));
     Json binding = Json::parse(R"({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
         "metadata": {"name": "laptop"},
