@@ -32,7 +32,7 @@ void strip_secret(kube::Json& object) {
   kube::Json kept = kube::Json::object();
   if (object.has_object_field("metadata")) {
     const kube::Json& metadata = object.at("metadata");
-    for (const char* field : {"name", "namespace", "uid", "resourceVersion"}) {
+    for (const char* field : {"name", "namespace", "resourceVersion"}) {
       if (metadata.has_field(field)) kept["metadata"][field] = metadata.at(field);
     }
   }

@@ -24,8 +24,8 @@ void strip_bookkeeping(kube::Json& object);
 /// it asked the Job for, and never writes a Job back.
 void strip_job(kube::Json& object);
 
-/// A Secret reduced to what the controller reads of it: its name, namespace,
-/// uid and resourceVersion, and the names of its data keys, each with an
+/// A Secret reduced to what the controller reads of it: its name, namespace
+/// and resourceVersion, and the names of its data keys, each with an
 /// empty value. The values (database URLs, passwords) never stay in the
 /// operator's memory, and the cache costs about 200 bytes a Secret however
 /// large the Secret is.
