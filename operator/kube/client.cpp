@@ -3,10 +3,10 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string_view>
-#include <vector>
 
 #include <boost/asio/ssl/context.hpp>
 #include <cpprest/http_client.h>
@@ -132,8 +132,9 @@ namespace {
 // thread that sends it, so the pool only runs socket handlers: a few threads
 // do, and each one not started is a stack and a malloc arena less resident.
 constexpr std::size_t kIoThreads = 4;
-// The most of a watch stream read at once: what has arrived, up to this.
-constexpr std::size_t kWatchBlock = 64 * 1024;
+// The most of a watch stream read at once: what has arrived, up to this
+// (an event is 1 to 4 KiB; one buffer per open watch).
+constexpr std::size_t kWatchBlock = 16 * 1024;
 
 void size_io_pool() {
   static std::once_flag once;
@@ -330,6 +331,11 @@ ApiResult<Json> Client::merge_patch(const ResourceRef& ref, const std::string& n
   return send(Verb::kPatch, object_path(ref, ns, name), &patch);
 }
 
+ApiResult<Json> Client::update_status(const ResourceRef& ref, const Json& object) {
+  return send(Verb::kPut, object_path(ref, object_ns(ref, object), name_of(object), "status"),
+              &object);
+}
+
 ApiResult<Json> Client::merge_patch_status(const ResourceRef& ref, const std::string& ns,
                                            const std::string& name, const Json& patch) {
   return send(Verb::kPatch, object_path(ref, ns, name, "status"), &patch);
@@ -404,17 +410,18 @@ ApiStatus Client::watch(const ResourceRef& ref, const std::string& ns,
       return false;
     };
     LineBuffer lines;
-    std::vector<uint8_t> block(kWatchBlock);
+    // Not zero-filled: only the bytes read are ever touched.
+    std::unique_ptr<uint8_t[]> block(new uint8_t[kWatchBlock]);
     for (;;) {
       // At least one byte (this waits for the server), at most what has arrived.
-      std::size_t wanted = std::max<std::size_t>(1, std::min(body.in_avail(), block.size()));
-      std::size_t read = body.getn(block.data(), wanted).get();
+      std::size_t wanted = std::max<std::size_t>(1, std::min(body.in_avail(), kWatchBlock));
+      std::size_t read = body.getn(block.get(), wanted).get();
       if (read == 0) {
         std::string last = lines.take_rest();
         if (!on_line(last)) return *ended;
         return Done{};
       }
-      if (!lines.append(reinterpret_cast<const char*>(block.data()), read, on_line)) return *ended;
+      if (!lines.append(reinterpret_cast<const char*>(block.get()), read, on_line)) return *ended;
     }
   } catch (const std::exception& e) {
     if (stop.stop_requested()) return Done{};

@@ -65,8 +65,9 @@ class Client final : public ObjectClient {
   ApiResult<Json> update(const ResourceRef& ref, const Json& object) override;
   ApiResult<Json> merge_patch(const ResourceRef& ref, const std::string& ns,
                               const std::string& name, const Json& patch) override;
+  ApiResult<Json> update_status(const ResourceRef& ref, const Json& object) override;
   ApiResult<Json> merge_patch_status(const ResourceRef& ref, const std::string& ns,
-                                     const std::string& name, const Json& patch) override;
+                                     const std::string& name, const Json& patch);
   ApiStatus remove(const ResourceRef& ref, const std::string& ns,
                    const std::string& name) override;
 

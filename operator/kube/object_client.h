@@ -31,11 +31,8 @@ class ObjectClient {
   /// makes it conditional, as update is.
   virtual ApiResult<Json> merge_patch(const ResourceRef& ref, const std::string& ns,
                                       const std::string& name, const Json& patch) = 0;
-  /// JSON merge patch of the status subresource: only status changes (the
-  /// server ignores the rest); a metadata.resourceVersion in the patch makes
-  /// it conditional.
-  virtual ApiResult<Json> merge_patch_status(const ResourceRef& ref, const std::string& ns,
-                                             const std::string& name, const Json& patch) = 0;
+  /// PUT of the status subresource: only status changes.
+  virtual ApiResult<Json> update_status(const ResourceRef& ref, const Json& object) = 0;
   virtual ApiStatus remove(const ResourceRef& ref, const std::string& ns,
                            const std::string& name) = 0;
 };

@@ -1,6 +1,5 @@
 #include "kube/update_with_retry.h"
 
-#include "kube/merge_patch.h"
 #include "schemagate/common/logging.h"
 
 namespace schemagate::kube {
@@ -14,13 +13,8 @@ ApiResult<Json> update_with_retry(ObjectClient& client, const ResourceRef& ref,
     if (!current) return current;
     Json changed = *current;
     if (!mutate(changed)) return current;
-    ApiResult<Json> written =
-        target == UpdateTarget::kStatus
-            ? client.merge_patch_status(ref, ns, name,
-                                        status_patch(*current, changed.has_field("status")
-                                                                   ? changed.at("status")
-                                                                   : Json::object()))
-            : client.update(ref, changed);
+    ApiResult<Json> written = target == UpdateTarget::kStatus ? client.update_status(ref, changed)
+                                                              : client.update(ref, changed);
     if (written || written.error().kind() != ErrorKind::kConflict || attempt >= attempts) {
       return written;
     }

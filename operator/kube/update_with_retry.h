@@ -12,8 +12,7 @@ enum class UpdateTarget { kObject, kStatus };
 
 /// Read-modify-write that survives concurrent writers: reads the object,
 /// lets `mutate` change a copy (returning false when there is nothing to
-/// change), writes it with the resourceVersion it read (kStatus: as a merge
-/// patch of the status subresource, status_patch), and on 409 Conflict
+/// change), writes it with the resourceVersion it read, and on 409 Conflict
 /// reads again and repeats, at most `attempts` times. Returns the object as
 /// written (or as read when nothing changed).
 ApiResult<Json> update_with_retry(ObjectClient& client, const ResourceRef& ref,

@@ -51,7 +51,7 @@ check "nor deleting one" reports \
   'not allowed: DELETE /apis/batch/v1/namespaces/shop/jobs/shop-migrate-2-1c3e (delete jobs in group "batch" in namespace shop)' \
   "$(edited job-delete '. + ["DELETE /apis/batch/v1/namespaces/shop/jobs/shop-migrate-2-1c3e"]')"
 check "a status write needs the status subresource's rule" reports \
-  'never used: ClusterRole schemagate-operator: patch migrationjobs/status' \
+  'never used: ClusterRole schemagate-operator: update migrationjobs/status' \
   "$(edited no-status 'map(select(endswith("/status") | not))')"
 check "the leader election Role allows nothing outside its namespace" reports \
   'not allowed: PUT /apis/coordination.k8s.io/v1/namespaces/shop/leases/x (update leases in group "coordination.k8s.io" in namespace shop)' \

@@ -176,22 +176,20 @@ kube::ApiResult<Json> FakeObjectClient::merge_patch(const kube::ResourceRef& ref
   return store(found->first, merged(found->second, patch));
 }
 
-kube::ApiResult<Json> FakeObjectClient::merge_patch_status(const kube::ResourceRef& ref,
-                                                           const std::string& ns,
-                                                           const std::string& name,
-                                                           const Json& patch) {
+kube::ApiResult<Json> FakeObjectClient::update_status(const kube::ResourceRef& ref,
+                                                      const Json& object) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (auto failure = begin(Verb::kPatchStatus, ref, ns, name)) return *failure;
+  const std::string ns = kube::namespace_of(object);
+  const std::string name = kube::name_of(object);
+  if (auto failure = begin(Verb::kUpdateStatus, ref, ns, name)) return *failure;
   auto found = objects_.find({ref.plural, ns, name});
   if (found == objects_.end()) return not_found(ref.plural, name);
-  std::string version = kube::string_at(patch, {"metadata", "resourceVersion"});
+  std::string version = kube::resource_version_of(object);
   if (!version.empty() && version != kube::resource_version_of(found->second)) {
     return conflict(ref.plural, name);
   }
-  // As the server: the patch is applied whole, and only its status is kept.
   Json updated = found->second;
-  updated["status"] = field_or_null(merged(found->second, patch), "status");
-  if (updated.at("status").is_null()) updated.erase("status");
+  updated["status"] = field_or_null(object, "status");
   return store(found->first, updated);
 }
 

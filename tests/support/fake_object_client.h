@@ -18,7 +18,7 @@ namespace schemagate::testing {
 /// It records every request and can be told to fail the next ones.
 class FakeObjectClient final : public kube::ObjectClient {
  public:
-  enum class Verb { kGet, kList, kCreate, kUpdate, kPatch, kPatchStatus, kDelete };
+  enum class Verb { kGet, kList, kCreate, kUpdate, kPatch, kUpdateStatus, kDelete };
 
   struct Request {
     Verb verb;
@@ -40,9 +40,8 @@ class FakeObjectClient final : public kube::ObjectClient {
   kube::ApiResult<kube::Json> merge_patch(const kube::ResourceRef& ref, const std::string& ns,
                                           const std::string& name,
                                           const kube::Json& patch) override;
-  kube::ApiResult<kube::Json> merge_patch_status(const kube::ResourceRef& ref,
-                                                 const std::string& ns, const std::string& name,
-                                                 const kube::Json& patch) override;
+  kube::ApiResult<kube::Json> update_status(const kube::ResourceRef& ref,
+                                            const kube::Json& object) override;
   kube::ApiStatus remove(const kube::ResourceRef& ref, const std::string& ns,
                          const std::string& name) override;
 

@@ -10,7 +10,7 @@ this chart renders them alike.
   verbs: ["get", "list", "watch", "update"]
 - apiGroups: ["schemagate.io"]
   resources: ["migrationjobs/status"]
-  verbs: ["patch"]
+  verbs: ["update"]
 - apiGroups: ["batch"]
   resources: ["jobs"]
   verbs: ["list", "watch", "create"]

@@ -65,7 +65,7 @@ class ExecCluster : public ControlPlaneFixture {
         "metadata": {"name": "laptop"},
         "rules": [
           {"apiGroups": ["schemagate.io"], "resources": ["migrationjobs"], "verbs": ["get", "list", "watch", "update"]},
-          {"apiGroups": ["schemagate.io"], "resources": ["migrationjobs/status"], "verbs": ["patch"]},
+          {"apiGroups": ["schemagate.io"], "resources": ["migrationjobs/status"], "verbs": ["update"]},
           {"apiGroups": ["batch"], "resources": ["jobs"], "verbs": ["list", "watch", "create"]},
           {"apiGroups": [""], "resources": ["secrets"], "verbs": ["list", "watch"]},
           {"apiGroups": [""], "resources": ["configmaps"], "verbs": ["list"]}]})"));

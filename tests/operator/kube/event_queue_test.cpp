@@ -60,9 +60,8 @@ class GatedClient final : public kube::ObjectClient {
                                     const std::string& name, const Json& patch) override {
     return api_.merge_patch(ref, ns, name, patch);
   }
-  kube::ApiResult<Json> merge_patch_status(const kube::ResourceRef& ref, const std::string& ns,
-                                           const std::string& name, const Json& patch) override {
-    return api_.merge_patch_status(ref, ns, name, patch);
+  kube::ApiResult<Json> update_status(const kube::ResourceRef& ref, const Json& object) override {
+    return api_.update_status(ref, object);
   }
   kube::ApiStatus remove(const kube::ResourceRef& ref, const std::string& ns,
                          const std::string& name) override {

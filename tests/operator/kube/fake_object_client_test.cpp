@@ -37,8 +37,10 @@ TEST_CASE("the fake answers as an API server does", "[fake-client]") {
   CHECK(api.update(kThings, changed).error().kind() == ErrorKind::kConflict);
 
   // Only status changes through the status subresource, and only there.
-  auto status = api.merge_patch_status(
-      kThings, "ns", "one", Json::parse(R"({"status": {"phase": "Done"}, "spec": {"x": 3}})"));
+  Json with_status = *updated;
+  with_status["status"]["phase"] = Json::string("Done");
+  with_status["spec"]["x"] = Json::number(3);
+  auto status = api.update_status(kThings, with_status);
   REQUIRE(status);
   CHECK(kube::integer_at(*status, {"spec", "x"}) == 2);
   CHECK(kube::string_at(*status, {"status", "phase"}) == "Done");
