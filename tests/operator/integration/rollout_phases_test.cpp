@@ -126,7 +126,10 @@ class Rollout : public testing::ControlPlaneFixture {
     return kube::string_at(get(kMigrationJobs, "shop"), {"status", field});
   }
   std::string condition(const std::string& type, const char* field = "status") {
-    Json object = get(kMigrationJobs, "shop");
+    return condition_of(get(kMigrationJobs, "shop"), type, field);
+  }
+  static std::string condition_of(const Json& object, const std::string& type,
+                                  const char* field = "status") {
     const Json* conditions = kube::find_path(object, {"status", "conditions"});
     if (!conditions || !conditions->is_array()) return "";
     for (const Json& item : conditions->as_array()) {
@@ -203,7 +206,10 @@ class Rollout : public testing::ControlPlaneFixture {
 
  private:
   void record_step() {
-    Step step{status("phase"), condition("Ready"), condition("Reconciling"), condition("Stalled")};
+    // One read: the phase and the conditions of one status write, never of two.
+    Json object = get(kMigrationJobs, "shop");
+    Step step{kube::string_at(object, {"status", "phase"}), condition_of(object, "Ready"),
+              condition_of(object, "Reconciling"), condition_of(object, "Stalled")};
     if (step.phase.empty()) return;
     std::lock_guard<std::mutex> lock(mutex_);
     if (steps_.empty() || !(steps_.back() == step)) steps_.push_back(step);
