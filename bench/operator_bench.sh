@@ -3,8 +3,8 @@
 # (scripts/kube.sh: etcd, kube-apiserver with admission, RBAC and an audit log,
 # kube-controller-manager, kube-scheduler, the node agent), with the real
 # kubectl as the baseline, against the same API server in the same run:
-#   RSS idle; N valid MigrationJobs (the real CRD, one Secret each) created at
-#   once by one `kubectl create -f`: time until every one has its Job and its
+#   RSS idle, then with N Secrets cached; N valid MigrationJobs (the real CRD,
+#   one of those Secrets each) created at once by one `kubectl create -f`: time until every one has its Job and its
 #   status (observedGeneration, jobName naming an existing Job), peak RSS and
 #   the operator's API requests; baseline: `kubectl create -f` of the very same
 #   N Jobs in another namespace (and of the same N MigrationJobs there, with no
@@ -162,7 +162,6 @@ for i in $(seq -f %04g 1 "$count"); do
   printf 'metadata: {name: db-%s}\n' "$i"
   printf 'stringData: {url: "postgresql://app%s:secret@db.example.svc:5432/app%s"}\n' "$i" "$i"
 done >"$work/secrets.yaml"
-kubectl create -n bench -f "$work/secrets.yaml" >/dev/null
 for i in $(seq -f %04g 1 "$count"); do  # as deploy/examples/migrationjob.yaml
   printf -- '---\napiVersion: schemagate.io/v1alpha1\nkind: MigrationJob\n'
   printf 'metadata: {name: app-%s, labels: {app: bench}}\n' "$i"
@@ -249,6 +248,15 @@ echo "  anonymous: $(grep -E ' \[(heap|anon|thread stacks|stack)\]$' "$work/idle
   "($(awk '/^Threads:/ { print $2 }' "/proc/$operator_pid/status") threads)"
 echo "  mapped files: $(grep -vE ' \[' "$work/idle.rss" | awk '{ s += $1 } END { print s }') KiB;" \
   "largest: $(grep -vE ' \[' "$work/idle.rss" | head -n 8 | paste -sd, - | sed 's/,/, /g')"
+
+# The Secrets after the idle figures, so that idle is the operator with its
+# caches empty. It watches Secrets and caches each as its key names only
+# (watch::strip_secret); a MigrationJob's Secret is read from there.
+echo "== $count Secrets created, operator running"
+kubectl create -n bench -f "$work/secrets.yaml" >/dev/null
+sleep 2
+secrets_rss=$(kib "$operator_pid" VmRSS)
+echo "RSS with the $count Secrets cached: $secrets_rss KiB"
 
 echo "== $count MigrationJobs created at once, operator running"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -359,6 +367,7 @@ echo "| ... of which its own \`create -f\` of the MigrationJobs | the same, no o
 echo "| cold start over $count done | \`get -w\` listing them: $kc_cold_ms ms | $count reconciles: $op_cold_ms ms | $(ratio "$op_cold_ms" "$kc_cold_ms") |"
 echo "| CPU in that time: client / kube-apiserver / etcd | kubectl: $kc_cpu ms | operator: $live_cpu ms | |"
 echo "| RSS idle (anonymous) | | $idle_rss KiB ($idle_anon KiB) | |"
+echo "| RSS with $count Secrets cached | | $secrets_rss KiB | |"
 echo "| peak RSS, $count created at once (RSS once quiet) | \`get -w\` peak: $kc_hwm KiB | $live_hwm KiB ($live_rss KiB) | $(ratio "$live_hwm" "$kc_hwm") |"
 echo "| peak RSS, cold start (RSS after) | \`get -w\` peak: $kc_hwm KiB | $cold_hwm KiB ($cold_rss KiB) | $(ratio "$cold_hwm" "$kc_hwm") |"
 echo "| operator API requests, created at once / cold start | | $live_requests / $cold_requests | |"

@@ -12,8 +12,10 @@
 #include "http/metrics.h"
 #include "kube/client.h"
 #include "kube/config.h"
+#include "kube/event_queue.h"
 #include "migrationjob/migration_reconciler.h"
 #include "migrationjob/resources.h"
+#include "migrationjob/secret_references.h"
 #include "schemagate/common/logging.h"
 #include "watch/informer.h"
 #include "watch/list_watcher.h"
@@ -108,21 +110,33 @@ int run_operator(const OperatorOptions& options, StopSignal& stop) {
       **client, migrationjob::kJobs, options.watch_namespace,
       std::string(migrationjob::kManagedByLabel) + "=" + migrationjob::kManagedByValue);
   watch::Informer jobs(job_source, informer_options);
+  // Every Secret of the namespace, as its key names only (watch::strip_secret):
+  // the reconciler reads the database URL Secret from here instead of a GET.
+  watch::ClientListWatcher secret_source(**client, migrationjob::kSecrets, options.watch_namespace);
+  watch::Informer secrets(secret_source, informer_options);
   workqueue::WorkQueue queue(workqueue::default_controller_rate_limiter(), &metrics);
+  migrationjob::SecretReferences secret_references;
+  migration_jobs.add_handler(secret_references.track());
   migration_jobs.add_handler(watch::enqueue_keys(queue));
   migration_jobs.add_handler(migrationjob::count_phases(metrics));
   // A new Job is the reconcile's own doing; its changes are news.
   jobs.add_handler(watch::except_new_children(migrationjob::enqueue_owners(queue)));
-  auto synced = [&migration_jobs, &jobs] { return migration_jobs.has_synced() && jobs.has_synced(); };
+  secrets.add_handler(secret_references.enqueue_referrers(queue));
+  auto synced = [&migration_jobs, &jobs, &secrets] {
+    return migration_jobs.has_synced() && jobs.has_synced() && secrets.has_synced();
+  };
   health.add_readiness_check("informer-sync", synced);
 
+  // Outlives the workers: what they recorded is sent before the operator exits.
+  kube::EventQueue events(**client);
   migrationjob::MigrationReconciler reconciler(**client, migration_jobs.store(), jobs.store(),
-                                            &metrics);
+                                               secrets.store(), events, &metrics);
   controller::Controller controller(kControllerName, queue, reconciler, &metrics);
   Workers workers(controller, queue, synced, options.workers, stop);
 
   std::thread migration_job_thread([&] { migration_jobs.run(stop); });
   std::thread job_thread([&] { jobs.run(stop); });
+  std::thread secret_thread([&] { secrets.run(stop); });
   int exit_code = 0;
   if (options.leader_elect) {
     std::string lease_ns = options.leader_election_namespace.empty()
@@ -154,6 +168,7 @@ int run_operator(const OperatorOptions& options, StopSignal& stop) {
   stop.request_stop();
   migration_job_thread.join();
   job_thread.join();
+  secret_thread.join();
   log::info("operator stopped", {{"exit_code", exit_code}});
   return exit_code;
 }

@@ -2,15 +2,19 @@
 
 #include <malloc.h>
 
+#include <algorithm>
+#include <memory>
 #include <mutex>
+#include <optional>
+#include <string_view>
 
 #include <boost/asio/ssl/context.hpp>
 #include <cpprest/http_client.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
-#include <cpprest/containerstream.h>
 #include <pplx/threadpool.h>
 
+#include "kube/line_buffer.h"
 #include "schemagate/common/logging.h"
 
 namespace schemagate::kube {
@@ -128,6 +132,9 @@ namespace {
 // thread that sends it, so the pool only runs socket handlers: a few threads
 // do, and each one not started is a stack and a malloc arena less resident.
 constexpr std::size_t kIoThreads = 4;
+// The most of a watch stream read at once: what has arrived, up to this
+// (an event is 1 to 4 KiB; one buffer per open watch).
+constexpr std::size_t kWatchBlock = 16 * 1024;
 
 void size_io_pool() {
   static std::once_flag once;
@@ -380,29 +387,41 @@ ApiStatus Client::watch(const ResourceRef& ref, const std::string& ns,
       if (error.kind() == ErrorKind::kUnauthorized) refused(*authorized);
       return error;
     }
-    auto body = response.body();
-    for (;;) {
-      concurrency::streams::container_buffer<std::string> line;
-      body.read_line(line).get();
-      const std::string& text = line.collection();
-      if (text.empty()) {
-        if (body.is_eof()) return Done{};
-        continue;
-      }
+    // One event per line, read in blocks of what has arrived.
+    auto body = response.body().streambuf();
+    std::optional<ApiStatus> ended;
+    auto on_line = [&](std::string_view text) {
+      if (text.empty()) return true;
       std::error_code parse_error;
-      Json json = Json::parse(text, parse_error);
+      Json json = Json::parse(std::string(text), parse_error);
       if (parse_error || !json.is_object() || !json.has_string_field("type")) {
-        return ApiError(ErrorKind::kDecode, "API server " + config_.server +
-                                                " sent a watch line that is not an event");
+        ended = ApiError(ErrorKind::kDecode,
+                         "API server " + config_.server + " sent a watch line that is not an event");
+        return false;
       }
       auto type = event_type(json.at("type").as_string());
       if (!type) {
-        log::warn("ignoring a watch event of unknown type",
-                  {{"type", json.at("type").as_string()}});
-        continue;
+        log::warn("ignoring a watch event of unknown type", {{"type", json.at("type").as_string()}});
+        return true;
       }
-      Json object = json.has_field("object") ? json.at("object") : Json::object();
-      if (!on_event(WatchEvent{*type, std::move(object)})) return Done{};
+      Json object = json.has_field("object") ? std::move(json.at("object")) : Json::object();
+      if (on_event(WatchEvent{*type, std::move(object)})) return true;
+      ended = Done{};
+      return false;
+    };
+    LineBuffer lines;
+    // Not zero-filled: only the bytes read are ever touched.
+    std::unique_ptr<uint8_t[]> block(new uint8_t[kWatchBlock]);
+    for (;;) {
+      // At least one byte (this waits for the server), at most what has arrived.
+      std::size_t wanted = std::max<std::size_t>(1, std::min(body.in_avail(), kWatchBlock));
+      std::size_t read = body.getn(block.get(), wanted).get();
+      if (read == 0) {
+        std::string last = lines.take_rest();
+        if (!on_line(last)) return *ended;
+        return Done{};
+      }
+      if (!lines.append(reinterpret_cast<const char*>(block.get()), read, on_line)) return *ended;
     }
   } catch (const std::exception& e) {
     if (stop.stop_requested()) return Done{};

@@ -10,9 +10,7 @@
 namespace schemagate::migrationjob {
 namespace {
 
-// A missing Secret is not watched: look again after this long.
-constexpr std::chrono::seconds kSecretRecheck{30};
-// Nor is a stalled rollout, which a Deployment may still complete on its own.
+// A stalled rollout is not watched: a Deployment may still complete it on its own.
 constexpr std::chrono::seconds kStalledRolloutRecheck{30};
 
 std::string ready_reason(const MigrationJobStatus& status) {
@@ -100,13 +98,12 @@ class Decider {
   std::optional<DesiredStatus> secret_problem(const MigrationJobSpec& spec, Phase phase) {
     const SecretKeyRef& secret = spec.database_url;
     const std::string secret_name = object_.ns + "/" + secret.name;
+    // No recheck: the Secret's event brings the MigrationJob back (SecretReferences).
     if (observed_.secret == Observed::Secret::kMissing) {
-      decision_.requeue_after = kSecretRecheck;
       return stalled(phase, reason::kSecretNotFound,
                      message::secret_not_found(secret_name, secret.key));
     }
     if (observed_.secret == Observed::Secret::kMissingKey) {
-      decision_.requeue_after = kSecretRecheck;
       return stalled(phase, reason::kSecretKeyNotFound,
                      message::secret_key_not_found(secret_name, secret.key));
     }

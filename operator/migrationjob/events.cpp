@@ -42,11 +42,8 @@ Json make_event(const MigrationJob& object, const EventSpec& event, const std::s
   return result;
 }
 
-kube::ApiStatus EventRecorder::record(const MigrationJob& object, const EventSpec& event) {
-  kube::ApiResult<Json> created =
-      client_.create(kEvents, object.ns, make_event(object, event, kube::format_time(std::chrono::system_clock::now())));
-  if (created || created.error().kind() == kube::ErrorKind::kAlreadyExists) return kube::Done{};
-  return created.error();
+void EventRecorder::record(const MigrationJob& object, const EventSpec& event) {
+  queue_.post(make_event(object, event, kube::format_time(std::chrono::system_clock::now())));
 }
 
 }  // namespace schemagate::migrationjob

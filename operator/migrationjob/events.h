@@ -2,8 +2,7 @@
 
 #include <string>
 
-#include "kube/api_result.h"
-#include "kube/object_client.h"
+#include "kube/event_queue.h"
 #include "migrationjob/decision.h"
 
 namespace schemagate::migrationjob {
@@ -14,14 +13,16 @@ namespace schemagate::migrationjob {
 /// refused as AlreadyExists instead of shown twice.
 Json make_event(const MigrationJob& object, const EventSpec& event, const std::string& now);
 
-/// Sends Events; one already recorded counts as sent.
+/// Records a reconcile's Events: each is made at once (its timestamp is
+/// when it happened) and handed to the queue, whose thread sends it, so the
+/// reconcile goes on to its status write without waiting.
 class EventRecorder {
  public:
-  explicit EventRecorder(kube::ObjectClient& client) : client_(client) {}
-  kube::ApiStatus record(const MigrationJob& object, const EventSpec& event);
+  explicit EventRecorder(kube::EventQueue& queue) : queue_(queue) {}
+  void record(const MigrationJob& object, const EventSpec& event);
 
  private:
-  kube::ObjectClient& client_;
+  kube::EventQueue& queue_;
 };
 
 }  // namespace schemagate::migrationjob

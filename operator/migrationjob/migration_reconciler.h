@@ -18,25 +18,32 @@ namespace schemagate::migrationjob {
 
 /// The MigrationJob controller's reconciler (DESIGN §5): reads the object
 /// from the cache and what it needs of the world from the API, lets
-/// decide() say what should change, and makes those changes. Every write is
+/// decide() say what should change, and makes those changes. The objects it
+/// reads most (MigrationJobs, their Jobs, the Secrets they name) come from
+/// informers' caches, so a reconcile that changes nothing sends nothing. Every write is
 /// idempotent (deterministic Job and Event names, merge patches recording
 /// what they replace, status written only when it differs), so a repeated
 /// or interrupted reconcile converges instead of acting twice.
 class MigrationReconciler final : public controller::Reconciler {
  public:
-  /// `migration_jobs` and `jobs` are the informers' caches; `jobs` holds the
-  /// Jobs this operator made (kManagedByLabel).
+  /// `migration_jobs`, `jobs` and `secrets` are the informers' caches; `jobs`
+  /// holds the Jobs this operator made (kManagedByLabel), `secrets` the
+  /// Secrets as watch::strip_secret leaves them (their key names). Events go
+  /// out through `events`, off the reconcile's path.
   MigrationReconciler(kube::ObjectClient& client, const watch::Store& migration_jobs,
-                      const watch::Store& jobs, MigrationMetrics* metrics = nullptr)
-      : client_(client), migration_jobs_(migration_jobs), jobs_(jobs), events_(client),
-        metrics_(metrics) {}
+                      const watch::Store& jobs, const watch::Store& secrets,
+                      kube::EventQueue& events, MigrationMetrics* metrics = nullptr)
+      : client_(client), migration_jobs_(migration_jobs), jobs_(jobs), secrets_(secrets),
+        events_(events), metrics_(metrics) {}
 
   Result<controller::ReconcileResult> reconcile(const std::string& key) override;
 
  private:
   Result<Observed> observe(const MigrationJob& object);
-  /// `observed` with the state of the database URL Secret, before a Job is made.
-  Result<Observed> with_secret(const MigrationJob& object, Observed observed);
+  /// `observed` with the state of the database URL Secret, before a Job is
+  /// made: from the cache, whose absence is an answer (the Secret's arrival
+  /// re-queues the MigrationJob, see SecretReferences).
+  Observed with_secret(const MigrationJob& object, Observed observed);
   /// The runner's report from the pods of the finished Job `job`.
   Result<std::optional<RunnerReport>> job_report(const std::string& ns, const std::string& job);
   /// `cached` is the object as the cache holds it, `object` its reading.
@@ -56,6 +63,7 @@ class MigrationReconciler final : public controller::Reconciler {
   kube::ObjectClient& client_;
   const watch::Store& migration_jobs_;
   const watch::Store& jobs_;
+  const watch::Store& secrets_;
   EventRecorder events_;
   MigrationMetrics* metrics_;
 };

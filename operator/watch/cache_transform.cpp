@@ -27,8 +27,28 @@ void strip_job(kube::Json& object) {
   erase_field(object, "spec");
 }
 
+void strip_secret(kube::Json& object) {
+  if (!object.is_object()) return;
+  kube::Json kept = kube::Json::object();
+  if (object.has_object_field("metadata")) {
+    const kube::Json& metadata = object.at("metadata");
+    for (const char* field : {"name", "namespace", "resourceVersion"}) {
+      if (metadata.has_field(field)) kept["metadata"][field] = metadata.at(field);
+    }
+  }
+  if (object.has_object_field("data")) {
+    kube::Json keys = kube::Json::object();
+    for (const auto& field : object.at("data").as_object()) {
+      keys[field.first] = kube::Json::string("");
+    }
+    kept["data"] = std::move(keys);
+  }
+  object = std::move(kept);
+}
+
 ObjectTransform cache_transform_for(const kube::ResourceRef& ref) {
   if (ref.group == "batch" && ref.plural == "jobs") return strip_job;
+  if (ref.group.empty() && ref.plural == "secrets") return strip_secret;
   return strip_bookkeeping;
 }
 

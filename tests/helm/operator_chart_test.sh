@@ -146,6 +146,7 @@ check "and the operator is told the namespace, with two replicas electing a lead
 # The reference calls as that operator makes them: in shop, its Lease in shop-ops.
 jq 'map(sub("/v1alpha1/migrationjobs"; "/v1alpha1/namespaces/shop/migrationjobs")
         | sub("/batch/v1/jobs"; "/batch/v1/namespaces/shop/jobs")
+        | sub("/api/v1/secrets"; "/api/v1/namespaces/shop/secrets")
         | sub("/schemagate-system/"; "/shop-ops/"))' "$requests" >"$work/shop-requests.json"
 check "the reconciler's calls in that namespace are allowed, and use every rule" \
   quiet bash "$rbac_check" "$work/shop-requests.json" "$work/shop.json"

@@ -67,6 +67,7 @@ class ExecCluster : public ControlPlaneFixture {
           {"apiGroups": ["schemagate.io"], "resources": ["migrationjobs"], "verbs": ["get", "list", "watch", "update"]},
           {"apiGroups": ["schemagate.io"], "resources": ["migrationjobs/status"], "verbs": ["update"]},
           {"apiGroups": ["batch"], "resources": ["jobs"], "verbs": ["list", "watch", "create"]},
+          {"apiGroups": [""], "resources": ["secrets"], "verbs": ["list", "watch"]},
           {"apiGroups": [""], "resources": ["configmaps"], "verbs": ["list"]}]})"));
     Json binding = Json::parse(R"({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
         "metadata": {"name": "laptop"},

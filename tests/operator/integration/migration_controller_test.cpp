@@ -391,6 +391,32 @@ TEST_CASE("migration controller: a missing Secret stalls with its name and makes
   CHECK(holds_for([&] { return cluster.job_names().empty(); }, 3s));
 }
 
+TEST_CASE("migration controller: a MigrationJob created before its Secret runs once the Secret "
+          "is created, with no restart",
+          "[integration][migration]") {
+  Cluster cluster;
+  // One operator process throughout: nothing here restarts it.
+  auto running = cluster.start_operator();
+  Json object = testing::migration_job(cluster.ns, "shop", kRunner);
+  object["spec"]["database"]["urlSecretRef"]["name"] = Json::string("late");
+  cluster.create(kMigrationJobs, object);
+  REQUIRE(eventually([&] { return cluster.condition("shop", "Stalled", "reason") == "SecretNotFound"; }));
+  CHECK(cluster.job_names().empty());
+
+  // The operator polls no more (no recheck after a missing Secret): only the
+  // Secret's event, through its cache, can bring the MigrationJob back.
+  Json secret = Json::parse(R"({"apiVersion": "v1", "kind": "Secret",
+      "metadata": {"name": "late"}, "stringData": {}})");
+  secret["stringData"]["url"] = Json::string(cluster.database.url());
+  cluster.create(kSecrets, secret);
+  REQUIRE(eventually([&] { return cluster.job_names().size() == 1; }, 20s));
+  REQUIRE(eventually([&] { return cluster.status("shop", "phase") == "Succeeded"; }, kJobDeadline));
+  CHECK(cluster.condition("shop", "Stalled") == "False");
+  CHECK(cluster.status("shop", "appliedRevision") == kRunnerHead);
+  CHECK(cluster.revisions() == kRunnerHead);
+  CHECK(cluster.count_events("Warning/SecretNotFound") == 1);
+}
+
 TEST_CASE("migration controller: podTemplate and container shape the pod, and its arg reaches the runner",
           "[integration][migration]") {
   Cluster cluster;

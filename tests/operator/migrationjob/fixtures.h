@@ -1,9 +1,12 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "kube/object.h"
+#include "kube/resource.h"
 #include "migrationjob/migration_job.h"
+#include "watch/cache_transform.h"
 
 namespace schemagate::testing {
 
@@ -34,6 +37,14 @@ inline kube::Json deployment(const std::string& extra_metadata = "",
 inline kube::Json job_with_status(const std::string& status) {
   return kube::Json::parse(R"({"apiVersion": "batch/v1", "kind": "Job",
     "metadata": {"name": "x", "namespace": "shop"}, "status": )" + status + "}");
+}
+
+/// `objects` of `ref` as an informer's cache holds them (watch::cache_transform_for).
+inline std::vector<kube::Json> as_cached(const kube::ResourceRef& ref,
+                                         std::vector<kube::Json> objects) {
+  watch::ObjectTransform transform = watch::cache_transform_for(ref);
+  for (kube::Json& object : objects) transform(object);
+  return objects;
 }
 
 }  // namespace schemagate::testing

@@ -44,7 +44,9 @@ struct World {
   FakeObjectClient api;
   watch::Store migration_jobs;
   watch::Store jobs;
-  MigrationReconciler reconciler{api, migration_jobs, jobs};
+  watch::Store secrets;
+  kube::EventQueue events{api};
+  MigrationReconciler reconciler{api, migration_jobs, jobs, secrets, events};
 
   World() {
     // As the expand Job left it: c3,d4 pending, shop-api released at its template.
@@ -71,6 +73,7 @@ struct World {
     REQUIRE(api.remove(kPods, "shop", "old-1"));
     migration_jobs.replace(api.objects(kMigrationJobs));
     jobs.replace(api.objects(kJobs));
+    secrets.replace(testing::as_cached(kSecrets, api.objects(kSecrets)));
     api.clear_requests();
   }
 

@@ -2,6 +2,7 @@
 
 #include "migrationjob/job_progress.h"
 #include "migrationjob/resources.h"
+#include "migrationjob/views.h"
 #include "watch/cache_transform.h"
 
 using schemagate::kube::Json;
@@ -9,6 +10,7 @@ using schemagate::migrationjob::read_job_progress;
 using schemagate::watch::cache_transform_for;
 using schemagate::watch::strip_bookkeeping;
 using schemagate::watch::strip_job;
+using schemagate::watch::strip_secret;
 
 namespace {
 
@@ -124,4 +126,24 @@ TEST_CASE("the transform is chosen by resource", "[watch]") {
   cache_transform_for(schemagate::migrationjob::kMigrationJobs)(migration);
   CHECK(migration == migration_job(false));
   CHECK(migration["spec"]["image"].as_string() == "registry.example/app:1");
+}
+
+TEST_CASE("the cache keeps a Secret's name, version and key names, never its values", "[watch]") {
+  Json secret = Json::parse(R"({"apiVersion":"v1","kind":"Secret","type":"Opaque",
+    "metadata":{"name":"db","namespace":"ns","uid":"u3","resourceVersion":"11",
+      "labels":{"app":"shop"},"annotations":{"team":"db"},"managedFields":[]},
+    "data":{"url":"cG9zdGdyZXM6Ly9hcHA6c2VjcmV0QGRiL2FwcA==","password":"c2VjcmV0"}})");
+  cache_transform_for(schemagate::migrationjob::kSecrets)(secret);
+  CHECK(secret == Json::parse(R"({"metadata":{"name":"db","namespace":"ns",
+    "resourceVersion":"11"},"data":{"url":"","password":""}})"));
+  CHECK(schemagate::migrationjob::read_secret(secret).has_key("url"));
+  CHECK(secret.serialize().find("c2VjcmV0") == std::string::npos);
+
+  // A Secret with no data keeps no data field; other shapes pass as empty objects.
+  Json empty = Json::parse(R"({"metadata":{"name":"e","namespace":"ns"}})");
+  strip_secret(empty);
+  CHECK(empty == Json::parse(R"({"metadata":{"name":"e","namespace":"ns"}})"));
+  Json odd = Json::parse(R"({"metadata":"x","data":{}})");
+  strip_secret(odd);
+  CHECK(odd == Json::parse(R"({"data":{}})"));
 }
