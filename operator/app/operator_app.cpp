@@ -112,7 +112,8 @@ int run_operator(const OperatorOptions& options, StopSignal& stop) {
   watch::Informer jobs(job_source, informer_options);
   // Every Secret of the namespace, as its key names only (watch::strip_secret):
   // the reconciler reads the database URL Secret from here instead of a GET.
-  watch::ClientListWatcher secret_source(**client, migrationjob::kSecrets, options.watch_namespace);
+  watch::ClientListWatcher secret_source(**client, migrationjob::kSecrets, options.watch_namespace,
+                                         "", migrationjob::kSecretsFieldSelector);
   watch::Informer secrets(secret_source, informer_options);
   workqueue::WorkQueue queue(workqueue::default_controller_rate_limiter(), &metrics);
   migrationjob::SecretReferences secret_references;

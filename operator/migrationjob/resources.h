@@ -24,6 +24,10 @@ inline constexpr const char* kManagedByValue = "schemagate-operator";
 inline constexpr const char* kGenerationAnnotation = "schemagate.io/generation";
 /// On Jobs: which revisions the Job runs, "all", "expand" or "contract".
 inline constexpr const char* kPhaseAnnotation = "schemagate.io/phase";
+/// On the Secrets informer: Helm's release Secrets never hold a database URL
+/// and are the large ones (a release's whole manifest, up to 1 MiB each), so
+/// they are neither listed nor watched.
+inline constexpr const char* kSecretsFieldSelector = "type!=helm.sh/release.v1";
 /// The runner's container in the Job; its termination message is the report.
 inline constexpr const char* kRunnerContainer = "migrate";
 

@@ -5,6 +5,7 @@ namespace schemagate::watch {
 kube::ApiResult<kube::ObjectList> ClientListWatcher::list() {
   kube::ListOptions options;
   options.label_selector = label_selector_;
+  options.field_selector = field_selector_;
   options.limit = page_size_;
   // Page by page (not Client::list_all), each page stripped before the next
   // is read: only one page of whole objects is ever held.
@@ -27,6 +28,7 @@ kube::ApiStatus ClientListWatcher::watch(
     const std::function<bool(const kube::WatchEvent&)>& on_event, StopSignal& stop) {
   kube::WatchOptions options;
   options.label_selector = label_selector_;
+  options.field_selector = field_selector_;
   options.resource_version = resource_version;
   options.allow_bookmarks = true;
   options.timeout_seconds = watch_timeout_seconds_;

@@ -36,11 +36,12 @@ class ListWatcher {
 class ClientListWatcher final : public ListWatcher {
  public:
   ClientListWatcher(kube::Client& client, kube::ResourceRef ref, std::string ns,
-                    std::string label_selector = "", int page_size = 100,
-                    int watch_timeout_seconds = 300)
+                    std::string label_selector = "", std::string field_selector = "",
+                    int page_size = 100, int watch_timeout_seconds = 300)
       : client_(client), ref_(std::move(ref)), ns_(std::move(ns)),
-        label_selector_(std::move(label_selector)), page_size_(page_size),
-        watch_timeout_seconds_(watch_timeout_seconds), transform_(cache_transform_for(ref_)) {}
+        label_selector_(std::move(label_selector)), field_selector_(std::move(field_selector)),
+        page_size_(page_size), watch_timeout_seconds_(watch_timeout_seconds),
+        transform_(cache_transform_for(ref_)) {}
 
   kube::ApiResult<kube::ObjectList> list() override;
   kube::ApiStatus watch(const std::string& resource_version,
@@ -53,6 +54,7 @@ class ClientListWatcher final : public ListWatcher {
   kube::ResourceRef ref_;
   std::string ns_;
   std::string label_selector_;
+  std::string field_selector_;
   int page_size_;
   int watch_timeout_seconds_;
   ObjectTransform transform_;

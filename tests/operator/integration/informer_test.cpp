@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -14,6 +15,8 @@
 using namespace std::chrono_literals;
 using schemagate::StopSignal;
 using schemagate::migrationjob::kMigrationJobs;
+using schemagate::migrationjob::kSecrets;
+using schemagate::migrationjob::kSecretsFieldSelector;
 using schemagate::kube::ApiResult;
 using schemagate::kube::ApiStatus;
 using schemagate::kube::Json;
@@ -208,7 +211,7 @@ TEST_CASE("control plane: the informer survives forced watch closes and an expir
     REQUIRE(client.create(kMigrationJobs, ns, migration_job(ns, name)).ok());
   }
   // Pages of 2: the lists page through continue tokens.
-  ClientListWatcher real(client, kMigrationJobs, ns, "", 2);
+  ClientListWatcher real(client, kMigrationJobs, ns, "", "", 2);
   GatedListWatcher gated(real);
   RestartCounter restarts;
   RunningInformer running(gated, restarts);
@@ -282,4 +285,34 @@ TEST_CASE("control plane: the informer rides out bursts of 500 and 429",
   // Every injected failure was met: the writes above succeed only once the
   // proxy has no failure left to give.
   CHECK(fixture.injected_count() == 8);
+}
+
+TEST_CASE("control plane: the Secrets informer leaves Helm's release Secrets out",
+          "[integration][informer]") {
+  ControlPlaneFixture fixture;
+  auto& client = *fixture.client;
+  const std::string& ns = fixture.ns;
+  auto secret = [&](const std::string& name, const std::string& type) {
+    return Json::parse(R"({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": ")" + name +
+                       R"(", "namespace": ")" + ns + R"("}, "type": ")" + type +
+                       R"(", "stringData": {"url": "postgresql://db/app"}})");
+  };
+  REQUIRE(client.create(kSecrets, ns, secret("db-listed", "Opaque")).ok());
+  REQUIRE(client.create(kSecrets, ns, secret("sh.helm.release.v1.app.v1", "helm.sh/release.v1")).ok());
+  ClientListWatcher real(client, kSecrets, ns, "", kSecretsFieldSelector);
+  RestartCounter restarts;
+  RunningInformer running(real, restarts);
+  // Listed, then watched: a Helm release Secret arrives by neither.
+  REQUIRE(client.create(kSecrets, ns, secret("sh.helm.release.v1.app.v2", "helm.sh/release.v1")).ok());
+  REQUIRE(client.create(kSecrets, ns, secret("db-watched", "Opaque")).ok());
+  // Events come in the order of the writes: once the last one is cached,
+  // any Helm Secret let through would be too.
+  REQUIRE(eventually([&] { return running.informer.store().get(ns + "/db-watched").has_value(); }));
+  auto keys = running.informer.store().keys();
+  std::sort(keys.begin(), keys.end());
+  CHECK(keys == std::vector<std::string>{ns + "/db-listed", ns + "/db-watched"});
+  // Cut down to its key names as it was cached.
+  auto cached = running.informer.store().get(ns + "/db-watched");
+  REQUIRE(cached);
+  CHECK(cached->serialize().find("postgresql://") == std::string::npos);
 }
