@@ -143,10 +143,25 @@ std::optional<Executor::Stopped> Executor::attempt_pipelined_step(
     watched.push_back({migration.revision.id, location(migration, analyzed.statement.line),
                        analyzed.statement.sql});
   }
+  // The version rows and the history row, as plain statements: in a
+  // pipeline they cost no round trip, and each plans faster than the
+  // data-modifying CTE that did it all in one.
+  const std::vector<std::string> removed = map.ids(step.rows_removed);
+  const std::vector<std::string> added = map.ids(step.rows_added);
+  std::optional<size_t> counted;  // the statement whose row count must be removed.size()
+  if (removed.size() == 1 && added.size() == 1) {
+    counted = statements.size();
+    statements.push_back(move_version_sql(store_.tables(), removed[0], added[0]));
+  } else {
+    if (!removed.empty()) {
+      counted = statements.size();
+      statements.push_back(delete_versions_sql(store_.tables(), removed));
+    }
+    if (!added.empty()) statements.push_back(insert_versions_sql(store_.tables(), added));
+  }
   HistoryRecord record = history(migration, step, started_at, 0);
   record.duration_of_transaction = true;
-  statements.push_back(version_change_sql(store_.tables(), map.ids(step.rows_removed),
-                                          map.ids(step.rows_added), record));
+  statements.push_back(insert_history_sql(store_.tables(), record));
   // Where an error is reported: its own statement's line; our own
   // statements' at the nearest line of the body.
   auto line_of = [&](size_t index) {
@@ -159,7 +174,8 @@ std::optional<Executor::Stopped> Executor::attempt_pipelined_step(
   watching.reset();
   if (ran.error) return Stopped{*ran.error, line_of(ran.completed)};
   try {
-    check_version_change(map, step, ran.last_value);
+    check_version_change(map, step,
+                         std::to_string(counted ? ran.affected_rows[*counted] : int64_t{0}));
   } catch (const pqxx::sql_error& error) {
     return Stopped{error, line_of(statements.size() - 1)};
   }

@@ -54,9 +54,8 @@ PipelineOutcome run_pipelined(PGconn* connection, const std::vector<std::string>
       if (status == PGRES_PIPELINE_ABORTED || outcome.error) continue;
       if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK ||
           status == PGRES_EMPTY_QUERY) {
-        if (i + 1 == statements.size() && PQntuples(raw) > 0 && PQnfields(raw) > 0) {
-          outcome.last_value = PQgetvalue(raw, 0, 0);
-        }
+        const char* count = PQcmdTuples(raw);
+        outcome.affected_rows.push_back(*count ? std::stoll(count) : -1);
       } else if (status == PGRES_FATAL_ERROR) {
         outcome.error.emplace(error_of(raw, statements[i]));
       } else {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,9 +22,9 @@ struct PipelineOutcome {
   /// The failure of statement number `completed` (0-based), when one
   /// failed: the server skipped every statement after it.
   std::optional<pqxx::sql_error> error;
-  /// The first field of the first row the last statement returned, when it
-  /// ran and returned one.
-  std::optional<std::string> last_value;
+  /// The rows each statement that ran inserted, updated, deleted or
+  /// returned (libpq's PQcmdTuples); -1 for a statement without a count.
+  std::vector<int64_t> affected_rows;
 };
 
 /// Sends `statements` in one write and one round trip, and reads their
