@@ -100,9 +100,9 @@ Status Executor::run(const script::RevisionMap& map, const script::Migration& mi
   return status;
 }
 
-Status Executor::run_pipelined_step(const script::RevisionMap& map, const script::Migration& migration,
-                               const script::Step& step, const sql::Analysis& analysis,
-                               int first_line, bool durable) {
+Status Executor::run_pipelined_step(const script::RevisionMap& map,
+                                    const script::Migration& migration, const script::Step& step,
+                                    const sql::Analysis& analysis, int first_line, bool durable) {
   const std::string started_at = engine::utc_timestamp_now();
   for (int attempt = 0;; ++attempt) {
     std::optional<Stopped> stopped =
@@ -134,7 +134,8 @@ std::optional<Executor::Stopped> Executor::attempt_pipelined_step(
     const sql::Analysis& analysis, int first_line, const std::string& started_at, bool durable) {
   PGconn* libpq = this->libpq();
   std::vector<std::string> statements = {
-      "BEGIN", "SET LOCAL lock_timeout = " + std::to_string(options_.statement_lock_timeout.count())};
+      "BEGIN",
+      "SET LOCAL lock_timeout = " + std::to_string(options_.statement_lock_timeout.count())};
   if (!durable) statements.push_back("SET LOCAL synchronous_commit = off");
   const size_t body_start = statements.size();
   std::vector<RunningStatement> watched;

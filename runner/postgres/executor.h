@@ -70,15 +70,15 @@ class Executor {
   };
 
   Status run_pipelined_step(const script::RevisionMap& map, const script::Migration& migration,
-                       const script::Step& step, const sql::Analysis& analysis, int first_line,
-                       bool durable);
+                            const script::Step& step, const sql::Analysis& analysis,
+                            int first_line, bool durable);
   /// One attempt: commits the step and resets the session, or stops at the
   /// first error with the transaction still open (aborted or not).
   std::optional<Stopped> attempt_pipelined_step(const script::RevisionMap& map,
-                                           const script::Migration& migration,
-                                           const script::Step& step,
-                                           const sql::Analysis& analysis, int first_line,
-                                           const std::string& started_at, bool durable);
+                                                const script::Migration& migration,
+                                                const script::Step& step,
+                                                const sql::Analysis& analysis, int first_line,
+                                                const std::string& started_at, bool durable);
   /// Statement by statement, each a round trip: what the statement gate
   /// needs (it looks before each statement) and COPY (no pipeline takes it).
   Status run_transactional(const script::RevisionMap& map, const script::Migration& migration,
@@ -91,8 +91,8 @@ class Executor {
   Status run_outside_transaction(const script::Migration& migration, const script::Step& step,
                                  const sql::Statement& statement, int64_t attempt_id,
                                  const std::string& started_at);
-  /// Throws when `removed` (the count version_change_sql returns) is not
-  /// the number of rows the step expected to move.
+  /// Throws when `removed` (how many version rows the step's change
+  /// removed, as the server counted them) is not the number it expected.
   void check_version_change(const script::RevisionMap& map, const script::Step& step,
                             const std::optional<std::string>& removed);
   HistoryRecord history(const script::Migration& migration, const script::Step& step,

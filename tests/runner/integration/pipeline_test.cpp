@@ -27,7 +27,7 @@ int line_of(const std::filesystem::path& file, const std::string& needle) {
 
 }  // namespace
 
-TEST_CASE("a pipelined revision failing at its k-th statement: that line, the revisions before kept",
+TEST_CASE("a pipelined revision failing at its k-th statement: its line, earlier revisions kept",
           "[pipeline][failure]") {
   TestDatabase db;
   Project project;
@@ -72,7 +72,8 @@ TEST_CASE("a pipelined revision failing at its k-th statement: that line, the re
   CHECK(db.table_exists("three_c"));
 }
 
-TEST_CASE("a syntax error deep in a long body is reported at its file line", "[pipeline][failure]") {
+TEST_CASE("a syntax error deep in a long body is reported at its file line",
+          "[pipeline][failure]") {
   TestDatabase db;
   Project project;
   project.add("aaaaaaaaaaa1", {}, "CREATE TABLE first (id int);\n");
