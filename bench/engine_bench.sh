@@ -7,7 +7,8 @@
 #   3. a run when already at head vs `psql -X -c 'select 1'`, for histories of
 #      AT_HEAD_SIZES revisions (default "1000 10000"; issue 22 part 2), and the
 #      runner's own part of it: `schemagate heads`, which loads the directory
-#      and resolves the heads without connecting;
+#      and resolves the heads without connecting; AT_HEAD_RUNS runs of each
+#      (default 20), taking turns, with their total and median;
 #   4. 32 runners racing on an empty database vs one runner.
 # The server runs with fsync on (commits cost what they cost in production);
 # PG_DURABLE=0 turns it off. SCHEMAGATE names another binary to compare;
@@ -19,6 +20,7 @@ cd "$(dirname "$0")/.."
 count=${1:-1000}
 sections=" ${SECTIONS:-apply downgrade at-head race} "
 at_head_sizes=${AT_HEAD_SIZES:-1000 10000}
+at_head_runs=${AT_HEAD_RUNS:-20}
 export PG_DURABLE=${PG_DURABLE:-1}
 # shellcheck source=bench/throwaway_server.sh
 source bench/throwaway_server.sh
@@ -31,7 +33,6 @@ create_db() { "$psql_bin" -X -q -d "$admin" -c "CREATE DATABASE $1" >/dev/null; 
 elapsed_ms() { echo $(( ($(now_ns) - $1) / 1000000 )); }
 
 wants() { [[ $sections == *" $1 "* ]]; }
-runs=20
 
 if wants apply || wants downgrade || wants race; then
   # A linear history of $count revisions, each a table with an index.
@@ -133,36 +134,43 @@ if wants at-head; then
     echo "$dir"
   }
   for size in $at_head_sizes; do
-    echo "== a run at head, $size revisions ($runs runs each)"
+    echo "== a run at head, $size revisions ($at_head_runs runs each, taking turns)"
     dir=$(at_head_project "$size")
     create_db "at_head_$size"
     url=$(db_url "at_head_$size")
     "$schemagate" --dir "$dir" --log-level warn upgrade heads --sql |
       PGOPTIONS='-c synchronous_commit=off' "$psql_bin" -X -q -v ON_ERROR_STOP=1 -d "$url" >/dev/null
     DATABASE_URL=$url "$schemagate" --dir "$dir" --log-level warn check
-    start=$(now_ns)
-    for _ in $(seq 1 "$runs"); do "$psql_bin" -X -q -c 'select 1' -d "$url" >/dev/null; done
-    psql_ms=$(elapsed_ms "$start")
-    start=$(now_ns)
-    for _ in $(seq 1 "$runs"); do
-      DATABASE_URL=$url "$schemagate" --dir "$dir" --log-level warn upgrade heads
+    # The commands take turns, run after run, so that a machine whose load
+    # changes meanwhile weighs on each alike; each one's total and median run.
+    : >"$work/psql.us"; : >"$work/runner.us"; : >"$work/offline.us"
+    : >"$work/before.us"; : >"$work/before_offline.us"
+    timed() {  # timed FILE COMMAND...: appends the command's wall time (µs) to FILE
+      local file=$1 start end
+      shift
+      start=${EPOCHREALTIME/./}  # bash's own clock: no process started to read it
+      "$@" >/dev/null
+      end=${EPOCHREALTIME/./}
+      echo $(( end - start )) >>"$file"
+    }
+    for _ in $(seq 1 "$at_head_runs"); do
+      timed "$work/psql.us" "$psql_bin" -X -q -c 'select 1' -d "$url"
+      DATABASE_URL=$url timed "$work/runner.us" "$schemagate" --dir "$dir" --log-level warn upgrade heads
+      timed "$work/offline.us" "$schemagate" --dir "$dir" --log-level warn heads
+      if [[ -n ${SCHEMAGATE_BEFORE:-} ]]; then
+        DATABASE_URL=$url timed "$work/before.us" "$SCHEMAGATE_BEFORE" --dir "$dir" --log-level warn upgrade heads
+        timed "$work/before_offline.us" "$SCHEMAGATE_BEFORE" --dir "$dir" --log-level warn heads
+      fi
     done
-    runner_ms=$(elapsed_ms "$start")
-    start=$(now_ns)
-    for _ in $(seq 1 "$runs"); do "$schemagate" --dir "$dir" --log-level warn heads >/dev/null; done
-    offline_ms=$(elapsed_ms "$start")
-    echo "psql -c 'select 1': ${psql_ms} ms   schemagate upgrade at head: ${runner_ms} ms   ratio: $(ratio "$runner_ms" "$psql_ms")"
-    echo "  of which before connecting (schemagate heads, no database): ${offline_ms} ms   ratio to psql: $(ratio "$offline_ms" "$psql_ms")"
+    total_ms() { awk '{ s += $1 } END { printf "%d", s / 1e3 }' "$1"; }
+    median_ms() { sort -n "$1" | awk '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] / 1e3 }'; }
+    psql_ms=$(total_ms "$work/psql.us") runner_ms=$(total_ms "$work/runner.us")
+    offline_ms=$(total_ms "$work/offline.us")
+    echo "psql -c 'select 1': ${psql_ms} ms (median $(median_ms "$work/psql.us"))   schemagate upgrade at head: ${runner_ms} ms (median $(median_ms "$work/runner.us"))   ratio: $(ratio "$runner_ms" "$psql_ms")"
+    echo "  of which before connecting (schemagate heads, no database): ${offline_ms} ms (median $(median_ms "$work/offline.us"))   ratio to psql: $(ratio "$offline_ms" "$psql_ms")"
     if [[ -n ${SCHEMAGATE_BEFORE:-} ]]; then
-      start=$(now_ns)
-      for _ in $(seq 1 "$runs"); do
-        DATABASE_URL=$url "$SCHEMAGATE_BEFORE" --dir "$dir" --log-level warn upgrade heads
-      done
-      before_ms=$(elapsed_ms "$start")
-      start=$(now_ns)
-      for _ in $(seq 1 "$runs"); do "$SCHEMAGATE_BEFORE" --dir "$dir" --log-level warn heads >/dev/null; done
-      before_offline_ms=$(elapsed_ms "$start")
-      echo "  before ($SCHEMAGATE_BEFORE): upgrade at head ${before_ms} ms, ratio $(ratio "$before_ms" "$psql_ms"); heads ${before_offline_ms} ms"
+      before_ms=$(total_ms "$work/before.us") before_offline_ms=$(total_ms "$work/before_offline.us")
+      echo "  before ($SCHEMAGATE_BEFORE): upgrade at head ${before_ms} ms (median $(median_ms "$work/before.us")), ratio $(ratio "$before_ms" "$psql_ms"); heads ${before_offline_ms} ms (median $(median_ms "$work/before_offline.us"))"
     fi
   done
 fi

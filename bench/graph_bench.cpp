@@ -78,10 +78,10 @@ double cpu_now_ms() {
   return now.tv_sec * 1e3 + now.tv_nsec / 1e6;
 }
 
-Timing run_once(const fs::path& root, size_t& steps) {
+Timing run_once(const fs::path& root, unsigned threads, size_t& steps) {
   auto start = std::chrono::steady_clock::now();
   double cpu_start = cpu_now_ms();
-  auto scripts = script::ScriptDirectory::load(root);
+  auto scripts = script::ScriptDirectory::load(root, threads);
   if (!scripts) {
     std::fprintf(stderr, "%s\n", scripts.error().message().c_str());
     std::exit(1);
@@ -116,10 +116,12 @@ std::vector<int> parse_sizes(const std::string& text) {
 int main(int argc, char** argv) {
   std::vector<int> sizes = {1000, 10000};
   int repeats = 5;
+  unsigned threads = script::ScriptDirectory::kAnyThreads;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--sizes") sizes = parse_sizes(argv[i + 1]);
     if (flag == "--repeats") repeats = std::stoi(argv[i + 1]);
+    if (flag == "--threads") threads = static_cast<unsigned>(std::stoi(argv[i + 1]));
   }
   fs::path base = fs::temp_directory_path() / ("schemagate-graph-bench-" + std::to_string(::getpid()));
   std::vector<double> medians;
@@ -132,7 +134,7 @@ int main(int argc, char** argv) {
     std::vector<double> cpu;
     size_t steps = 0;
     for (int r = 0; r < repeats; ++r) {
-      Timing timing = run_once(root, steps);
+      Timing timing = run_once(root, threads, steps);
       wall.push_back(timing.wall_ms);
       cpu.push_back(timing.cpu_ms);
     }

@@ -45,6 +45,16 @@ int64_t old_stateful_set_pods(const std::vector<PodView>& pods, const Workload& 
   return old;
 }
 
+// The StatefulSet controller makes the update revision current once a
+// RollingUpdate has replaced every pod; under OnDelete it never does, and
+// updatedReplicas says when every pod runs the update revision.
+bool every_pod_updated(const Workload& set) {
+  const RolloutStatus& rollout = set.rollout;
+  if (rollout.update_revision.empty()) return false;
+  if (set.update_strategy == "OnDelete") return rollout.updated >= rollout.wanted;
+  return rollout.current_revision == rollout.update_revision;
+}
+
 RolloutProgress deployment_progress(const Workload& deployment, const std::vector<PodView>& pods) {
   const RolloutStatus& rollout = deployment.rollout;
   if (!rollout.deadline_exceeded.empty()) {
@@ -75,9 +85,7 @@ RolloutProgress stateful_set_progress(const Workload& set, const std::vector<Pod
     return progressing("waiting for the StatefulSet controller to see generation " +
                        std::to_string(rollout.generation));
   }
-  if (rollout.update_revision.empty() || rollout.current_revision != rollout.update_revision) {
-    return progressing(of(rollout.updated, rollout.wanted, "pod") + " updated");
-  }
+  if (!every_pod_updated(set)) return progressing(of(rollout.updated, rollout.wanted, "pod") + " updated");
   if (rollout.ready < rollout.wanted) return progressing(of(rollout.ready, rollout.wanted, "pod") + " ready");
   if (int64_t old = old_stateful_set_pods(pods, set)) {
     return progressing(count_text(old, "old pod") + " not gone yet");

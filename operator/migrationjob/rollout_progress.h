@@ -23,9 +23,10 @@ struct RolloutProgress {
 /// availableReplicas == spec.replicas, and the pods of ReplicaSets share one
 /// pod-template-hash with none terminating; it has failed when its
 /// Progressing condition says ProgressDeadlineExceeded. A StatefulSet is
-/// complete when currentRevision == updateRevision, every replica is ready
-/// and each of its pods has the updateRevision, none terminating; it has no
-/// deadline, so it never fails here.
+/// complete when currentRevision == updateRevision (with OnDelete, whose
+/// controller never moves currentRevision: updatedReplicas == spec.replicas),
+/// every replica is ready and each of its pods has the updateRevision, none
+/// terminating; it has no deadline, so it never fails here.
 RolloutProgress read_rollout_progress(const Workload& workload, const std::vector<PodView>& pods);
 
 }  // namespace schemagate::migrationjob

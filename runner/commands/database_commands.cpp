@@ -1,8 +1,10 @@
 #include <algorithm>
+#include <optional>
 #include <random>
 
 #include "commands/commands.h"
 #include "commands/database_settings.h"
+#include "commands/opening_database.h"
 #include "commands/revision_format.h"
 #include "commands/safety_checks.h"
 #include "engine/migrator.h"
@@ -37,16 +39,20 @@ using Work = std::function<Status(Migrator&, engine::Database&, const script::Sc
 
 /// Loads the scripts, connects, and runs `work` with a migrator inside the
 /// engine's guard (database exceptions become typed errors). The migrator
-/// takes the migration lock when a command has something to write.
+/// takes the migration lock when a command has something to write. The
+/// connection is made while the scripts are read (OpeningDatabase); their
+/// errors still come first, then the settings', then the connection's.
 Status with_migrator(cli::Context& context, const Work& work) {
-  Result<script::ScriptDirectory> scripts = context.scripts();
-  if (!scripts) return scripts.error();
   Result<DatabaseSettings> settings = database_settings(context);
-  if (!settings) return settings.error();
   const cli::Invocation& invocation = context.invocation();
   Result<script::PhaseSelection> phase = phase_selection(invocation);
+  std::optional<OpeningDatabase> opening;
+  if (settings && phase) opening.emplace(*settings);
+  Result<script::ScriptDirectory> scripts = context.scripts();
+  if (!scripts) return scripts.error();
+  if (!settings) return settings.error();
   if (!phase) return phase.error();
-  Result<std::unique_ptr<engine::Database>> database = open_database(*settings);
+  Result<std::unique_ptr<engine::Database>> database = opening->take();
   if (!database) return database.error();
   engine::MigratorOptions options;
   options.allow_changed = invocation.has("allow-changed");

@@ -8,13 +8,11 @@
 
 #include "postgres/connect_failure.h"
 #include "engine/database_url.h"
-#include "engine/pause.h"
 #include "schemagate/common/logging.h"
 
 namespace schemagate::postgres {
 
 using engine::ConnectionString;
-using engine::pause;
 namespace {
 
 constexpr const char* kSystemCaBundle = "/etc/ssl/certs/ca-certificates.crt";
@@ -108,7 +106,7 @@ Result<std::unique_ptr<pqxx::connection>> connect(const ConnectOptions& options,
     try {
       auto connection = std::make_unique<pqxx::connection>(conninfo);
       forbid_reconnects(*connection);
-      apply_session_defaults(*connection);
+      if (options.send_session_defaults) apply_session_defaults(*connection);
       if (attempt > 0) log::info("database reachable", {{"server", server}, {"attempts", attempt + 1}});
       return connection;
     } catch (const std::exception& e) {
@@ -129,7 +127,11 @@ Result<std::unique_ptr<pqxx::connection>> connect(const ConnectOptions& options,
     log::warn("database not reachable yet, retrying",
               {{"server", server}, {"cause", failure.kind}, {"error", last_error},
                {"retry_in_ms", int64_t(delay.count())}});
-    pause(clock, delay);
+    static const StopSignal never;
+    if (!clock.sleep_for(delay, options.stop ? *options.stop : never)) {
+      return Error(ErrorCode::kUnreachable, "cannot connect to " + server + ": " + failure.kind +
+                                                ": " + last_error + " (given up: not needed)");
+    }
   }
   std::string advice = options.wait_for_db.count() > 0
                            ? "gave up after --wait-for-db " +

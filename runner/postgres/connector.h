@@ -10,6 +10,7 @@
 #include "schemagate/common/backoff.h"
 #include "schemagate/common/clock.h"
 #include "schemagate/common/result.h"
+#include "schemagate/common/stop_signal.h"
 
 namespace schemagate::postgres {
 
@@ -20,6 +21,13 @@ struct ConnectOptions {
   /// (an init container may start before its database). Zero: one attempt.
   std::chrono::milliseconds wait_for_db{0};
   BackoffPolicy backoff{std::chrono::milliseconds(100), std::chrono::milliseconds(5000)};
+  /// Ends the retries when requested (an attempt under way ends first): a
+  /// connection opened while the migration directory is read is given up
+  /// when the directory turns out broken. Null: never.
+  const StopSignal* stop = nullptr;
+  /// Whether connect() sends session_defaults_sql() itself, a round trip of
+  /// its own; false: the caller sends it with its first query.
+  bool send_session_defaults = true;
 };
 
 /// Opens a connection, retrying what can heal (refused, timed out, server

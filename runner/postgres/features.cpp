@@ -12,7 +12,9 @@ namespace {
 Result<PostgresDatabase*> postgres_of(engine::Database& database, const std::string& feature) {
   PostgresDatabase* postgres = as_postgres(database);
   if (!postgres) {
-    return Error(ErrorCode::kInvalid, feature + " needs a PostgreSQL database");
+    return Error(ErrorCode::kInvalid,
+                 feature + " needs a PostgreSQL database; docs/sqlite.md (\"Commands and formats\")"
+                           " lists what works on SQLite instead");
   }
   return postgres;
 }
@@ -20,8 +22,8 @@ Result<PostgresDatabase*> postgres_of(engine::Database& database, const std::str
 }  // namespace
 
 Result<std::unique_ptr<engine::Database>> open_database(const engine::DatabaseSettings& settings,
-                                                        Clock& clock) {
-  Result<std::unique_ptr<PostgresDatabase>> opened = PostgresDatabase::open(settings, clock);
+                                                        Clock& clock, const StopSignal* stop) {
+  Result<std::unique_ptr<PostgresDatabase>> opened = PostgresDatabase::open(settings, clock, stop);
   if (!opened) return opened.error();
   return std::unique_ptr<engine::Database>(std::move(opened).value());
 }

@@ -12,14 +12,18 @@
 #include "schema/catalog.h"
 #include "schemagate/common/clock.h"
 #include "schemagate/common/result.h"
+#include "schemagate/common/stop_signal.h"
 
 /// The PostgreSQL engine as the commands reach it, without its driver in
 /// sight: opening it, and what only PostgreSQL offers. Each feature fails
 /// with exit 2 on a database of another engine.
 namespace schemagate::postgres {
 
+/// Connects, waiting for the server up to settings.wait_for_db unless
+/// `stop` is requested first.
 Result<std::unique_ptr<engine::Database>> open_database(const engine::DatabaseSettings& settings,
-                                                        Clock& clock);
+                                                        Clock& clock,
+                                                        const StopSignal* stop = nullptr);
 
 /// PostgreSQL's bookkeeping SQL, for `--sql`.
 const engine::SqlDialect& sql_dialect();

@@ -21,9 +21,11 @@ std::string application_name(const engine::DatabaseSettings& settings) {
 }  // namespace
 
 Result<std::unique_ptr<PostgresDatabase>> PostgresDatabase::open(
-    const engine::DatabaseSettings& settings, Clock& clock) {
+    const engine::DatabaseSettings& settings, Clock& clock, const StopSignal* stop) {
   std::unique_ptr<PostgresDatabase> database(new PostgresDatabase(settings, clock));
   ConnectOptions connect_options;
+  connect_options.stop = stop;
+  connect_options.send_session_defaults = false;
   connect_options.url = settings.url;
   connect_options.application_name = application_name(settings);
   connect_options.wait_for_db = settings.wait_for_db;
@@ -32,6 +34,7 @@ Result<std::unique_ptr<PostgresDatabase>> PostgresDatabase::open(
   if (!connection) return connection.error();
   database->owned_ = std::move(connection).value();
   database->connection_ = database->owned_.get();
+  database->owed_settings_ = session_defaults_sql(*database->connection_);
   database->backend_pid_ = database->connection_->backendpid();
   database->store_ = std::make_unique<VersionStore>(*database->connection_, settings.tables);
   return database;
@@ -94,11 +97,11 @@ Result<std::unique_ptr<engine::MigrationLock>> PostgresDatabase::lock(
   if (table) {
     Result<engine::ConnectionString> url = engine::ConnectionString::parse(settings_.url);
     if (!url) return url.error();
-    lock = make_lease_lock(*connection_,
+    lock = make_lease_lock(session(),
                            url->conninfo({{"application_name", application_name(settings_)}}),
                            options, clock_);
   } else {
-    lock = make_advisory_lock(*connection_, options, clock_);
+    lock = make_advisory_lock(session(), options, clock_);
   }
   Status acquired = lock->acquire(timeout);
   if (!acquired) return acquired.error();
@@ -108,7 +111,7 @@ Result<std::unique_ptr<engine::MigrationLock>> PostgresDatabase::lock(
 bool PostgresDatabase::pooled() {
   if (!pooled_) {
     const int server_pid = store_->server_pid();
-    pooled_ = server_pid ? server_pid != connection_->backendpid() : behind_pooler(*connection_);
+    pooled_ = server_pid ? server_pid != connection_->backendpid() : behind_pooler(session());
     if (*pooled_ && settings_.lock_mode != "table") {
       log::warn("connected through a connection pooler: taking the table lease instead of a "
                 "session advisory lock, which transaction pooling breaks (pass --lock-mode "
@@ -120,7 +123,8 @@ bool PostgresDatabase::pooled() {
 }
 
 engine::StoredState PostgresDatabase::read_state() {
-  engine::StoredState state = store_->read_state();
+  engine::StoredState state = store_->read_state(owed_settings_);
+  owed_settings_.clear();
   // Said at the first read, whether or not this run goes on to take the
   // lock: a runner that finds nothing to do is behind the pooler too.
   pooled();
@@ -128,21 +132,25 @@ engine::StoredState PostgresDatabase::read_state() {
 }
 
 std::map<std::string, std::string> PostgresDatabase::recorded_checksums() {
+  session();
   return store_->recorded_checksums();
 }
 
 std::vector<engine::ForeignTable> PostgresDatabase::foreign_tables() {
-  pqxx::nontransaction query(*connection_);
+  pqxx::nontransaction query(session());
   return read_foreign_tables(query, store_->tables());
 }
 
 std::vector<size_t> PostgresDatabase::existing_objects(
     const std::vector<sql::CreatedObject>& objects) {
-  pqxx::nontransaction query(*connection_);
+  pqxx::nontransaction query(session());
   return read_existing_objects(query, store_->tables(), objects);
 }
 
-void PostgresDatabase::ensure_tables() { store_->ensure_tables(); }
+void PostgresDatabase::ensure_tables() {
+  session();
+  store_->ensure_tables();
+}
 
 Status PostgresDatabase::apply(const script::RevisionMap& map, const script::Migration& migration,
                                const script::Step& step, bool durable) {
@@ -160,22 +168,23 @@ Status PostgresDatabase::apply(const script::RevisionMap& map, const script::Mig
     }
     watcher_ = std::make_unique<ProgressWatcher>(progress);
   }
+  pqxx::connection& connection = session();
   if (!executor_) {
-    executor_ = std::make_unique<Executor>(*connection_, *store_, settings_.executor, gate_,
-                                           clock_, watcher_.get());
+    executor_ = std::make_unique<Executor>(connection, *store_, settings_.executor, gate_, clock_,
+                                           watcher_.get());
   }
   return executor_->run(map, migration, step, durable);
 }
 
 Status PostgresDatabase::apply_repeatable(const script::Migration& migration) {
   if (!repeat_direction_allowed_) {
-    pqxx::work widen(*connection_);
+    pqxx::work widen(session());
     widen.exec(allow_repeat_direction_sql(store_->tables()));
     widen.commit();
     repeat_direction_allowed_ = true;
   }
   Status status =
-      postgres::apply_repeatable(*connection_, *store_, settings_.executor, clock_, random_,
+      postgres::apply_repeatable(session(), *store_, settings_.executor, clock_, random_,
                                  migration);
   reset_session();
   return status;
@@ -184,7 +193,7 @@ Status PostgresDatabase::apply_repeatable(const script::Migration& migration) {
 Status PostgresDatabase::write_stamp(const std::vector<std::string>& removed,
                                      const std::vector<std::string>& added,
                                      const std::vector<engine::HistoryRecord>& history) {
-  pqxx::work tx(*connection_);
+  pqxx::work tx(session());
   store_->write_versions(tx, removed, added);
   for (const engine::HistoryRecord& record : history) {
     tx.exec(insert_history_sql(store_->tables(), record));
@@ -194,13 +203,25 @@ Status PostgresDatabase::write_stamp(const std::vector<std::string>& removed,
   return {};
 }
 
-void PostgresDatabase::record(const engine::HistoryRecord& record) { store_->record(record); }
+void PostgresDatabase::record(const engine::HistoryRecord& record) {
+  session();
+  store_->record(record);
+}
 
 int PostgresDatabase::clear_blocking_failures() {
-  pqxx::work tx(*connection_);
+  pqxx::work tx(session());
   int cleared = store_->clear_blocking_failures(tx);
   tx.commit();
   return cleared;
+}
+
+pqxx::connection& PostgresDatabase::session() {
+  if (!owed_settings_.empty()) {
+    pqxx::nontransaction settings(*connection_);
+    settings.exec(owed_settings_);
+    owed_settings_.clear();
+  }
+  return *connection_;
 }
 
 void PostgresDatabase::reset_session() {

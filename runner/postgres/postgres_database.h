@@ -24,9 +24,11 @@ namespace schemagate::postgres {
 /// commands) is reached through connection() by the code in this directory.
 class PostgresDatabase : public engine::Database {
  public:
-  /// Connects (waiting for the server up to settings.wait_for_db).
+  /// Connects (waiting for the server up to settings.wait_for_db, unless
+  /// `stop` is requested first).
   static Result<std::unique_ptr<PostgresDatabase>> open(const engine::DatabaseSettings& settings,
-                                                        Clock& clock);
+                                                        Clock& clock,
+                                                        const StopSignal* stop = nullptr);
   /// Over a connection someone else owns (a scratch database).
   static std::unique_ptr<PostgresDatabase> over(pqxx::connection& connection,
                                                 const engine::DatabaseSettings& settings,
@@ -49,7 +51,7 @@ class PostgresDatabase : public engine::Database {
   void record(const engine::HistoryRecord& record) override;
   int clear_blocking_failures() override;
 
-  pqxx::connection& connection() { return *connection_; }
+  pqxx::connection& connection() { return session(); }
   /// Checks each migration statement before it runs (--safety-checks).
   void set_statement_gate(StatementGate gate) {
     gate_ = std::move(gate);
@@ -59,6 +61,9 @@ class PostgresDatabase : public engine::Database {
  private:
   PostgresDatabase(const engine::DatabaseSettings& settings, Clock& clock)
       : settings_(settings), clock_(clock), random_(std::random_device{}()) {}
+  /// The connection, once its session settings are sent: by the first
+  /// read_state, with its query, else here, in a round trip of their own.
+  pqxx::connection& session();
   /// A migration's SET (search_path, timezone, lock_timeout) must not leak
   /// into the next one.
   void reset_session();
@@ -73,6 +78,9 @@ class PostgresDatabase : public engine::Database {
   std::unique_ptr<pqxx::connection> owned_;
   pqxx::connection* connection_ = nullptr;
   std::unique_ptr<VersionStore> store_;
+  /// session_defaults_sql() not yet sent: a run at head connects and sends
+  /// one query, with these in front.
+  std::string owed_settings_;
   PostgresDialect dialect_;
   StatementGate gate_;
   std::unique_ptr<ProgressWatcher> watcher_;  ///< made at the first step

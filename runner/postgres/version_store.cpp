@@ -31,12 +31,13 @@ void read_rows(const pqxx::result& rows, engine::StoredState& state, int& server
 
 }  // namespace
 
-engine::StoredState VersionStore::read_state() {
+engine::StoredState VersionStore::read_state(const std::string& settings) {
   engine::StoredState state;
   pqxx::nontransaction query(connection_);
+  const std::string prefix = settings.empty() ? "" : settings + "; ";
   try {
     // The usual run: both tables are there, and one round trip reads it all.
-    read_rows(query.exec(state_sql(tables_, true, true)), state, server_pid_);
+    read_rows(query.exec(prefix + state_sql(tables_, true, true)), state, server_pid_);
     state.version_table_exists = state.history_table_exists = known_to_exist_ = true;
     return state;
   } catch (const pqxx::sql_error& error) {
@@ -45,7 +46,8 @@ engine::StoredState VersionStore::read_state() {
   // The rows count even without the history table: Alembic's own
   // alembic_version, shared, has none; elsewhere the bookkeeping check
   // refuses the run rather than read an empty table as "nothing applied".
-  pqxx::row exists = query.exec1("SELECT to_regclass(" + engine::quote_literal(tables_.version()) +
+  pqxx::row exists = query.exec1(prefix + "SELECT to_regclass(" +
+                                 engine::quote_literal(tables_.version()) +
                                  ") IS NOT NULL, to_regclass(" +
                                  engine::quote_literal(tables_.history()) + ") IS NOT NULL");
   state.version_table_exists = exists[0].as<bool>();

@@ -23,7 +23,9 @@ class VersionStore {
   /// The version rows, the blocking failures and the repeatables' checksums
   /// in one statement. Only when a table is missing (a first run, a version
   /// table shared with Alembic, a table dropped by hand) does it take two.
-  engine::StoredState read_state();
+  /// `settings` (SET statements) go in front of the first statement that
+  /// succeeds: a failed one takes them back with it.
+  engine::StoredState read_state(const std::string& settings = "");
   /// revision -> its latest recorded checksum (engine::Database's); empty
   /// without the history table.
   std::map<std::string, std::string> recorded_checksums();

@@ -6,15 +6,16 @@ namespace schemagate::script {
 
 bool is_revision_id(const std::string& text) {
   if (text.empty() || text.size() > kMaxRevisionIdBytes) return false;
-  if (text == "head" || text == "heads" || text == "base") return false;
+  // Asked of every id and parent of the history: the keywords are compared
+  // only at their lengths.
+  if ((text.size() == 4 || text.size() == 5) &&
+      (text == "head" || text == "heads" || text == "base")) {
+    return false;
+  }
   for (char c : text) {
     if (!is_revision_id_char(c)) return false;
   }
   return true;
-}
-
-bool is_revision_id_char(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
 
 bool looks_generated(const std::string& text) {

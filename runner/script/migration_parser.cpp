@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <iterator>
-#include <optional>
 #include <vector>
 
 namespace schemagate::script {
@@ -12,11 +11,16 @@ namespace {
 constexpr std::string_view kDirectivePrefix = "schemagate:";
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+// By hand: find_first_not_of calls memchr once per character it passes,
+// for every line of every header of the history.
 std::string_view trim_view(std::string_view text) {
-  size_t begin = text.find_first_not_of(" \t\r");
-  if (begin == std::string_view::npos) return {};
-  size_t end = text.find_last_not_of(" \t\r");
-  return text.substr(begin, end - begin + 1);
+  size_t begin = 0;
+  while (begin < text.size() && is_blank(text[begin])) ++begin;
+  size_t end = text.size();
+  while (end > begin && is_blank(text[end - 1])) --end;
+  return text.substr(begin, end - begin);
 }
 
 std::vector<std::string> split_list(std::string_view value) {
@@ -55,9 +59,10 @@ bool parse_directive(std::string_view line, Directive& out) {
   while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
   if (rest.substr(0, kDirectivePrefix.size()) != kDirectivePrefix) return false;
   rest.remove_prefix(kDirectivePrefix.size());
-  size_t space = rest.find_first_of(" \t");
+  size_t space = 0;
+  while (space < rest.size() && rest[space] != ' ' && rest[space] != '\t') ++space;
   out.key = rest.substr(0, space);
-  out.value = space == std::string_view::npos ? std::string_view() : trim_view(rest.substr(space));
+  out.value = trim_view(rest.substr(space));
   return true;
 }
 
@@ -86,13 +91,15 @@ enum class Scope {
 
 class Parser {
  public:
-  Parser(const std::string& path, std::string_view text, Scope scope, bool whole_text)
-      : path_(path), text_(text), scope_(scope), whole_text_(whole_text) {}
+  /// Fills `out`, which starts empty (but for its path, which may be `path`).
+  Parser(const std::string& path, std::string_view text, Scope scope, bool whole_text,
+         Migration& out)
+      : path_(path), text_(text), scope_(scope), whole_text_(whole_text), migration_(out) {}
 
-  /// The migration; nullopt only for a header that `text` does not hold
-  /// in full (it ends before the up marker and more of the file follows).
-  Result<std::optional<Migration>> run() {
-    migration_.path = path_;
+  /// Whether `out` holds the migration: false only for a header that `text`
+  /// does not hold in full (it ends before the up marker and more follows).
+  Result<bool> run() {
+    if (&migration_.path != &path_) migration_.path = path_;
     // Editors on Windows may open a UTF-8 file with a byte order mark; it is
     // not part of the text.
     if (text_.substr(0, kUtf8Bom.size()) == kUtf8Bom) text_.remove_prefix(kUtf8Bom.size());
@@ -118,12 +125,10 @@ class Parser {
       if (end == std::string_view::npos) break;
       start = end + 1;
     }
-    if (scope_ == Scope::kHeader && !seen_up_ && !whole_text_) {
-      return std::optional<Migration>();
-    }
-    Result<Migration> finished = finish(line_number);
+    if (scope_ == Scope::kHeader && !seen_up_ && !whole_text_) return false;
+    Status finished = finish(line_number);
     if (!finished) return finished.error();
-    return std::optional<Migration>(std::move(finished).value());
+    return true;
   }
 
  private:
@@ -279,7 +284,7 @@ class Parser {
     return {};
   }
 
-  Result<Migration> finish(int last_line) {
+  Status finish(int last_line) {
     if (migration_.revision.id.empty()) {
       return fail(1, "no '-- schemagate:revision <id>' header line; every migration names its "
                      "revision");
@@ -308,7 +313,7 @@ class Parser {
     if (std::find(parents.begin(), parents.end(), migration_.revision.id) != parents.end()) {
       return fail(revision_line_, "revision " + migration_.revision.id + " lists itself as parent");
     }
-    return std::move(migration_);
+    return {};
   }
 
   /// A repeatable revision stands outside the graph and is applied again,
@@ -347,7 +352,7 @@ class Parser {
   std::string_view text_;
   Scope scope_;
   bool whole_text_;  ///< `text_` ends where the file ends
-  Migration migration_;
+  Migration& migration_;
   Section section_ = Section::kHeader;
   bool seen_up_ = false;
   int revision_line_ = 1;
@@ -360,14 +365,15 @@ class Parser {
 }  // namespace
 
 Result<Migration> parse_migration(const std::string& path, std::string_view text) {
-  Result<std::optional<Migration>> parsed = Parser(path, text, Scope::kWholeFile, true).run();
+  Migration migration;
+  Result<bool> parsed = Parser(path, text, Scope::kWholeFile, true, migration).run();
   if (!parsed) return parsed.error();
-  return std::move(**parsed);
+  return migration;
 }
 
-Result<std::optional<Migration>> parse_migration_header(const std::string& path,
-                                                        std::string_view text, bool whole_file) {
-  return Parser(path, text, Scope::kHeader, whole_file).run();
+Result<bool> parse_migration_header(const std::string& path, std::string_view text,
+                                    bool whole_file, Migration& out) {
+  return Parser(path, text, Scope::kHeader, whole_file, out).run();
 }
 
 bool is_directive_line(std::string_view line) {

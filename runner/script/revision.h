@@ -45,7 +45,9 @@ inline constexpr size_t kMaxRevisionIdBytes = 32;
 /// `0001_initial`, are kept as they are. None holds `+`, `-`, `@` or `:`,
 /// which targets use (`REV+1`, `label@REV`, `FROM:TO`).
 bool is_revision_id(const std::string& text);
-bool is_revision_id_char(char c);
+inline bool is_revision_id_char(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
 /// True for an id as schemagate makes them (12 lowercase hex characters):
 /// a branch label may not look like one.
 bool looks_generated(const std::string& text);

@@ -1,6 +1,7 @@
 #include "script/script_directory.h"
 
 #include "schemagate/common/files.h"
+#include "script/header_reader.h"
 #include "script/migration_parser.h"
 #include "script/repeatable.h"
 #include "script/versions_directory.h"
@@ -9,51 +10,6 @@ namespace schemagate::script {
 namespace fs = std::filesystem;
 
 namespace {
-
-/// What the first read of a file asks for: a header and, usually, the
-/// whole of a hand-written migration, in one system call.
-constexpr size_t kFirstRead = 4096;
-
-Status check_file_name(const std::string& name, const std::string& path,
-                       const Migration& migration) {
-  const std::string& id = migration.revision.id;
-  if (name.size() >= id.size() && name.compare(0, id.size(), id) == 0 &&
-      (name.compare(id.size(), std::string::npos, ".sql") == 0 ||
-       (name.size() > id.size() && name[id.size()] == '_'))) {
-    return {};
-  }
-  return Error(ErrorCode::kInvalid, path + ": declares revision " + id +
-                                        " but its name does not start with it; rename it to " +
-                                        id + "_<slug>.sql");
-}
-
-/// The header of the file `name`; a repeatable revision whole, since its
-/// checksum is compared after every upgrade.
-Result<Migration> read_migration(const VersionsDirectory& directory, const std::string& name) {
-  std::string path = directory.path_of(name);
-  Result<VersionFile> file = directory.open_file(name);
-  if (!file) return file.error();
-  std::string text;
-  size_t chunk = kFirstRead;
-  bool more = true;
-  while (true) {
-    Result<bool> appended = file->append(text, chunk);
-    if (!appended) return appended.error();
-    more = *appended;
-    Result<std::optional<Migration>> header = parse_migration_header(path, text, !more);
-    if (!header) return header.error();
-    if (*header && !(*header)->repeatable) return std::move(**header);
-    if (*header) break;
-    chunk *= 2;  // a long header: fewer rereads of its start
-  }
-  while (more) {
-    Result<bool> appended = file->append(text, chunk);
-    if (!appended) return appended.error();
-    more = *appended;
-    chunk *= 2;
-  }
-  return parse_migration(path, text);
-}
 
 bool same_lint_ignores(const std::vector<LintIgnore>& a, const std::vector<LintIgnore>& b) {
   if (a.size() != b.size()) return false;
@@ -87,7 +43,7 @@ ScriptDirectory::ScriptDirectory(fs::path root, std::vector<Migration> migration
       map_(std::move(map)),
       repeatables_(std::move(repeatables)) {}
 
-Result<ScriptDirectory> ScriptDirectory::load(const fs::path& root) {
+Result<ScriptDirectory> ScriptDirectory::load(const fs::path& root, unsigned threads) {
   fs::path versions = root / "versions";
   std::error_code ec;
   if (!fs::is_directory(versions, ec)) {
@@ -99,28 +55,32 @@ Result<ScriptDirectory> ScriptDirectory::load(const fs::path& root) {
   if (!directory) return directory.error();
   Result<std::vector<std::string>> names = directory->sql_file_names();
   if (!names) return names.error();
+  if (threads == kAnyThreads) threads = reading_threads(names->size());
+  ReadFiles read = read_migrations(*directory, *names, threads);
 
-  std::vector<Migration> migrations;
-  std::vector<Migration> repeatables;
-  std::vector<std::string> sources;
-  migrations.reserve(names->size());
-  sources.reserve(names->size());
   std::string problems;
-  for (const std::string& name : *names) {
-    Result<Migration> migration = read_migration(*directory, name);
-    Status name_ok = migration ? check_file_name(name, migration->path, *migration)
-                               : Status(migration.error());
-    if (!name_ok) {
-      problems += (problems.empty() ? "" : "\n") + name_ok.error().message();
-      continue;
-    }
-    if (migration->repeatable) {
-      repeatables.push_back(std::move(migration).value());
-      continue;
-    }
-    sources.push_back(migration->path);
-    migrations.push_back(std::move(migration).value());
+  for (const auto& [file, error] : read.errors) {
+    problems += (problems.empty() ? "" : "\n") + error.message();
   }
+  // The versioned revisions stay where they were read; the repeatables,
+  // and the files that could not be, leave their places.
+  std::vector<Migration>& migrations = read.migrations;
+  std::vector<Migration> repeatables;
+  size_t kept = 0;
+  auto failed = read.errors.begin();
+  for (size_t i = 0; i < migrations.size(); ++i) {
+    if (failed != read.errors.end() && failed->first == i) {
+      ++failed;
+      continue;
+    }
+    if (migrations[i].repeatable) {
+      repeatables.push_back(std::move(migrations[i]));
+      continue;
+    }
+    if (kept != i) migrations[kept] = std::move(migrations[i]);
+    ++kept;
+  }
+  migrations.resize(kept);
   if (!repeatables.empty()) {
     Status distinct = check_repeatable_ids(repeatables, migrations);
     if (!distinct) problems += (problems.empty() ? "" : "\n") + distinct.error().message();
@@ -129,11 +89,14 @@ Result<ScriptDirectory> ScriptDirectory::load(const fs::path& root) {
   order_repeatables(repeatables);
 
   std::vector<Revision> revisions;
+  std::vector<std::string> sources;
   std::vector<DirectiveLines> lines;
   revisions.reserve(migrations.size());
+  sources.reserve(migrations.size());
   lines.reserve(migrations.size());
   for (const Migration& migration : migrations) {
     revisions.push_back(migration.revision);
+    sources.push_back(migration.path);
     lines.push_back(migration.lines);
   }
   Result<RevisionMap> map =

@@ -22,10 +22,15 @@ namespace schemagate::script {
 /// run costs the headers of the history plus the bodies it runs or checks.
 class ScriptDirectory {
  public:
-  /// Reads every migration file's header, and repeatable revisions whole.
-  /// All problems are reported at once, each naming its file and line;
-  /// nothing is usable unless all are fixed.
-  static Result<ScriptDirectory> load(const std::filesystem::path& root);
+  /// load()'s default: as many threads as script/header_reader.h finds useful.
+  static constexpr unsigned kAnyThreads = 0;
+
+  /// Reads every migration file's header, and repeatable revisions whole,
+  /// on `threads` threads (script/header_reader.h). All problems are
+  /// reported at once, in the order of the file names, each naming its file
+  /// and line; nothing is usable unless all are fixed.
+  static Result<ScriptDirectory> load(const std::filesystem::path& root,
+                                      unsigned threads = kAnyThreads);
 
   const std::filesystem::path& root() const { return root_; }
   std::filesystem::path versions_dir() const { return root_ / "versions"; }

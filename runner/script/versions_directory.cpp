@@ -28,16 +28,33 @@ bool ends_in_sql(const char* name) {
 }  // namespace
 
 VersionFile::VersionFile(VersionFile&& other) noexcept
-    : fd_(other.fd_), path_(std::move(other.path_)), read_(other.read_) {
+    : fd_(other.fd_), directory_(other.directory_), name_(other.name_), read_(other.read_) {
   other.fd_ = -1;
 }
+
+std::string VersionFile::path() const { return directory_->path_of(*name_); }
 
 VersionFile::~VersionFile() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+Result<size_t> VersionFile::read(char* buffer, size_t size) {
+  if (read_ + size > files::kMaxFileBytes) size = files::kMaxFileBytes + 1 - read_;
+  ssize_t n;
+  do {
+    n = ::read(fd_, buffer, size);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return unreadable(path(), errno);
+  read_ += static_cast<size_t>(n);
+  if (read_ > files::kMaxFileBytes) {
+    return Error(ErrorCode::kInvalid,
+                 path() + ": larger than " + std::to_string(files::kMaxFileBytes) +
+                     " bytes, the most schemagate reads from one file; is it the right file?");
+  }
+  return static_cast<size_t>(n);
+}
+
 Result<bool> VersionFile::append(std::string& text, size_t bytes) {
-  if (read_ + bytes > files::kMaxFileBytes) bytes = files::kMaxFileBytes + 1 - read_;
   // Read through a buffer on the stack: growing `text` first would clear
   // bytes the read then overwrites, for every file of the history.
   char buffer[4096];
@@ -45,21 +62,14 @@ Result<bool> VersionFile::append(std::string& text, size_t bytes) {
   bool ended = false;
   while (got < bytes) {
     size_t wanted = std::min(sizeof buffer, bytes - got);
-    ssize_t n = ::read(fd_, buffer, wanted);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return unreadable(path_, errno);
-    ended = n == 0;
-    text.append(buffer, static_cast<size_t>(n));
-    got += static_cast<size_t>(n);
+    Result<size_t> n = read(buffer, wanted);
+    if (!n) return n.error();
+    ended = *n == 0;
+    text.append(buffer, *n);
+    got += *n;
     // A short read is usually the end of the file; the caller asks again
     // (and sees `ended`) only when what it has is not enough.
-    if (static_cast<size_t>(n) < wanted) break;
-  }
-  read_ += got;
-  if (read_ > files::kMaxFileBytes) {
-    return Error(ErrorCode::kInvalid,
-                 path_ + ": larger than " + std::to_string(files::kMaxFileBytes) +
-                     " bytes, the most schemagate reads from one file; is it the right file?");
+    if (*n < wanted) break;
   }
   return !ended;
 }
@@ -131,7 +141,7 @@ Error VersionsDirectory::cannot_list(int error) const {
 Result<VersionFile> VersionsDirectory::open_file(const std::string& name) const {
   int fd = ::openat(fd_, name.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return unreadable(path_of(name), errno);
-  return VersionFile(fd, path_of(name));
+  return VersionFile(fd, *this, name);
 }
 
 }  // namespace schemagate::script

@@ -8,14 +8,22 @@
 
 namespace schemagate::script {
 
+class VersionsDirectory;
+
 /// One file of a VersionsDirectory, open for reading in pieces: a header is
-/// read without the body behind it.
+/// read without the body behind it. It names itself by its directory and
+/// name, which outlive it: a long history makes no path per file for
+/// messages it seldom writes.
 class VersionFile {
  public:
   VersionFile(VersionFile&& other) noexcept;
   VersionFile& operator=(VersionFile&&) = delete;
   ~VersionFile();
 
+  /// Reads up to `size` bytes into `buffer` in one system call; how many
+  /// (fewer at the end of the file, 0 there). Exit 2 naming the file as
+  /// append() does.
+  Result<size_t> read(char* buffer, size_t size);
   /// Appends up to `bytes` more of the file to `text`, stopping early at a
   /// short read (most often the end of the file, found without a second
   /// system call). False once a read found the end. Exit 2 naming the file
@@ -25,10 +33,13 @@ class VersionFile {
 
  private:
   friend class VersionsDirectory;
-  VersionFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  VersionFile(int fd, const VersionsDirectory& directory, const std::string& name)
+      : fd_(fd), directory_(&directory), name_(&name) {}
+  std::string path() const;
 
   int fd_;
-  std::string path_;
+  const VersionsDirectory* directory_;
+  const std::string* name_;
   size_t read_ = 0;
 };
 
@@ -48,7 +59,8 @@ class VersionsDirectory {
   /// byte order. Exit 2 naming an entry that is a link to nothing, a link
   /// that loops, or cannot be examined.
   Result<std::vector<std::string>> sql_file_names() const;
-  /// Opens the file `name` of the directory; exit 2 naming it when it cannot be.
+  /// Opens the file `name` of the directory (both outlive the file); exit 2
+  /// naming it when it cannot be.
   Result<VersionFile> open_file(const std::string& name) const;
   /// `directory/name`, as messages name the file.
   std::string path_of(const std::string& name) const { return prefix_ + name; }

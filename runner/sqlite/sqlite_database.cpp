@@ -3,89 +3,15 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
-#include <algorithm>
-
-#include "engine/blocking_advice.h"
-#include "engine/pause.h"
 #include "engine/sql_text.h"
 #include "schemagate/common/logging.h"
-#include "sql/source_position.h"
-#include "sqlite/body_analysis.h"
-#include "sqlite/process_identity.h"
+#include "sqlite/attempt_note.h"
 
 namespace schemagate::sqlite {
 namespace {
 
 using engine::HistoryRecord;
 using engine::quote_literal;
-using script::Direction;
-
-const char* direction_name(Direction direction) {
-  return direction == Direction::kUp ? "up" : "down";
-}
-
-std::string location(const script::Migration& migration, int line) {
-  return migration.path + ":" + std::to_string(line);
-}
-
-/// The version rows were not where the step expected: another writer moved
-/// them. Thrown inside the step's transaction, which is rolled back.
-struct VersionRowsMoved {
-  std::string expected;
-  std::string found;
-};
-
-Error rows_moved(const VersionRowsMoved& moved) {
-  return engine::version_rows_moved(moved.expected, moved.found);
-}
-
-/// The lease lost between two steps, found in the step's own transaction.
-struct LeaseLost {};
-
-/// A foreign key left pointing nowhere, found before the commit.
-struct ForeignKeyViolation {
-  std::string what;
-};
-
-/// The started row of a non-transactional attempt names its process, so
-/// that the next run tells an attempt under way from a dead one.
-std::string progress_note(const std::string& applied_by, const ProcessIdentity& self,
-                          const std::string& started_at, const std::string& done_through) {
-  return "interrupted: started at " + started_at + " by " + applied_by + " (process " +
-         self.host + "|" + std::to_string(self.pid) + "|" + self.process +
-         ") and did not finish; " + done_through;
-}
-
-bool attempt_running(const std::string& note) {
-  size_t begin = note.find("(process ");
-  if (begin == std::string::npos) return false;
-  size_t end = note.find(')', begin);
-  if (end == std::string::npos) return false;
-  std::string fields = note.substr(begin + 9, end - begin - 9);
-  size_t first = fields.find('|');
-  size_t second = first == std::string::npos ? first : fields.find('|', first + 1);
-  if (second == std::string::npos) return false;
-  ProcessIdentity other;
-  other.host = fields.substr(0, first);
-  other.pid = std::atol(fields.substr(first + 1, second - first - 1).c_str());
-  other.process = fields.substr(second + 1);
-  return liveness(other) == Liveness::kAlive;
-}
-
-/// Migration statements wait for the application's locks only as long as
-/// --statement-lock-timeout says, as PostgreSQL's lock_timeout does.
-class StatementTimeout {
- public:
-  StatementTimeout(Connection& connection, const engine::DatabaseSettings& settings)
-      : connection_(connection), settings_(settings) {
-    connection_.set_busy_timeout(settings_.executor.statement_lock_timeout);
-  }
-  ~StatementTimeout() { connection_.set_busy_timeout(settings_.lock_timeout); }
-
- private:
-  Connection& connection_;
-  const engine::DatabaseSettings& settings_;
-};
 
 /// Hands out the lease while telling the database whether it is held.
 class HeldLease : public engine::MigrationLock {
@@ -112,8 +38,7 @@ class HeldLease : public engine::MigrationLock {
 SqliteDatabase::SqliteDatabase(const engine::DatabaseSettings& settings, Clock& clock)
     : settings_(settings),
       tables_(sqlite_tables(settings.tables)),
-      clock_(clock),
-      random_(std::random_device{}()) {}
+      clock_(clock) {}
 
 Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(
     const engine::DatabaseSettings& settings, Clock& clock) {
@@ -135,6 +60,9 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(
   if (!connection) return connection.error();
   std::unique_ptr<SqliteDatabase> database(new SqliteDatabase(settings, clock));
   database->connection_ = std::move(connection).value();
+  database->executor_ =
+      std::make_unique<Executor>(*database->connection_, database->settings_, database->tables_,
+                                 database->dialect_, clock, database->lease_);
   return database;
 }
 
@@ -319,315 +247,22 @@ void SqliteDatabase::ensure_tables() {
   tables_known_ = true;
 }
 
-void SqliteDatabase::begin_write() {
-  connection_->exec("BEGIN IMMEDIATE");
-  if (lease_ && !lease_->renew_in(*connection_)) throw LeaseLost{};
-}
-
-void SqliteDatabase::check_foreign_keys() {
-  std::vector<Row> violations = connection_->query("PRAGMA foreign_key_check");
-  if (violations.empty()) return;
-  const Row& first = violations.front();
-  throw ForeignKeyViolation{
-      std::to_string(violations.size()) + " row(s) break a foreign key, the first in table " +
-      first[0].value_or("?") + " (rowid " + first[1].value_or("?") + "), which points into " +
-      first[2].value_or("?") + " at no row"};
-}
-
-void SqliteDatabase::write_version_change(const script::RevisionMap& map,
-                                          const script::Step& step, const HistoryRecord& record) {
-  const std::vector<std::string> removed = map.ids(step.rows_removed);
-  if (!removed.empty()) {
-    int64_t deleted = connection_->exec(dialect_.delete_versions(tables_, removed));
-    if (deleted != static_cast<int64_t>(removed.size())) {
-      throw VersionRowsMoved{map.describe(step.rows_removed), std::to_string(deleted)};
-    }
-  }
-  const std::vector<std::string> added = map.ids(step.rows_added);
-  if (!added.empty()) connection_->exec(dialect_.insert_versions(tables_, added));
-  connection_->exec(dialect_.insert_history(tables_, record));
-}
-
-HistoryRecord SqliteDatabase::history(const script::Migration& migration,
-                                      const script::Step& step,
-                                      const std::string& started_at) const {
-  HistoryRecord record =
-      engine::succeeded_record(migration.revision.id, direction_name(step.direction),
-                               migration.checksum(), settings_.applied_by);
-  record.started_at = started_at;
-  record.duration_of_transaction = true;
-  return record;
-}
-
-// `durable` needs nothing here: a SQLite commit is on disk when it returns
-// (synchronous FULL, Debian's default), so every step commits durably.
 Status SqliteDatabase::apply(const script::RevisionMap& map, const script::Migration& migration,
-                             const script::Step& step, bool) {
-  Result<const script::Body*> body =
-      script::body_for(migration, step.direction == Direction::kDown);
-  if (!body) return body.error();
-  Result<sql::Analysis> analysis =
-      analyze_body(migration.path, (*body)->sql, (*body)->first_line, migration.transactional,
-                   migration.wrapped_transaction);
-  if (!analysis) return analysis.error();
-  StatementTimeout timeout(*connection_, settings_);
-  return migration.transactional ? run_transactional(map, migration, step, *analysis)
-                                 : run_statements(map, migration, step, *analysis);
-}
-
-Status SqliteDatabase::run_transactional(const script::RevisionMap& map,
-                                         const script::Migration& migration,
-                                         const script::Step& step,
-                                         const sql::Analysis& analysis) {
-  const std::string started_at = engine::utc_timestamp_now();
-  for (int attempt = 0;; ++attempt) {
-    const sql::Statement* current = nullptr;
-    try {
-      begin_write();
-      for (const sql::AnalyzedStatement& entry : analysis.statements) {
-        current = &entry.statement;
-        connection_->exec_script(entry.statement.sql);
-      }
-      current = nullptr;
-      check_foreign_keys();
-      write_version_change(map, step, history(migration, step, started_at));
-      connection_->exec("COMMIT");
-      return {};
-    } catch (const SqliteError& error) {
-      connection_->rollback_quietly();
-      if (error.busy() && attempt < settings_.executor.lock_retries) {
-        auto delay = settings_.executor.retry_backoff.delay(attempt, random_);
-        log::warn("the database stayed locked beyond the busy timeout; the migration rolled "
-                  "back and will be retried",
-                  {{"revision", migration.revision.id},
-                   {"attempt", attempt + 1},
-                   {"retry_in_ms", int64_t(delay.count())}});
-        engine::pause(clock_, delay);
-        continue;
-      }
-      return failed(migration, step, current, error, started_at, std::nullopt);
-    } catch (const VersionRowsMoved& moved) {
-      connection_->rollback_quietly();
-      return rows_moved(moved);
-    } catch (const LeaseLost&) {
-      connection_->rollback_quietly();
-      return Error(ErrorCode::kLockTimeout,
-                   "the migration lease was lost before revision " + migration.revision.id +
-                       "; another runner may have taken over. Nothing half done: run again");
-    } catch (const ForeignKeyViolation& violation) {
-      connection_->rollback_quietly();
-      SqliteError error(SQLITE_CONSTRAINT_FOREIGNKEY, "FOREIGN KEY constraint failed: " + violation.what +
-                                 " (checked before the commit, since foreign keys are off "
-                                 "while migrations run)");
-      return failed(migration, step, nullptr, error, started_at, std::nullopt);
-    }
-  }
-}
-
-void SqliteDatabase::run_alone(const script::Migration& migration,
-                               const sql::Statement& statement) {
-  for (int attempt = 0;; ++attempt) {
-    try {
-      connection_->exec_script(statement.sql);
-      return;
-    } catch (const SqliteError& error) {
-      connection_->rollback_quietly();
-      if (!error.busy() || attempt >= settings_.executor.lock_retries) throw;
-      auto delay = settings_.executor.retry_backoff.delay(attempt, random_);
-      log::warn("the database stayed locked beyond the busy timeout; retrying the statement",
-                {{"revision", migration.revision.id}, {"line", statement.line},
-                 {"attempt", attempt + 1}, {"retry_in_ms", int64_t(delay.count())}});
-      engine::pause(clock_, delay);
-    }
-  }
-}
-
-Status SqliteDatabase::run_statements(const script::RevisionMap& map,
-                                      const script::Migration& migration,
-                                      const script::Step& step, const sql::Analysis& analysis) {
-  const std::string started_at = engine::utc_timestamp_now();
-  const ProcessIdentity self = ProcessIdentity::self();
-  HistoryRecord started = history(migration, step, started_at);
-  started.duration_of_transaction = false;
-  started.outcome = "failed";
-  started.blocking = true;
-  started.error = progress_note(settings_.applied_by, self, started_at, "no statement had finished");
-  int64_t attempt_id = 0;
-  try {
-    begin_write();
-    connection_->exec(dialect_.insert_history(tables_, started));
-    attempt_id = connection_->last_insert_id();
-    connection_->exec("COMMIT");
-  } catch (const LeaseLost&) {
-    connection_->rollback_quietly();
-    return Error(ErrorCode::kLockTimeout,
-                 "the migration lease was lost before revision " + migration.revision.id +
-                     "; another runner may have taken over. Nothing of it ran: run again");
-  }
-  auto note = [&](const std::string& text) {
-    connection_->exec("UPDATE " + tables_.history() + " SET error = " +
-                      quote_literal(engine::cut_for_history(text)) +
-                      " WHERE id = " + std::to_string(attempt_id));
-  };
-  const size_t total = analysis.statements.size();
-  for (size_t i = 0; i < total; ++i) {
-    const sql::Statement& statement = analysis.statements[i].statement;
-    try {
-      run_alone(migration, statement);
-    } catch (const SqliteError& error) {
-      return failed(migration, step, &statement, error, started_at, attempt_id);
-    }
-    note(progress_note(settings_.applied_by, self, started_at,
-                       "statements 1-" + std::to_string(i + 1) + " of " + std::to_string(total) +
-                           " finished, through line " + std::to_string(statement.line) + " of " +
-                           migration.path));
-  }
-  try {
-    begin_write();
-    HistoryRecord done = history(migration, step, started_at);
-    write_version_change(map, step, done);
-    // The attempt is complete: its started row goes, and the rows of
-    // earlier attempts that died stop blocking (they stay as history).
-    connection_->exec("DELETE FROM " + tables_.history() + " WHERE id = " +
-                      std::to_string(attempt_id));
-    connection_->exec("UPDATE " + tables_.history() +
-                      " SET blocking = 0 WHERE blocking AND revision = " +
-                      quote_literal(migration.revision.id));
-    connection_->exec("COMMIT");
-  } catch (const VersionRowsMoved& moved) {
-    connection_->rollback_quietly();
-    return rows_moved(moved);
-  } catch (const LeaseLost&) {
-    connection_->rollback_quietly();
-    return Error(ErrorCode::kLockTimeout,
-                 "the migration lease was lost before the version rows of revision " +
-                     migration.revision.id + " were written; its statements ran. Run again");
-  }
-  return {};
-}
-
-Error SqliteDatabase::failed(const script::Migration& migration, const script::Step& step,
-                             const sql::Statement* statement, const SqliteError& error,
-                             const std::string& started_at, std::optional<int64_t> attempt_id) {
-  int line = statement ? statement->line : 0;
-  if (statement && error.offset() >= 0) {
-    line = sql::line_of_offset(statement->sql, static_cast<size_t>(error.offset()),
-                               statement->line);
-  }
-  std::string where = line > 0 ? location(migration, line) : migration.path;
-  std::string message = where + ": " + direction_name(step.direction) + " of revision " +
-                        migration.revision.id + " (" + migration.revision.message +
-                        ") failed: " + error.what() + " (" + error.code_name() + ")";
-  if (attempt_id) {
-    message += ". It is not transactional: statements before line " + std::to_string(line) +
-               " stay applied. " +
-               engine::blocking_advice(migration, step.direction == Direction::kDown, line);
-  } else {
-    message += ". Its transaction was rolled back: the database is at the previous revision";
-  }
-  const std::string recorded = std::string(error.what()) + " (" + where + ")";
-  try {
-    if (attempt_id) {
-      connection_->exec("UPDATE " + tables_.history() + " SET error = " +
-                        quote_literal(engine::cut_for_history(recorded)) +
-                        " WHERE id = " + std::to_string(*attempt_id));
-    } else {
-      HistoryRecord record = history(migration, step, started_at);
-      record.duration_of_transaction = false;
-      record.outcome = "failed";
-      record.error = recorded;
-      this->record(record);
-    }
-  } catch (const std::exception& e) {
-    log::error("could not record the failure in the history table", {{"error", e.what()}});
-  }
-  return Error(ErrorCode::kMigrationFailed, message);
+                             const script::Step& step, bool durable) {
+  return executor_->apply(map, migration, step, durable);
 }
 
 Status SqliteDatabase::apply_repeatable(const script::Migration& migration) {
-  Result<const script::Body*> body = script::body_for(migration, false);
-  if (!body) return body.error();
-  Result<sql::Analysis> analysis =
-      analyze_body(migration.path, (*body)->sql, (*body)->first_line, true,
-                   migration.wrapped_transaction);
-  if (!analysis) return analysis.error();
-  const std::string started_at = engine::utc_timestamp_now();
-  StatementTimeout timeout(*connection_, settings_);
-  script::Step step;
-  step.direction = Direction::kUp;
-  const sql::Statement* current = nullptr;
-  try {
-    begin_write();
-    for (const sql::AnalyzedStatement& entry : analysis->statements) {
-      current = &entry.statement;
-      connection_->exec_script(entry.statement.sql);
-    }
-    current = nullptr;
-    check_foreign_keys();
-    HistoryRecord record = engine::succeeded_record(migration.revision.id, "repeat",
-                                                    migration.checksum(), settings_.applied_by);
-    record.started_at = started_at;
-    record.duration_of_transaction = true;
-    connection_->exec(dialect_.insert_history(tables_, record));
-    connection_->exec("COMMIT");
-    return {};
-  } catch (const SqliteError& error) {
-    connection_->rollback_quietly();
-    return failed(migration, step, current, error, started_at, std::nullopt);
-  } catch (const LeaseLost&) {
-    connection_->rollback_quietly();
-    return Error(ErrorCode::kLockTimeout,
-                 "the migration lease was lost before repeatable " + migration.revision.id +
-                     "; another runner may have taken over. Nothing half done: run again");
-  } catch (const ForeignKeyViolation& violation) {
-    connection_->rollback_quietly();
-    return failed(migration, step, nullptr,
-                  SqliteError(SQLITE_CONSTRAINT_FOREIGNKEY, "FOREIGN KEY constraint failed: " + violation.what),
-                  started_at, std::nullopt);
-  }
+  return executor_->apply_repeatable(migration);
 }
 
 Status SqliteDatabase::write_stamp(const std::vector<std::string>& removed,
                                    const std::vector<std::string>& added,
                                    const std::vector<HistoryRecord>& history) {
-  try {
-    begin_write();
-    if (!removed.empty()) {
-      int64_t deleted = connection_->exec(dialect_.delete_versions(tables_, removed));
-      if (deleted != static_cast<int64_t>(removed.size())) {
-        std::string expected;
-        for (const std::string& row : removed) expected += (expected.empty() ? "" : ", ") + row;
-        throw VersionRowsMoved{expected, std::to_string(deleted)};
-      }
-    }
-    if (!added.empty()) connection_->exec(dialect_.insert_versions(tables_, added));
-    for (const HistoryRecord& record : history) {
-      connection_->exec(dialect_.insert_history(tables_, record));
-    }
-    connection_->exec("UPDATE " + tables_.history() + " SET blocking = 0 WHERE blocking");
-    connection_->exec("COMMIT");
-    return {};
-  } catch (const VersionRowsMoved& moved) {
-    connection_->rollback_quietly();
-    return rows_moved(moved);
-  } catch (const LeaseLost&) {
-    connection_->rollback_quietly();
-    return Error(ErrorCode::kLockTimeout,
-                 "the migration lease was lost before the stamp; nothing written: run again");
-  }
+  return executor_->write_stamp(removed, added, history);
 }
 
-void SqliteDatabase::record(const HistoryRecord& record) {
-  connection_->rollback_quietly();
-  connection_->exec("BEGIN IMMEDIATE");
-  try {
-    connection_->exec(dialect_.insert_history(tables_, record));
-    connection_->exec("COMMIT");
-  } catch (...) {
-    connection_->rollback_quietly();
-    throw;
-  }
-}
+void SqliteDatabase::record(const HistoryRecord& record) { executor_->record(record); }
 
 int SqliteDatabase::clear_blocking_failures() {
   return static_cast<int>(

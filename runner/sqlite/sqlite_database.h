@@ -2,14 +2,13 @@
 
 #include <map>
 #include <memory>
-#include <random>
 #include <string>
 
 #include "engine/database.h"
 #include "engine/database_settings.h"
 #include "schemagate/common/clock.h"
-#include "sql/body_analyzer.h"
 #include "sqlite/connection.h"
+#include "sqlite/executor.h"
 #include "sqlite/lease_lock.h"
 #include "sqlite/sqlite_dialect.h"
 
@@ -17,9 +16,10 @@ namespace schemagate::sqlite {
 
 /// The SQLite engine: one connection to the database file, a lease row as
 /// the migration lock (lease_lock.h), each transactional step in one
-/// `BEGIN IMMEDIATE` transaction with its version rows and history row.
-/// Statements are split by SQLite's rules (statement_splitter.h) and run
-/// with its prepare loop; an error's offset maps to the file line.
+/// `BEGIN IMMEDIATE` transaction with its version rows and history row
+/// (executor.h). Statements are split by SQLite's rules
+/// (statement_splitter.h) and run with its prepare loop; an error's offset
+/// maps to the file line.
 class SqliteDatabase : public engine::Database {
  public:
   /// Opens the file of settings.url (a sqlite:/// URL), creating it when
@@ -50,36 +50,14 @@ class SqliteDatabase : public engine::Database {
   SqliteDatabase(const engine::DatabaseSettings& settings, Clock& clock);
 
   bool table_exists(const std::string& name);
-  /// BEGIN IMMEDIATE, and under a lease, the lease renewed in the same
-  /// transaction: a step never commits under a lease another runner took.
-  void begin_write();
-  Status run_transactional(const script::RevisionMap& map, const script::Migration& migration,
-                           const script::Step& step, const sql::Analysis& analysis);
-  Status run_statements(const script::RevisionMap& map, const script::Migration& migration,
-                        const script::Step& step, const sql::Analysis& analysis);
-  /// One statement in autocommit, retried while the database is busy.
-  void run_alone(const script::Migration& migration, const sql::Statement& statement);
-  /// The version rows and history row of a step, in the open transaction;
-  /// throws VersionRowsMoved when the rows are not where the step expects.
-  void write_version_change(const script::RevisionMap& map, const script::Step& step,
-                            const engine::HistoryRecord& record);
-  /// Fails the open transaction when it leaves a row whose foreign key
-  /// points nowhere: foreign keys are off on the migration connection (as
-  /// the table rebuild needs), so they are checked before each commit.
-  void check_foreign_keys();
-  engine::HistoryRecord history(const script::Migration& migration, const script::Step& step,
-                                const std::string& started_at) const;
-  Error failed(const script::Migration& migration, const script::Step& step,
-               const sql::Statement* statement, const SqliteError& error,
-               const std::string& started_at, std::optional<int64_t> attempt_id);
 
   engine::DatabaseSettings settings_;
   engine::VersionTables tables_;
   Clock& clock_;
-  std::mt19937_64 random_;
   std::unique_ptr<Connection> connection_;
   SqliteDialect dialect_;
   LeaseLock* lease_ = nullptr;  ///< the lock lock() handed out, while it lives
+  std::unique_ptr<Executor> executor_;
   bool tables_known_ = false;
 };
 

@@ -255,7 +255,7 @@ render alerting --namespace ops --set prometheusRule.enabled=true --set promethe
 rule_alerts() { query "$1" '[.[] | select(.kind == "PrometheusRule") | .spec.groups[].rules[].alert]'; }
 check "prometheusRule.enabled renders one PrometheusRule, labelled as asked, with the chart's alerts" equals \
   "$(query alerting '[.[] | select(.kind == "PrometheusRule") | [.apiVersion, .metadata.labels.release]]') $(rule_alerts alerting)" \
-  '[["monitoring.coreos.com/v1","prometheus"]] ["SchemagateOperatorAbsent","SchemagateOperatorNoLeader","SchemagateOperatorReconcileErrors","SchemagateOperatorWorkStuck","SchemagateOperatorQueueBacklog","SchemagateOperatorAPIErrors","SchemagateMigrationJobFailed","SchemagateRolloutHeld"]'
+  '[["monitoring.coreos.com/v1","prometheus"]] ["SchemagateOperatorAbsent","SchemagateOperatorNoLeader","SchemagateOperatorReconcileErrors","SchemagateOperatorWorkStuck","SchemagateOperatorQueueBacklog","SchemagateOperatorAPIErrors","SchemagateMigrationJobFailed","SchemagateRolloutHeld","SchemagateContractWaiting"]'
 check "every alert has an expression, a for, a severity and a summary" equals \
   "$(query alerting '[.[] | select(.kind == "PrometheusRule") | .spec.groups[].rules[] | select(.expr == "" or .for == null or .labels.severity == null or .annotations.summary == null)] | length')" 0
 check "their series are the release's metrics Service's, as a ServiceMonitor labels them" equals \

@@ -70,14 +70,24 @@ void Process::kill_hard() {
   if (pid_ > 0 && !waited_) ::kill(pid_, SIGKILL);
 }
 
+bool Process::exited() {
+  if (waited_) return true;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) != pid_) return false;
+  waited_ = true;
+  exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return true;
+}
+
 ProcessResult Process::wait() {
   ProcessResult result;
-  int status = 0;
   if (!waited_) {
+    int status = 0;
     waitpid(pid_, &status, 0);
     waited_ = true;
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
+  result.exit_code = exit_code_;
   result.out = slurp(out_path_);
   result.err = slurp(err_path_);
   return result;

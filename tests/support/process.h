@@ -28,6 +28,8 @@ class Process {
 
   pid_t pid() const { return pid_; }
   void kill_hard();
+  /// Whether it has ended (reaps it without blocking; wait() still returns its code).
+  bool exited();
   /// Waits for the exit and returns its code and output.
   ProcessResult wait();
   /// What it has written to stderr so far (it may still be running).
@@ -38,6 +40,7 @@ class Process {
   std::string out_path_;
   std::string err_path_;
   bool waited_ = false;
+  int exit_code_ = -1;
 };
 
 /// Runs to completion.

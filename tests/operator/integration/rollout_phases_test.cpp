@@ -32,9 +32,12 @@ constexpr const char* kContractHead = "5a1e0c0a0d02";
 constexpr auto kDeadline = 240s;
 
 /// One app version's pod template: the image tag, and the column it reads.
+/// Its readiness is that read: it fails at once on a missing column, and
+/// waits out a slow machine, where one timeout would make a Deployment's
+/// ready pod count dip and rise, which its controller takes for progress.
 Json app_template(const std::string& version, const std::string& column, const std::string& url) {
   Json container = Json::parse(R"({"name": "app", "readinessProbe": {"exec": {"command": ["/bin/ready"]},
-      "periodSeconds": 1, "failureThreshold": 1}})");
+      "periodSeconds": 1, "timeoutSeconds": 30, "failureThreshold": 1}})");
   container["image"] = Json::string("registry.example/shop-app:" + version);
   container["env"] = Json::array({Json::parse(R"({"name": "DATABASE_URL"})"),
                                   Json::parse(R"({"name": "APP_COLUMN"})"),
@@ -48,6 +51,44 @@ Json app_template(const std::string& version, const std::string& column, const s
   return pod;
 }
 
+/// The kinds of workload a MigrationJob holds and releases.
+enum class Kind { kDeployment, kStatefulSet };
+
+const char* kind_name(Kind kind) {
+  return kind == Kind::kStatefulSet ? "StatefulSet" : "Deployment";
+}
+
+/// Two replicas of app version 1, rolled out one pod at a time: a Deployment
+/// starts a new pod before it stops an old one; a StatefulSet with the
+/// RollingUpdate `update_strategy` replaces its pods from the highest ordinal
+/// down, each once the one before is ready (with OnDelete, only those deleted).
+Json app_workload(Kind kind, const std::string& update_strategy, const std::string& url) {
+  Json app = Json::parse(R"({"apiVersion": "apps/v1", "metadata": {"name": "shop-app"},
+      "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "shop-app"}}}})");
+  app["kind"] = Json::string(kind_name(kind));
+  if (kind == Kind::kStatefulSet) {
+    app["spec"]["serviceName"] = Json::string("shop-app");
+    app["spec"]["podManagementPolicy"] = Json::string("OrderedReady");
+    app["spec"]["updateStrategy"]["type"] = Json::string(update_strategy);
+  } else {
+    app["spec"]["strategy"] =
+        Json::parse(R"({"rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}})");
+  }
+  app["spec"]["template"] = app_template("1", "old_name", url);
+  return app;
+}
+
+/// `field` of the MigrationJob's condition `type`; "" when it has none.
+std::string condition_of(const Json& object, const std::string& type,
+                         const char* field = "status") {
+  const Json* conditions = kube::find_path(object, {"status", "conditions"});
+  if (!conditions || !conditions->is_array()) return "";
+  for (const Json& item : conditions->as_array()) {
+    if (kube::string_at(item, {"type"}) == type) return kube::string_at(item, {field});
+  }
+  return "";
+}
+
 /// A phase and the three kstatus conditions, as one line: "RollingOut R=False r=True S=False".
 struct Step {
   std::string phase, ready, reconciling, stalled;
@@ -57,11 +98,15 @@ struct Step {
   }
 };
 
-// The operator, the probing app at version 1 (two replicas, rolled out one
-// pod at a time) and a database where old_name is what version 1 reads.
+// The operator, the probing app at version 1 as a workload of `kind`, and a
+// database where old_name is what version 1 reads.
 class Rollout : public testing::ControlPlaneFixture {
  public:
-  Rollout() {
+  /// `update_strategy`: a StatefulSet's spec.updateStrategy.type.
+  explicit Rollout(Kind workload_kind = Kind::kDeployment,
+                   const std::string& update_strategy = "RollingUpdate")
+      : kind(workload_kind),
+        workloads(workload_kind == Kind::kStatefulSet ? kStatefulSets : kDeployments) {
     database.scalar("CREATE TABLE public.e2e_customers (id int, old_name text)");
     database.scalar("INSERT INTO public.e2e_customers VALUES (1, 'Ada Lovelace')");
     database.scalar("CREATE TABLE public.e2e_marks (what text, at timestamptz)");
@@ -70,12 +115,7 @@ class Rollout : public testing::ControlPlaneFixture {
         "metadata": {"name": "db"}, "stringData": {}})");
     secret["stringData"]["url"] = Json::string(database.url());
     create(kSecrets, secret);
-    Json app = Json::parse(R"({"apiVersion": "apps/v1", "kind": "Deployment",
-        "metadata": {"name": "shop-app"},
-        "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "shop-app"}},
-                 "strategy": {"rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}}}})");
-    app["spec"]["template"] = app_template("1", "old_name", database.url());
-    create(kDeployments, app);
+    create(workloads, app_workload(kind, update_strategy, database.url()));
     REQUIRE(eventually([&] { return rolled_out(); }, kDeadline));
     operator_ = std::make_unique<testing::Process>(std::vector<std::string>{
         SCHEMAGATE_OPERATOR_BINARY, "--kubeconfig", kubeconfig.string(), "--namespace", ns,
@@ -95,13 +135,23 @@ class Rollout : public testing::ControlPlaneFixture {
     return *created;
   }
 
-  /// The MigrationJob "shop" of the split image, gating shop-app, and the
-  /// new version applied once the gate holds it (as a deploy pipeline
-  /// applying both would find it). Records every step status goes through.
+  /// migrate(), and the new version applied once the gate holds shop-app
+  /// (as a deploy pipeline applying both would find it). A Deployment's
+  /// rollout fails after `progress_deadline_seconds`; a StatefulSet's has no
+  /// deadline.
   void migrate_and_roll_out(const std::string& version, const std::string& column,
                             int progress_deadline_seconds = 600) {
+    migrate();
+    REQUIRE(eventually([&] { return held(); }, kDeadline));
+    apply_version(version, column, progress_deadline_seconds);
+  }
+
+  /// The MigrationJob "shop" of the split image, gating shop-app. Records
+  /// every step status goes through.
+  void migrate() {
     Json object = testing::migration_job(ns, "shop", kSplitImage);
-    object["spec"]["rollout"] = Json::parse(R"({"targetRef": {"kind": "Deployment", "name": "shop-app"}})");
+    object["spec"]["rollout"] = Json::parse(R"({"targetRef": {"name": "shop-app"}})");
+    object["spec"]["rollout"]["targetRef"]["kind"] = Json::string(kind_name(kind));
     object["spec"]["backoffLimit"] = Json::number(int64_t{0});
     create(kMigrationJobs, object);
     watcher_ = std::thread([this] {
@@ -110,10 +160,16 @@ class Rollout : public testing::ControlPlaneFixture {
         std::this_thread::sleep_for(50ms);
       }
     });
-    REQUIRE(eventually([&] { return held(); }, kDeadline));
-    REQUIRE(kube::update_with_retry(*direct, kDeployments, ns, "shop-app", [&](Json& app) {
+  }
+
+  /// Replaces the app's pod template with `version`'s, reading `column`.
+  void apply_version(const std::string& version, const std::string& column,
+                     int progress_deadline_seconds = 600) {
+    REQUIRE(kube::update_with_retry(*direct, workloads, ns, "shop-app", [&](Json& app) {
               app["spec"]["template"] = app_template(version, column, database.url());
-              app["spec"]["progressDeadlineSeconds"] = Json::number(int64_t{progress_deadline_seconds});
+              if (kind == Kind::kDeployment) {
+                app["spec"]["progressDeadlineSeconds"] = Json::number(int64_t{progress_deadline_seconds});
+              }
               return true;
             }).ok());
   }
@@ -126,24 +182,28 @@ class Rollout : public testing::ControlPlaneFixture {
     return kube::string_at(get(kMigrationJobs, "shop"), {"status", field});
   }
   std::string condition(const std::string& type, const char* field = "status") {
-    Json object = get(kMigrationJobs, "shop");
-    const Json* conditions = kube::find_path(object, {"status", "conditions"});
-    if (!conditions || !conditions->is_array()) return "";
-    for (const Json& item : conditions->as_array()) {
-      if (kube::string_at(item, {"type"}) == type) return kube::string_at(item, {field});
-    }
-    return "";
+    return condition_of(get(kMigrationJobs, "shop"), type, field);
   }
-  bool held() { return kube::bool_at(get(kDeployments, "shop-app"), {"spec", "paused"}); }
-  /// The Deployment controller's own verdict: every replica updated and available.
+  /// A Deployment paused, or a StatefulSet's partition above every ordinal.
+  bool held() {
+    Json app = get(workloads, "shop-app");
+    if (kind == Kind::kDeployment) return kube::bool_at(app, {"spec", "paused"});
+    return kube::integer_at(app, {"spec", "updateStrategy", "rollingUpdate", "partition"})
+               .value_or(0) >= 2;
+  }
+  /// The workload controller's own verdict: every replica updated and
+  /// available (a Deployment) or ready on the revision now current (a StatefulSet).
   bool rolled_out() {
-    Json app = get(kDeployments, "shop-app");
+    Json app = get(workloads, "shop-app");
     auto at = [&](std::initializer_list<const char*> path) {
       return kube::integer_at(app, path).value_or(-1);
     };
-    return at({"status", "observedGeneration"}) == at({"metadata", "generation"}) &&
-           at({"status", "updatedReplicas"}) == 2 && at({"status", "replicas"}) == 2 &&
-           at({"status", "availableReplicas"}) == 2;
+    bool counts = at({"status", "observedGeneration"}) == at({"metadata", "generation"}) &&
+                  at({"status", "updatedReplicas"}) == 2 && at({"status", "replicas"}) == 2;
+    if (kind == Kind::kDeployment) return counts && at({"status", "availableReplicas"}) == 2;
+    std::string current = kube::string_at(app, {"status", "currentRevision"});
+    return counts && at({"status", "readyReplicas"}) == 2 && !current.empty() &&
+           current == kube::string_at(app, {"status", "updateRevision"});
   }
   /// The images of shop-app's pods, terminating ones included.
   std::vector<std::string> pod_images() {
@@ -199,11 +259,16 @@ class Rollout : public testing::ControlPlaneFixture {
     return steps_;
   }
 
+  const Kind kind;
+  const kube::ResourceRef workloads;  ///< where `kind` lives in the API
   testing::TestDatabase database;
 
  private:
+  // From one read: a status written between reads would mix two steps.
   void record_step() {
-    Step step{status("phase"), condition("Ready"), condition("Reconciling"), condition("Stalled")};
+    Json object = get(kMigrationJobs, "shop");
+    Step step{kube::string_at(object, {"status", "phase"}), condition_of(object, "Ready"),
+              condition_of(object, "Reconciling"), condition_of(object, "Stalled")};
     if (step.phase.empty()) return;
     std::lock_guard<std::mutex> lock(mutex_);
     if (steps_.empty() || !(steps_.back() == step)) steps_.push_back(step);
@@ -225,11 +290,10 @@ std::string describe(const std::vector<Step>& steps) {
   return text;
 }
 
-}  // namespace
-
-TEST_CASE("rollout phases: expand, release the rollout, contract once the last old pod is gone",
-          "[integration][migration][rollout]") {
-  Rollout cluster;
+/// Rolls version 2 out behind the split migration and checks what every kind
+/// of workload promises: expand, release, a complete rollout, then the
+/// contract after the last old pod's last read, no read failing on the way.
+void expand_roll_out_contract(Rollout& cluster) {
   REQUIRE(eventually([&] { return cluster.probes("1", true) > 0; }, kDeadline));
   cluster.migrate_and_roll_out("2", "full_name");
 
@@ -288,6 +352,82 @@ TEST_CASE("rollout phases: expand, release the rollout, contract once the last o
                                                "Normal/RolloutReleased", "Normal/Started",
                                                "Normal/Succeeded"};
   }));
+  CHECK_THAT(cluster.event_message("RolloutComplete"),
+             Catch::Contains(std::string(kind_name(cluster.kind)) + "/shop-app") &&
+                 Catch::Contains("all 2 pods updated"));
+}
+
+/// Starts version 2, whose pods never become ready, and rolls the app back
+/// to version 1 (as `kubectl rollout undo` does) once a version 2 pod runs,
+/// before any deadline: the MigrationJob stalls, nothing contracts, and
+/// version 1 is back everywhere on the expanded schema.
+void roll_back_before_complete(Rollout& cluster) {
+  cluster.migrate_and_roll_out("2", "no_such_column");
+  REQUIRE(eventually([&] {
+    return cluster.status("phase") == "RollingOut" && cluster.probes("2", false) > 0;
+  }, kDeadline));
+  cluster.apply_version("1", "old_name");
+  if (cluster.kind == Kind::kStatefulSet) {
+    // A StatefulSet waits for its pod that never becomes ready before it
+    // replaces it, forever: a forced rollback deletes that pod once the
+    // controller has version 1 back as its update revision.
+    REQUIRE(eventually([&] {
+      Json app = cluster.get(cluster.workloads, "shop-app");
+      std::string update = kube::string_at(app, {"status", "updateRevision"});
+      return kube::integer_at(app, {"status", "observedGeneration"}) ==
+                 kube::integer_at(app, {"metadata", "generation"}) &&
+             !update.empty() && update == kube::string_at(app, {"status", "currentRevision"});
+    }, kDeadline));
+    REQUIRE(cluster.direct->remove(kPods, cluster.ns, "shop-app-1").ok());
+  }
+
+  REQUIRE(eventually([&] { return cluster.condition("Stalled") == "True"; }, kDeadline));
+  CHECK(cluster.condition("Stalled", "reason") == "RolloutChanged");
+  CHECK(cluster.condition("Reconciling") == "False");
+  CHECK_THAT(cluster.status("message"), Catch::Contains("rolled back or replaced"));
+  REQUIRE(eventually([&] {
+    auto reasons = cluster.events();
+    return std::count(reasons.begin(), reasons.end(), "Warning/RolloutChanged") == 1;
+  }));
+  // Version 1 is back everywhere, on the expanded schema, and nothing contracts.
+  REQUIRE(eventually([&] { return cluster.rolled_out(); }, kDeadline));
+  CHECK(holds_for([&] {
+    return cluster.jobs().size() == 1 && cluster.has_column("old_name") &&
+           cluster.condition("Stalled") == "True";
+  }, 5s));
+  CHECK(eventually([&] {
+    return cluster.pod_images() == std::vector<std::string>{"registry.example/shop-app:1",
+                                                            "registry.example/shop-app:1"};
+  }));
+  CHECK(cluster.database.scalar("SELECT count(*) FROM public.e2e_marks") == "0");
+  CHECK(cluster.probes("1", false) == 0);
+}
+
+}  // namespace
+
+TEST_CASE("rollout phases: expand, release the rollout, contract once the last old pod is gone",
+          "[integration][migration][rollout]") {
+  Rollout cluster;
+  expand_roll_out_contract(cluster);
+}
+
+TEST_CASE("rollout phases: a StatefulSet's ordered rolling update completes before the contract",
+          "[integration][migration][rollout]") {
+  Rollout cluster(Kind::kStatefulSet);
+  expand_roll_out_contract(cluster);
+  // The StatefulSet controller's own verdict: the update revision is current,
+  // every replica on it and ready.
+  CHECK(cluster.rolled_out());
+  // One pod at a time, highest ordinal first: shop-app-1 ran version 2 while
+  // shop-app-0 still ran version 1, and shop-app-0 ran version 2 only after.
+  auto read = [](const char* first_or_last, const char* version, const char* pod) {
+    return std::string("(SELECT ") + first_or_last + "(at) FROM public.e2e_probes WHERE version = '" +
+           version + "' AND pod = '" + pod + "')";
+  };
+  CHECK(cluster.database.scalar("SELECT " + read("min", "2", "shop-app-1") + " < " +
+                                read("max", "1", "shop-app-0")) == "t");
+  CHECK(cluster.database.scalar("SELECT " + read("min", "2", "shop-app-1") + " < " +
+                                read("min", "2", "shop-app-0")) == "t");
 }
 
 TEST_CASE("rollout phases: a rollout past its progress deadline stalls and never contracts",
@@ -324,33 +464,81 @@ TEST_CASE("rollout phases: a rollout past its progress deadline stalls and never
 TEST_CASE("rollout phases: a rollout rolled back before it completes stalls and never contracts",
           "[integration][migration][rollout]") {
   Rollout cluster;
-  // Version 2 never becomes ready; before its deadline, the app is rolled
-  // back to version 1, as `kubectl rollout undo` does.
-  cluster.migrate_and_roll_out("2", "no_such_column");
-  REQUIRE(eventually([&] { return cluster.status("phase") == "RollingOut"; }, kDeadline));
-  REQUIRE(kube::update_with_retry(*cluster.direct, kDeployments, cluster.ns, "shop-app", [&](Json& app) {
-            app["spec"]["template"] = app_template("1", "old_name", cluster.database.url());
-            return true;
-          }).ok());
+  roll_back_before_complete(cluster);
+}
 
-  REQUIRE(eventually([&] { return cluster.condition("Stalled") == "True"; }, kDeadline));
-  CHECK(cluster.condition("Stalled", "reason") == "RolloutChanged");
-  CHECK(cluster.condition("Reconciling") == "False");
-  CHECK_THAT(cluster.status("message"), Catch::Contains("rolled back or replaced"));
+TEST_CASE("rollout phases: a StatefulSet rolled back before it completes stalls and never contracts",
+          "[integration][migration][rollout]") {
+  Rollout cluster(Kind::kStatefulSet);
+  roll_back_before_complete(cluster);
+}
+
+TEST_CASE("rollout phases: a StatefulSet whose new pod never becomes ready never contracts",
+          "[integration][migration][rollout]") {
+  Rollout cluster(Kind::kStatefulSet);
+  // Version 2 reads a column no revision adds: the controller replaces
+  // shop-app-1, whose new pod never becomes ready, and waits for it forever.
+  cluster.migrate_and_roll_out("2", "no_such_column");
+  REQUIRE(eventually([&] { return cluster.probes("2", false) > 0; }, kDeadline));
   REQUIRE(eventually([&] {
-    auto reasons = cluster.events();
-    return std::count(reasons.begin(), reasons.end(), "Warning/RolloutChanged") == 1;
-  }));
-  // Version 1 is back everywhere, on the expanded schema, and nothing contracts.
-  REQUIRE(eventually([&] { return cluster.rolled_out(); }, kDeadline));
+    return cluster.status("phase") == "RollingOut" &&
+           cluster.status("message").find("1 of 2 pods updated") != std::string::npos;
+  }, kDeadline));
+  CHECK(cluster.status("appliedRevision") == kExpandHead);
+  CHECK_THAT(cluster.status("message"), Catch::Contains(kContractHead));
+
+  // A StatefulSet has no progress deadline: the rollout stays in progress,
+  // the contract never runs, and shop-app-0 keeps reading old_name.
+  const int old_reads = cluster.probes("1", true);
   CHECK(holds_for([&] {
-    return cluster.jobs().size() == 1 && cluster.has_column("old_name") &&
-           cluster.condition("Stalled") == "True";
+    return cluster.status("phase") == "RollingOut" && cluster.condition("Reconciling") == "True" &&
+           cluster.condition("Stalled") == "False" && cluster.jobs().size() == 1 &&
+           cluster.has_column("old_name");
   }, 5s));
-  CHECK(eventually([&] {
-    return cluster.pod_images() == std::vector<std::string>{"registry.example/shop-app:1",
-                                                            "registry.example/shop-app:1"};
-  }));
-  CHECK(cluster.database.scalar("SELECT count(*) FROM public.e2e_marks") == "0");
+  CHECK(cluster.probes("1", true) > old_reads);
   CHECK(cluster.probes("1", false) == 0);
+  CHECK(cluster.pod_images() == std::vector<std::string>{"registry.example/shop-app:1",
+                                                         "registry.example/shop-app:2"});
+  CHECK(cluster.status("contractJobName").empty());
+  CHECK(cluster.database.scalar("SELECT count(*) FROM public.e2e_marks") == "0");
+  std::vector<std::string> reasons = cluster.events();
+  CHECK(std::count(reasons.begin(), reasons.end(), "Normal/RolloutReleased") == 1);
+  CHECK(std::count(reasons.begin(), reasons.end(), "Normal/RolloutComplete") == 0);
+  for (const Step& step : cluster.steps()) CHECK(step.stalled == "False");
+}
+
+TEST_CASE("rollout phases: an OnDelete StatefulSet contracts once its last old pod is replaced",
+          "[integration][migration][rollout]") {
+  Rollout cluster(Kind::kStatefulSet, "OnDelete");
+  REQUIRE(eventually([&] { return cluster.probes("1", true) > 0; }, kDeadline));
+  // Nothing holds an OnDelete StatefulSet: version 2 goes in with the
+  // MigrationJob, and a pod runs it only once deleted.
+  cluster.apply_version("2", "full_name");
+  cluster.migrate();
+  REQUIRE(eventually([&] {
+    return cluster.status("phase") == "RollingOut" &&
+           cluster.status("message").find("0 of 2 pods updated") != std::string::npos;
+  }, kDeadline));
+  auto reads_ok = [&](const char* pod) {
+    return cluster.database.scalar("SELECT count(*) FROM public.e2e_probes WHERE version = '2' "
+                                   "AND ok AND pod = '" + std::string(pod) + "'") != "0";
+  };
+  REQUIRE(cluster.direct->remove(kPods, cluster.ns, "shop-app-1").ok());
+  REQUIRE(eventually([&] { return reads_ok("shop-app-1"); }, kDeadline));
+  REQUIRE(eventually([&] {
+    return cluster.status("message").find("1 of 2 pods updated") != std::string::npos;
+  }, kDeadline));
+  CHECK(cluster.status("phase") == "RollingOut");
+  CHECK(cluster.has_column("old_name"));
+
+  REQUIRE(cluster.direct->remove(kPods, cluster.ns, "shop-app-0").ok());
+  REQUIRE(eventually([&] { return cluster.status("phase") == "Succeeded"; }, kDeadline));
+  CHECK_FALSE(cluster.has_column("old_name"));
+  CHECK(cluster.probes("1", false) == 0);
+  CHECK(cluster.probes("2", false) == 0);
+  CHECK(cluster.database.scalar(
+            "SELECT (SELECT at FROM public.e2e_marks WHERE what = 'contracted') > "
+            "(SELECT max(at) FROM public.e2e_probes WHERE version = '1')") == "t");
+  CHECK(cluster.pod_images() == std::vector<std::string>{"registry.example/shop-app:2",
+                                                         "registry.example/shop-app:2"});
 }

@@ -31,11 +31,13 @@ Json replica_set_pod(const std::string& hash, bool deleting = false) {
   return pod;
 }
 
-Json stateful_set(const std::string& status) {
-  return Json::parse(R"({"apiVersion": "apps/v1", "kind": "StatefulSet",
+Json stateful_set(const std::string& status, const std::string& strategy = "RollingUpdate") {
+  Json set = Json::parse(R"({"apiVersion": "apps/v1", "kind": "StatefulSet",
     "metadata": {"name": "shop-worker", "uid": "ss-1", "generation": 2},
     "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "worker"}}},
     "status": )" + status + "}");
+  set["spec"]["updateStrategy"]["type"] = Json::string(strategy);
+  return set;
 }
 
 Json stateful_pod(const std::string& revision) {
@@ -127,6 +129,28 @@ TEST_CASE("a StatefulSet's rollout is complete at one revision with every replic
       stateful_set(R"({"observedGeneration": 2, "replicas": 2, "readyReplicas": 1,
           "updatedReplicas": 2, "currentRevision": "w-2", "updateRevision": "w-2"})"),
       {});
+  CHECK(unready.message == "1 of 2 pods ready");
+}
+
+TEST_CASE("an OnDelete StatefulSet's rollout is complete once every pod is deleted and updated",
+          "[migration][rollout]") {
+  // Its controller leaves currentRevision behind for good, even with every pod updated.
+  const char* updated = R"({"observedGeneration": 2, "replicas": 2, "readyReplicas": 2,
+      "updatedReplicas": 2, "currentRevision": "w-1", "updateRevision": "w-2"})";
+  CHECK(progress_of(stateful_set(updated, "OnDelete"), {stateful_pod("w-2"), stateful_pod("w-2")})
+            .state == State::kComplete);
+  RolloutProgress rolling = progress_of(stateful_set(updated), {stateful_pod("w-2"), stateful_pod("w-2")});
+  CHECK(rolling.state == State::kProgressing);
+  CHECK(rolling.message == "2 of 2 pods updated");
+  RolloutProgress one_deleted = progress_of(
+      stateful_set(R"({"observedGeneration": 2, "replicas": 2, "readyReplicas": 2,
+          "updatedReplicas": 1, "currentRevision": "w-1", "updateRevision": "w-2"})", "OnDelete"),
+      {stateful_pod("w-2"), stateful_pod("w-1")});
+  CHECK(one_deleted.state == State::kProgressing);
+  CHECK(one_deleted.message == "1 of 2 pods updated");
+  RolloutProgress unready = progress_of(stateful_set(R"({"observedGeneration": 2, "replicas": 2,
+      "readyReplicas": 1, "updatedReplicas": 2, "currentRevision": "w-1", "updateRevision": "w-2"})",
+      "OnDelete"), {stateful_pod("w-2"), stateful_pod("w-2")});
   CHECK(unready.message == "1 of 2 pods ready");
 }
 

@@ -4,6 +4,9 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
 #include <thread>
 
 #include <pqxx/pqxx>
@@ -11,6 +14,17 @@
 #include "support/test_database.h"
 
 namespace schemagate::testing {
+
+namespace {
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
 
 PgBouncer::PgBouncer(const std::string& pool_mode) {
   std::string server = test_server_url();  // postgresql://user:password@host:port/db
@@ -38,7 +52,16 @@ PgBouncer::PgBouncer(const std::string& pool_mode) {
   if (geteuid() == 0) argv.insert(argv.end(), {"-u", "postgres"});  // it refuses root
   argv.push_back(ini.string());
   process_ = std::make_unique<Process>(argv);
-  for (int i = 0; i < 200 && !accepts(); ++i) {
+  // A generous bound that only a broken PgBouncer reaches: the tests behind
+  // it must not run against a pooler that never came up.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!accepts()) {
+    if (process_->exited() || std::chrono::steady_clock::now() > give_up) {
+      throw std::runtime_error("PgBouncer on port " + port_ + " never accepted a connection (" +
+                               (process_->exited() ? "it exited" : "still running after 60 s") +
+                               "); its log:\n" + read_file(dir_.path() / "pgbouncer.log") +
+                               process_->stderr_so_far());
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
 }

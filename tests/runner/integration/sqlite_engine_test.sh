@@ -73,6 +73,10 @@ grep -q '^.*\$DATABASE_URL: the SQLite URL' "$work/err" || fail "empty path erro
 expect_exit 3 "url: a file in a missing directory is exit 3" -- \
   sg --config "$tutorial" upgrade heads --database-url "sqlite:///$work/nowhere/app.db"
 grep -q 'cannot open the SQLite database' "$work/err" || fail "open error: $(cat "$work/err")"
+expect_exit 2 "postgres only: --safety-checks on SQLite is exit 2" -- \
+  sg --config "$tutorial" upgrade heads --safety-checks
+grep -q -- '--safety-checks needs a PostgreSQL database; docs/sqlite.md' "$work/err" ||
+  fail "safety-checks error: $(cat "$work/err")"
 
 # --- Every other command on a project of its own.
 project=$work/project

@@ -226,15 +226,17 @@ TEST_CASE("a header alone: read up to the up marker, more asked for when cut sho
                            "-- schemagate:up\n";
   // Cut inside the header, the file going on: nothing yet, no error.
   for (size_t cut : {size_t(0), size_t(10), size_t(36), size_t(text.find("-- schemagate:up") + 5)}) {
-    auto partial = script::parse_migration_header("x.sql", text.substr(0, cut), false);
+    script::Migration cut_short;
+    auto partial = script::parse_migration_header("x.sql", text.substr(0, cut), false, cut_short);
     REQUIRE(partial.ok());
-    CHECK_FALSE(partial->has_value());
+    CHECK_FALSE(*partial);
   }
   // Whole, it stops at the marker: the second up marker is a body's problem.
-  auto header = script::parse_migration_header("x.sql", text, true);
+  script::Migration migration;
+  auto header = script::parse_migration_header("x.sql", text, true, migration);
   REQUIRE(header.ok());
-  REQUIRE(header->has_value());
-  const script::Migration& migration = **header;
+  REQUIRE(*header);
+  CHECK(migration.path == "x.sql");
   CHECK(migration.revision.id == "3f2a9c1b7d4e");
   CHECK(migration.revision.parents == std::vector<std::string>{"1a2b3c4d5e6f"});
   CHECK(migration.revision.phase == script::Phase::kContract);
@@ -246,7 +248,8 @@ TEST_CASE("a header alone: read up to the up marker, more asked for when cut sho
 
 TEST_CASE("a header alone reports the errors a whole parse does", "[parser][header]") {
   auto header_error = [](const std::string& text) {
-    auto header = script::parse_migration_header("versions/x.sql", text, true);
+    script::Migration migration;
+    auto header = script::parse_migration_header("versions/x.sql", text, true, migration);
     REQUIRE_FALSE(header.ok());
     CHECK(header.error().message() == parse_error(text).message());
     return header.error().message();
