@@ -6,6 +6,7 @@
 #include <random>
 #include <string>
 
+#include <libpq-fe.h>
 #include <pqxx/pqxx>
 
 #include "postgres/progress_watcher.h"
@@ -17,6 +18,7 @@
 #include "script/migration.h"
 #include "script/planner.h"
 #include "script/revision_map.h"
+#include "sql/body_analyzer.h"
 #include "sql/statement_splitter.h"
 
 namespace schemagate::postgres {
@@ -38,6 +40,13 @@ using StatementGate = std::function<Status(pqxx::transaction_base& tx,
 /// version change removes it. A runner killed midway leaves it, so the next
 /// run knows how far the attempt got. A CREATE INDEX CONCURRENTLY is made
 /// safe to repeat (index_recovery.h) and checked valid after it ran.
+///
+/// A transactional step goes to the server in two round trips, whatever
+/// its length (statement_pipeline.h): BEGIN, the SET LOCALs, the body's
+/// statements and the version change in one; COMMIT and the session reset
+/// in the other, once the version change's row count is checked. With a
+/// statement gate, or a COPY in the body, it runs statement by statement.
+/// One Executor serves a connection for as long as it lives.
 class Executor {
  public:
   /// `progress` (may be null) reports statements that run long.
@@ -53,8 +62,28 @@ class Executor {
              const script::Step& step, bool durable = true);
 
  private:
+  /// What stopped an attempt at a pipelined step, and the file line of the
+  /// statement it is reported at.
+  struct Stopped {
+    pqxx::sql_error error;
+    int line;
+  };
+
+  Status run_pipelined_step(const script::RevisionMap& map, const script::Migration& migration,
+                            const script::Step& step, const sql::Analysis& analysis,
+                            int first_line, bool durable);
+  /// One attempt: commits the step and resets the session, or stops at the
+  /// first error with the transaction still open (aborted or not).
+  std::optional<Stopped> attempt_pipelined_step(const script::RevisionMap& map,
+                                                const script::Migration& migration,
+                                                const script::Step& step,
+                                                const sql::Analysis& analysis, int first_line,
+                                                const std::string& started_at, bool durable);
+  /// Statement by statement, each a round trip: what the statement gate
+  /// needs (it looks before each statement) and COPY (no pipeline takes it).
   Status run_transactional(const script::RevisionMap& map, const script::Migration& migration,
-                           const script::Step& step, const script::Body& body, bool durable);
+                           const script::Step& step, const sql::Analysis& analysis,
+                           int first_line, bool durable);
   Status run_statements(const script::RevisionMap& map, const script::Migration& migration,
                         const script::Step& step, const script::Body& body);
   /// One statement of a non-transactional step, retried after lock_timeout
@@ -62,12 +91,10 @@ class Executor {
   Status run_outside_transaction(const script::Migration& migration, const script::Step& step,
                                  const sql::Statement& statement, int64_t attempt_id,
                                  const std::string& started_at);
-  /// Moves the version rows and writes the history row in one statement,
-  /// checking that every row expected to move was there.
-  /// Throws when `moved` (version_change_sql's result) did not remove
-  /// exactly the rows the step expected.
+  /// Throws when `removed` (how many version rows the step's change
+  /// removed, as the server counted them) is not the number it expected.
   void check_version_change(const script::RevisionMap& map, const script::Step& step,
-                            const pqxx::result& moved);
+                            const std::optional<std::string>& removed);
   HistoryRecord history(const script::Migration& migration, const script::Step& step,
                         const std::string& started_at, int64_t duration_ms) const;
   /// Records the failure and builds the error: file and line (from the
@@ -82,8 +109,12 @@ class Executor {
   Error failed_check(const script::Migration& migration, const script::Step& step,
                      const Error& error, int64_t attempt_id);
   void reset_session();
+  /// The libpq connection under connection_, found at the first pipelined
+  /// step (one BEGIN and ROLLBACK).
+  PGconn* libpq();
 
   pqxx::connection& connection_;
+  PGconn* libpq_ = nullptr;
   VersionStore& store_;
   engine::ExecutorOptions options_;
   StatementGate gate_;

@@ -168,8 +168,12 @@ Status PostgresDatabase::apply(const script::RevisionMap& map, const script::Mig
     }
     watcher_ = std::make_unique<ProgressWatcher>(progress);
   }
-  Executor executor(session(), *store_, settings_.executor, gate_, clock_, watcher_.get());
-  return executor.run(map, migration, step, durable);
+  pqxx::connection& connection = session();
+  if (!executor_) {
+    executor_ = std::make_unique<Executor>(connection, *store_, settings_.executor, gate_, clock_,
+                                           watcher_.get());
+  }
+  return executor_->run(map, migration, step, durable);
 }
 
 Status PostgresDatabase::apply_repeatable(const script::Migration& migration) {

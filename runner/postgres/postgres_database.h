@@ -53,7 +53,10 @@ class PostgresDatabase : public engine::Database {
 
   pqxx::connection& connection() { return session(); }
   /// Checks each migration statement before it runs (--safety-checks).
-  void set_statement_gate(StatementGate gate) { gate_ = std::move(gate); }
+  void set_statement_gate(StatementGate gate) {
+    gate_ = std::move(gate);
+    executor_.reset();
+  }
 
  private:
   PostgresDatabase(const engine::DatabaseSettings& settings, Clock& clock)
@@ -81,6 +84,7 @@ class PostgresDatabase : public engine::Database {
   PostgresDialect dialect_;
   StatementGate gate_;
   std::unique_ptr<ProgressWatcher> watcher_;  ///< made at the first step
+  std::unique_ptr<Executor> executor_;        ///< made at the first step
   bool repeat_direction_allowed_ = false;
   std::optional<bool> pooled_;
 };

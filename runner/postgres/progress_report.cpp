@@ -24,6 +24,22 @@ std::optional<double> percent_done(const IndexProgress& progress) {
   return ratio(progress.blocks_done, progress.blocks_total);
 }
 
+std::optional<size_t> running_statement(const std::string& server_text,
+                                        const std::vector<RunningStatement>& statements,
+                                        size_t from) {
+  std::optional<size_t> started;
+  for (size_t k = 0; k < statements.size(); ++k) {
+    size_t i = (from + k) % statements.size();
+    const std::string& sql = statements[i].sql;
+    if (sql == server_text) return i;
+    size_t common = std::min(sql.size(), server_text.size());
+    if (!started && common > 0 && sql.compare(0, common, server_text, 0, common) == 0) {
+      started = i;
+    }
+  }
+  return started;
+}
+
 std::string statement_headline(const std::string& sql, size_t limit) {
   size_t start = 0;
   std::string line;

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace schemagate::postgres {
 
@@ -27,6 +28,23 @@ struct ServerActivity {
   std::string wait_event;
   std::optional<IndexProgress> index;  ///< for CREATE INDEX and REINDEX
 };
+
+/// The statement being run, as progress lines name it.
+struct RunningStatement {
+  std::string revision;
+  std::string location;  ///< path:line
+  std::string sql;
+};
+
+/// Which of `statements` (run one after the other) a session's text in
+/// pg_stat_activity is, given that the server keeps only the first
+/// track_activity_query_size bytes of it: one whose text it is, else one it
+/// is the start of (or that is the start of it). Among equals, the first
+/// from `from` on (wrapping around): a batch may repeat a statement.
+/// Nothing when it is none of them.
+std::optional<size_t> running_statement(const std::string& server_text,
+                                        const std::vector<RunningStatement>& statements,
+                                        size_t from);
 
 /// A statement's first non-empty line, shortened to `limit` bytes (a UTF-8
 /// character is not split), for progress lines.

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <pqxx/pqxx>
 
@@ -25,13 +26,6 @@ struct ProgressOptions {
   /// several sessions run the same text (behind a pooler it is not the real
   /// backend's, and the text alone finds it).
   int backend_pid = 0;
-};
-
-/// The statement being run, as progress lines name it.
-struct RunningStatement {
-  std::string revision;
-  std::string location;  ///< path:line
-  std::string sql;
 };
 
 /// Reports a statement that runs longer than the interval, every interval,
@@ -65,23 +59,38 @@ class ProgressWatcher {
 
   /// Starts watching `statement`; a null watcher watches nothing.
   static std::unique_ptr<Watch> watch(ProgressWatcher* watcher, RunningStatement statement);
+  /// Starts watching statements sent together, run one after the other
+  /// (statement_pipeline.h): a line names the one the server says is
+  /// running, else the last one it named, else the first.
+  static std::unique_ptr<Watch> watch(ProgressWatcher* watcher,
+                                      std::vector<RunningStatement> statements);
 
  private:
   using Time = std::chrono::steady_clock::time_point;
 
-  void start(RunningStatement statement);
+  /// What the server says about the watched statements.
+  struct Look {
+    size_t running = 0;  ///< which statement it is running
+    std::optional<double> elapsed_s;  ///< how long that one has run, by the server's clock
+    ServerActivity activity;
+  };
+
+  void start(std::vector<RunningStatement> statements);
   void finish();
   void loop();
-  void report(const RunningStatement& statement, std::chrono::steady_clock::duration elapsed,
+  void report(const RunningStatement& statement, double elapsed_s,
               const std::optional<ServerActivity>& activity);
-  /// The server's view of the statement; nothing when it cannot be read.
-  std::optional<ServerActivity> ask_server(const RunningStatement& statement);
+  /// The server's view of the statement running; nothing when it cannot be
+  /// read or runs none of `statements`. `named`: the one a look found last.
+  std::optional<Look> ask_server(const std::vector<RunningStatement>& statements, size_t named);
 
   ProgressOptions options_;
   std::unique_ptr<pqxx::connection> connection_;  ///< the watcher thread's only
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::optional<RunningStatement> current_;
+  std::vector<RunningStatement> current_;  ///< empty: nothing is watched
+  size_t last_named_ = 0;  ///< in current_, the statement a look found last
+  bool idle_ = true;  ///< the thread waits for a statement, with no deadline
   Time started_{};
   Time next_report_{};
   uint64_t generation_ = 0;

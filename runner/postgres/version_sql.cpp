@@ -46,6 +46,12 @@ std::string insert_versions_sql(const VersionTables& tables,
   return "INSERT INTO " + tables.version() + " (version_num) VALUES " + values;
 }
 
+std::string move_version_sql(const VersionTables& tables, const std::string& from,
+                             const std::string& to) {
+  return "UPDATE " + tables.version() + " SET version_num = " + quote_literal(to) +
+         " WHERE version_num = " + quote_literal(from);
+}
+
 std::string insert_history_sql(const VersionTables& tables, const HistoryRecord& record) {
   auto nullable = [](const std::string& text) {
     return text.empty() ? std::string("NULL") : quote_literal(text);

@@ -25,6 +25,12 @@ std::string insert_versions_sql(const VersionTables& tables, const std::vector<s
 
 std::string insert_history_sql(const VersionTables& tables, const HistoryRecord& record);
 
+/// A linear step's version change: the row `from` becomes `to`, in one
+/// statement (cheaper to plan than a delete and an insert) whose affected
+/// row count the caller checks: 1 when the row was there.
+std::string move_version_sql(const VersionTables& tables, const std::string& from,
+                             const std::string& to);
+
 /// One statement that deletes `removed`, inserts `added` and writes the
 /// history row (data-modifying CTEs), returning how many rows it deleted:
 /// one round trip per migration instead of three.

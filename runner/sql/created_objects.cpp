@@ -14,7 +14,10 @@ namespace {
 // The same bounds as the statement classifier: libpg_query prints the tree
 // with one C frame per nesting level, so the stack is sized from the length.
 constexpr size_t kMaxParsedBytes = size_t{3} << 20;
-constexpr size_t kBaseStackBytes = size_t{16} << 20;
+// The parser itself keeps its state on the heap; the base is for its frames
+// and the printer's first levels. Small enough that a short statement is
+// parsed on the calling thread (run_with_stack).
+constexpr size_t kBaseStackBytes = size_t{2} << 20;
 constexpr size_t kStackBytesPerByte = 256;
 
 std::optional<ParseTree> parse_tree_of(const std::string& statement) {

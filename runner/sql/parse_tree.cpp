@@ -13,7 +13,10 @@ constexpr size_t kMaxDepth = 1000;
 // and a level takes two bytes of SQL at least (`1+1+...`): the stack is sized
 // from the length. Longer statements are left to the server.
 constexpr size_t kMaxParsedBytes = size_t{3} << 20;
-constexpr size_t kBaseStackBytes = size_t{16} << 20;
+// The parser itself keeps its state on the heap; the base is for its frames
+// and the printer's first levels. Small enough that a short statement is
+// parsed on the calling thread (run_with_stack).
+constexpr size_t kBaseStackBytes = size_t{2} << 20;
 constexpr size_t kStackBytesPerByte = 256;
 
 /// Reads nothing but the nesting, and stops as soon as it is too deep: a

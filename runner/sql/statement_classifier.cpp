@@ -1,7 +1,10 @@
 #include "sql/statement_classifier.h"
 
+#include <strings.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <optional>
 
 #include "sql/parse_tree.h"
@@ -100,12 +103,45 @@ constexpr const char* kFlaggableKeywords[] = {
     "PREPARE", "REINDEX", "RELEASE", "ROLLBACK", "SAVEPOINT", "START", "VACUUM",
 };
 
+// What classify_node flags among statements that open with CREATE, DROP or
+// ALTER always spells one of these words; the rest of those statements (the
+// tables, indexes and columns of most migrations) need no parse.
+constexpr const char* kFlaggableDdlWords[] = {"CONCURRENTLY", "DATABASE", "TABLESPACE", "SYSTEM"};
+
+bool is_word_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
+         (static_cast<unsigned char>(c) & 0x80) != 0;
+}
+
+/// Whether `statement` holds one of kFlaggableDdlWords as a whole word, in
+/// any case: anywhere, strings and comments included, which at worst costs
+/// a parse.
+bool mentions_flaggable_ddl_word(const std::string& statement) {
+  size_t at = 0;
+  while (at < statement.size()) {
+    while (at < statement.size() && !is_word_char(statement[at])) ++at;
+    size_t end = at;
+    while (end < statement.size() && is_word_char(statement[end])) ++end;
+    for (const char* word : kFlaggableDdlWords) {
+      if (end - at == std::strlen(word) &&
+          strncasecmp(statement.c_str() + at, word, end - at) == 0) {
+        return true;
+      }
+    }
+    at = end;
+  }
+  return false;
+}
+
 bool may_be_flagged(const std::string& statement) {
   if (statement.empty() || !std::isalpha(static_cast<unsigned char>(statement[0]))) return true;
   std::string word;
   for (char c : statement) {
     if (!std::isalpha(static_cast<unsigned char>(c)) || word.size() > 9) break;
     word.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  if (word == "CREATE" || word == "DROP" || word == "ALTER") {
+    return mentions_flaggable_ddl_word(statement);
   }
   return std::find(std::begin(kFlaggableKeywords), std::end(kFlaggableKeywords), word) !=
          std::end(kFlaggableKeywords);

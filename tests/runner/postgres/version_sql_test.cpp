@@ -20,6 +20,9 @@ TEST_CASE("version statements name the configured tables", "[version_sql]") {
         "DELETE FROM \"app\".\"versions\" WHERE version_num IN ('aaaaaaaaaaaa', 'bbbbbbbbbbbb')");
   CHECK(insert_versions_sql(tables, {"cccccccccccc"}) ==
         "INSERT INTO \"app\".\"versions\" (version_num) VALUES ('cccccccccccc')");
+  CHECK(move_version_sql(tables, "aaaaaaaaaaaa", "it's") ==
+        "UPDATE \"app\".\"versions\" SET version_num = 'it''s' WHERE version_num = "
+        "'aaaaaaaaaaaa'");
   CHECK_THAT(create_tables_sql(tables), Catch::Contains("CREATE SCHEMA IF NOT EXISTS \"app\""));
   HistoryRecord record;
   record.revision = "cccccccccccc";

@@ -64,3 +64,33 @@ TEST_CASE("ordinary statements", "[sql][classifier]") {
     CHECK(classification.command.empty());
   }
 }
+
+TEST_CASE("DDL is flagged however its flagging word is spelt or surrounded",
+          "[sql][classifier]") {
+  // CREATE, DROP and ALTER are parsed only when they name one of the words
+  // that can flag them: every spelling of those words must still be parsed.
+  auto check = [](const std::string& sql, const std::string& command) {
+    INFO(sql);
+    auto classification = classify_statement(sql);
+    CHECK(classification.kind == StatementKind::kNoTransactionBlock);
+    CHECK(classification.command == command);
+  };
+  check("create index/* why */concurrently i on t (a)", "CREATE INDEX CONCURRENTLY");
+  check("CREATE INDEX\n  CoNcUrReNtLy i ON t (a)", "CREATE INDEX CONCURRENTLY");
+  check("drop index\tconcurrently if exists i", "DROP INDEX CONCURRENTLY");
+  check("CREATE DATABASE\"d\"", "CREATE DATABASE");
+  check("alter system reset all", "ALTER SYSTEM");
+  check("DROP TABLESPACE IF EXISTS s -- gone", "DROP TABLESPACE");
+}
+
+TEST_CASE("DDL that names no flagging word is ordinary, the words inside names too",
+          "[sql][classifier]") {
+  for (const char* sql :
+       {"CREATE TABLE t (id bigint PRIMARY KEY, name text NOT NULL)",
+        "CREATE TABLE database_sizes (concurrently_seen int, system_id int)",
+        "CREATE TABLE \"database\" (id int)", "ALTER TABLE t ADD COLUMN tablespace_name text",
+        "COMMENT ON TABLE t IS 'CONCURRENTLY'", "DROP TABLE t"}) {
+    INFO(sql);
+    CHECK(classify_statement(sql).kind == StatementKind::kOrdinary);
+  }
+}

@@ -94,6 +94,25 @@ TEST_CASE("each statement knows its file line and body offset", "[sql][splitter]
   }
 }
 
+TEST_CASE("a seed body of many statements keeps every line, a syntax error's split too",
+          "[sql][splitter]") {
+  // Lines are counted on from statement to statement, not from the start.
+  for (const char* broken : {"", "INSERT INTO seed VALUE (0);\n"}) {
+    std::string body = broken;
+    for (int i = 0; i < 5000; ++i) {
+      body += "INSERT INTO seed VALUES (" + std::to_string(i) + ");\n" + (i % 3 ? "" : "\n");
+    }
+    auto statements = split_statements(body, 5);
+    INFO(broken);
+    REQUIRE(statements.size() == 5000 + (*broken ? 1u : 0u));
+    std::vector<int> line_at = {5};  // the file line of each byte offset
+    for (char c : body) line_at.push_back(line_at.back() + (c == '\n' ? 1 : 0));
+    for (const Statement& statement : statements) {
+      REQUIRE(statement.line == line_at[statement.offset]);
+    }
+  }
+}
+
 TEST_CASE("a body with a syntax error is still split, and nothing is dropped",
           "[sql][splitter]") {
   // libpg_query's scanner split alone would drop `selec 1`, which holds no keyword.
