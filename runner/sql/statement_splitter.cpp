@@ -2,7 +2,6 @@
 
 #include <pg_query.h>
 
-#include <algorithm>
 #include <optional>
 
 #include "sql/source_position.h"
@@ -103,22 +102,12 @@ std::vector<Statement> split_statements(const std::string& body, int first_line)
   if (!spans) spans = scanner_spans(body);
 
   std::vector<Statement> statements;
-  // Lines are counted on from the previous statement: a seed body of 100,000
-  // statements would otherwise be read from its start 100,000 times.
-  size_t counted_to = 0;
-  int line = first_line;
+  LineCounter lines(body, first_line);
   for (const Span& span : *spans) {
     size_t begin = skip_leading_noise(body, span.begin, span.end);
     size_t end = trim_trailing(body, begin, span.end);
     if (begin == end) continue;
-    if (begin < counted_to) {
-      line = line_of_offset(body, begin, first_line);
-    } else {
-      line += static_cast<int>(std::count(body.begin() + static_cast<std::ptrdiff_t>(counted_to),
-                                          body.begin() + static_cast<std::ptrdiff_t>(begin), '\n'));
-    }
-    counted_to = begin;
-    statements.push_back({body.substr(begin, end - begin), begin, line});
+    statements.push_back({body.substr(begin, end - begin), begin, lines.line_at(begin)});
   }
   return statements;
 }

@@ -79,11 +79,11 @@ bool equals_word(const std::string& body, size_t begin, size_t end, const char* 
 
 std::vector<sql::Statement> split_statements(const std::string& body, int first_line) {
   std::vector<sql::Statement> statements;
+  sql::LineCounter lines(body, first_line);
   auto emit = [&](size_t begin, size_t end) {
     end = trim_trailing(body, begin, end);
     if (end > begin) {
-      statements.push_back({body.substr(begin, end - begin), begin,
-                            sql::line_of_offset(body, begin, first_line)});
+      statements.push_back({body.substr(begin, end - begin), begin, lines.line_at(begin)});
     }
   };
   size_t begin = skip_leading_noise(body, 0);
