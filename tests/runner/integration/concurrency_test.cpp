@@ -10,7 +10,7 @@ namespace {
 
 /// Waits until a backend of `db` runs a query containing `needle`.
 bool wait_for_query(TestDatabase& db, const std::string& needle) {
-  for (int i = 0; i < 200; ++i) {
+  for (int i = 0; i < 1200; ++i) {
     if (db.scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                   "AND query LIKE '%" + needle + "%' AND pid <> pg_backend_pid()") != "0") {
       return true;
@@ -73,13 +73,18 @@ TEST_CASE("kill -9 in the middle of a migration leaves the previous revision", "
 TEST_CASE("a killed holder's lease expires and the next runner proceeds", "[crash][lease]") {
   TestDatabase db;
   Project project;
-  project.add("aaaaaaaaaaa1", {}, "CREATE TABLE leased (id int);\nSELECT pg_sleep(1);\n");
+  // The migration waits for a lock the test holds, so the holder is killed
+  // mid-migration however slowly it got there.
+  project.add("aaaaaaaaaaa1", {},
+              "CREATE TABLE leased (id int);\nSELECT pg_advisory_xact_lock(4242);\n");
+  db.scalar("SELECT pg_advisory_lock(4242)::text");
   auto holder =
       start_schemagate(project, db.url(), {"upgrade", "--lock-mode", "table", "--lock-lease", "3"});
-  REQUIRE(wait_for_query(db, "pg_sleep(1)"));
+  REQUIRE(wait_for_query(db, "pg_advisory_xact_lock(4242)"));
   holder->kill_hard();
   holder->wait();
   CHECK(db.scalar("SELECT count(*) FROM schemagate_version_lease") == "1");
+  db.scalar("SELECT pg_advisory_unlock(4242)::text");
 
   auto next = run_cli(project, db.url(),
                          {"upgrade", "--lock-mode", "table", "--lock-lease", "3", "--lock-timeout",
@@ -94,17 +99,23 @@ TEST_CASE("a runner that loses its lease stops after the migration in hand, exit
           "[lease]") {
   TestDatabase db;
   Project project;
-  project.add("aaaaaaaaaaa1", {}, "CREATE TABLE first (id int);\nSELECT pg_sleep(2);\n");
+  // The first migration waits for a lock the test holds until the holder's
+  // heartbeat has seen the lease taken.
+  project.add("aaaaaaaaaaa1", {},
+              "CREATE TABLE first (id int);\nSELECT pg_advisory_xact_lock(4243);\n");
   project.add("bbbbbbbbbbb2", {"aaaaaaaaaaa1"}, "CREATE TABLE second (id int);\n");
+  db.scalar("SELECT pg_advisory_lock(4243)::text");
   auto holder =
       start_schemagate(project, db.url(), {"upgrade", "--lock-mode", "table", "--lock-lease", "3"});
-  REQUIRE(wait_for_query(db, "pg_sleep(2)"));
+  REQUIRE(wait_for_query(db, "pg_advisory_xact_lock(4243)"));
   // What a runner that found the lease expired would do: take it over. The
   // heartbeat (every second here) notices before the first migration ends.
   {
     pqxx::nontransaction steal(db.connection());
     steal.exec("UPDATE schemagate_version_lease SET holder = 'another-runner'");
   }
+  await_output(*holder, "migration lease lost to another runner");
+  db.scalar("SELECT pg_advisory_unlock(4243)::text");
   auto result = holder->wait();
   expect_exit(result, 4);
   CHECK_THAT(result.err, Catch::Contains("migration lease lost"));
