@@ -40,4 +40,17 @@ std::string blocking_advice(const script::Migration& migration, bool down, int l
          "failure) and `schemagate " + command + "` to run the revision again from its start";
 }
 
+std::string step_failure_message(const script::Migration& migration, bool down,
+                                 const std::string& where, int line, const std::string& cause,
+                                 bool transactional) {
+  std::string message = where + ": " + (down ? "down" : "up") + " of revision " +
+                        migration.revision.id + " (" + migration.revision.message +
+                        ") failed: " + cause;
+  if (transactional) {
+    return message + ". Its transaction was rolled back: the database is at the previous revision";
+  }
+  return message + ". It is not transactional: statements before line " + std::to_string(line) +
+         " stay applied. " + blocking_advice(migration, down, line);
+}
+
 }  // namespace schemagate::engine

@@ -16,4 +16,12 @@ bool repeatable_revision(const script::Migration& migration, bool down);
 /// else finishing by hand and `stamp`, or undoing by hand and `repair`.
 std::string blocking_advice(const script::Migration& migration, bool down, int line);
 
+/// What a failed step says on every engine: `where` (file:line), which
+/// direction of which revision, the database's `cause`, and what it left: a
+/// transactional step rolled back, or a non-transactional one's statements
+/// before `line` applied, with the command that fixes it.
+std::string step_failure_message(const script::Migration& migration, bool down,
+                                 const std::string& where, int line, const std::string& cause,
+                                 bool transactional);
+
 }  // namespace schemagate::engine

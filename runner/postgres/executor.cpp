@@ -357,16 +357,9 @@ Error Executor::failed(const script::Migration& migration, const script::Step& s
   ServerError server = parse_server_error(error.what());
   int line = server.line > 0 ? first_line + server.line - 1 : first_line;
   std::string where = location(migration, line);
-  std::string message = where + ": " + direction_name(step.direction) + " of revision " +
-                        migration.revision.id + " (" + migration.revision.message +
-                        ") failed: SQLSTATE " + error.sqlstate() + ": " + server.describe();
-  if (attempt_id) {
-    message += ". It is not transactional: statements before line " + std::to_string(line) +
-               " stay applied. " +
-               engine::blocking_advice(migration, step.direction == Direction::kDown, line);
-  } else {
-    message += ". Its transaction was rolled back: the database is at the previous revision";
-  }
+  const std::string message = engine::step_failure_message(
+      migration, step.direction == Direction::kDown, where, line,
+      "SQLSTATE " + error.sqlstate() + ": " + server.describe(), !attempt_id);
   const std::string recorded = server.describe() + " (" + where + ")";
   try {
     if (attempt_id) {

@@ -138,6 +138,14 @@ Status Executor::run_transactional(const script::RevisionMap& map,
                                    const script::Step& step,
                                    const sql::Analysis& analysis) {
   const std::string started_at = engine::utc_timestamp_now();
+  return in_one_transaction(migration, step, analysis, started_at, "revision", [&] {
+    write_version_change(map, step, history(migration, step, started_at));
+  });
+}
+
+Status Executor::in_one_transaction(const script::Migration& migration, const script::Step& step,
+                                    const sql::Analysis& analysis, const std::string& started_at,
+                                    const char* kind, const std::function<void()>& write_rows) {
   for (int attempt = 0;; ++attempt) {
     const sql::Statement* current = nullptr;
     try {
@@ -148,7 +156,7 @@ Status Executor::run_transactional(const script::RevisionMap& map,
       }
       current = nullptr;
       check_foreign_keys();
-      write_version_change(map, step, history(migration, step, started_at));
+      write_rows();
       connection_.exec("COMMIT");
       return {};
     } catch (const SqliteError& error) {
@@ -170,7 +178,8 @@ Status Executor::run_transactional(const script::RevisionMap& map,
     } catch (const LeaseLost&) {
       connection_.rollback_quietly();
       return Error(ErrorCode::kLockTimeout,
-                   "the migration lease was lost before revision " + migration.revision.id +
+                   std::string("the migration lease was lost before ") + kind + " " +
+                       migration.revision.id +
                        "; another runner may have taken over. Nothing half done: run again");
     } catch (const ForeignKeyViolation& violation) {
       connection_.rollback_quietly();
@@ -271,16 +280,9 @@ Error Executor::failed(const script::Migration& migration, const script::Step& s
                                statement->line);
   }
   std::string where = line > 0 ? location(migration, line) : migration.path;
-  std::string message = where + ": " + direction_name(step.direction) + " of revision " +
-                        migration.revision.id + " (" + migration.revision.message +
-                        ") failed: " + error.what() + " (" + error.code_name() + ")";
-  if (attempt_id) {
-    message += ". It is not transactional: statements before line " + std::to_string(line) +
-               " stay applied. " +
-               engine::blocking_advice(migration, step.direction == Direction::kDown, line);
-  } else {
-    message += ". Its transaction was rolled back: the database is at the previous revision";
-  }
+  const std::string message = engine::step_failure_message(
+      migration, step.direction == Direction::kDown, where, line,
+      std::string(error.what()) + " (" + error.code_name() + ")", !attempt_id);
   const std::string recorded = std::string(error.what()) + " (" + where + ")";
   try {
     if (attempt_id) {
@@ -311,35 +313,13 @@ Status Executor::apply_repeatable(const script::Migration& migration) {
   StatementTimeout timeout(connection_, settings_);
   script::Step step;
   step.direction = Direction::kUp;
-  const sql::Statement* current = nullptr;
-  try {
-    begin_write();
-    for (const sql::AnalyzedStatement& entry : analysis->statements) {
-      current = &entry.statement;
-      connection_.exec_script(entry.statement.sql);
-    }
-    current = nullptr;
-    check_foreign_keys();
+  return in_one_transaction(migration, step, *analysis, started_at, "repeatable", [&] {
     HistoryRecord record = engine::succeeded_record(migration.revision.id, "repeat",
                                                     migration.checksum(), settings_.applied_by);
     record.started_at = started_at;
     record.duration_of_transaction = true;
     connection_.exec(dialect_.insert_history(tables_, record));
-    connection_.exec("COMMIT");
-    return {};
-  } catch (const SqliteError& error) {
-    connection_.rollback_quietly();
-    return failed(migration, step, current, error, started_at, std::nullopt);
-  } catch (const LeaseLost&) {
-    connection_.rollback_quietly();
-    return Error(ErrorCode::kLockTimeout,
-                 "the migration lease was lost before repeatable " + migration.revision.id +
-                     "; another runner may have taken over. Nothing half done: run again");
-  } catch (const ForeignKeyViolation& violation) {
-    connection_.rollback_quietly();
-    return failed(migration, step, nullptr, foreign_key_error(violation), started_at,
-                  std::nullopt);
-  }
+  });
 }
 
 Status Executor::write_stamp(const std::vector<std::string>& removed,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <random>
 #include <string>
@@ -44,6 +45,12 @@ class Executor {
   void begin_write();
   Status run_transactional(const script::RevisionMap& map, const script::Migration& migration,
                            const script::Step& step, const sql::Analysis& analysis);
+  /// The step's statements, the foreign key check and `write_rows` in one
+  /// write transaction, retried while the database stays busy; `kind`
+  /// ("revision", "repeatable") names the step in messages.
+  Status in_one_transaction(const script::Migration& migration, const script::Step& step,
+                            const sql::Analysis& analysis, const std::string& started_at,
+                            const char* kind, const std::function<void()>& write_rows);
   Status run_statements(const script::RevisionMap& map, const script::Migration& migration,
                         const script::Step& step, const sql::Analysis& analysis);
   /// One statement in autocommit, retried while the database is busy.
