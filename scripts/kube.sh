@@ -140,6 +140,36 @@ healthy() {  # healthy URL: the component's health endpoint answers ok
   [[ $(curl -sk --max-time 2 --cacert "$pki/ca.crt" --cert "$pki/admin.crt" --key "$pki/admin.key" "$1") == ok ]]
 }
 
+# start_serving NAME COMMAND...: starts a component that serves /healthz on a
+# secure port of its own (appended as --secure-port) and waits until it
+# answers. A component that dies first, as when another process took its port
+# between free_port and its bind, starts again on another port; its log is
+# kept beside the new one.
+start_serving() {
+  local name=$1 attempt port pid deadline
+  shift
+  for attempt in 1 2 3; do
+    port=$(free_port)
+    start_process "$name" "$@" --secure-port "$port"
+    pid=$(cat "$dir/pids/$name")
+    deadline=$((SECONDS + 180))
+    until healthy "https://127.0.0.1:$port/healthz"; do
+      if ! kill -0 "$pid" 2>/dev/null; then
+        mv "$dir/logs/$name.log" "$dir/logs/$name.exited-$attempt.log"
+        continue 2
+      fi
+      if ((SECONDS >= deadline)); then
+        echo "kube.sh: $name did not become healthy within 180 s; logs in $dir/logs" >&2
+        return 1
+      fi
+      sleep 0.2
+    done
+    return 0
+  done
+  echo "kube.sh: $name exited three times before serving; logs in $dir/logs" >&2
+  return 1
+}
+
 # A start that fails stops what it started, after showing the end of each
 # component's log (the directory goes with the stop).
 stop_after_failure() {
@@ -215,20 +245,20 @@ POLICY
     --endpoint-reconciler-type none --v 1
   wait_for kube-apiserver 300 healthy "https://127.0.0.1:$api_port/readyz"
 
-  start_process kube-controller-manager "$bin/kube-controller-manager" \
+  start_serving kube-controller-manager "$bin/kube-controller-manager" \
     --kubeconfig "$dir/controller-manager.kubeconfig" \
     --authentication-kubeconfig "$dir/controller-manager.kubeconfig" \
     --authorization-kubeconfig "$dir/controller-manager.kubeconfig" \
-    --bind-address 127.0.0.1 --secure-port "$(free_port)" --leader-elect=false \
+    --bind-address 127.0.0.1 --leader-elect=false \
     --use-service-account-credentials --root-ca-file "$pki/ca.crt" \
     --service-account-private-key-file "$pki/service-account.key" \
     --controllers "${KUBE_CONTROLLERS:-deployment-controller,replicaset-controller,statefulset-controller,job-controller,garbage-collector-controller,namespace-controller,serviceaccount-controller,serviceaccount-token-controller,ttl-after-finished-controller,root-ca-certificate-publisher-controller,endpointslice-controller,node-lifecycle-controller}" \
     --concurrent-deployment-syncs 2 --v 1
-  start_process kube-scheduler "$bin/kube-scheduler" \
+  start_serving kube-scheduler "$bin/kube-scheduler" \
     --kubeconfig "$dir/scheduler.kubeconfig" \
     --authentication-kubeconfig "$dir/scheduler.kubeconfig" \
     --authorization-kubeconfig "$dir/scheduler.kubeconfig" \
-    --bind-address 127.0.0.1 --secure-port "$(free_port)" --leader-elect=false --v 1
+    --bind-address 127.0.0.1 --leader-elect=false --v 1
   start_process node-agent "$programs/node-agent" --kubeconfig "$dir/node.kubeconfig" \
     --node-name schemagate-node --images "$dir/images" --state "$dir/node" \
     --api-host 127.0.0.1 --api-port "$api_port"
