@@ -3,16 +3,6 @@
 namespace schemagate::importers {
 namespace {
 
-const char* table_of(Format format) {
-  switch (format) {
-    case Format::kGolangMigrate:
-    case Format::kDbmate: return "schema_migrations";
-    case Format::kFlyway: return "flyway_schema_history";
-    case Format::kDiesel: return "__diesel_schema_migrations";
-  }
-  return "";
-}
-
 void read_golang_migrate(pqxx::nontransaction& query, AppliedVersions& applied) {
   applied.latest_only = true;
   for (const pqxx::row& row : query.exec("SELECT version::text, dirty FROM schema_migrations")) {
@@ -53,7 +43,7 @@ void read_version_column(pqxx::nontransaction& query, AppliedVersions& applied) 
 
 Result<AppliedVersions> read_applied_versions(pqxx::connection& connection, Format format) {
   AppliedVersions applied;
-  applied.table = table_of(format);
+  applied.table = version_table_of(format);
   pqxx::nontransaction query(connection);
   if (query.exec_params("SELECT to_regclass($1) IS NOT NULL", applied.table)[0][0].as<bool>() ==
       false) {

@@ -8,16 +8,6 @@ namespace {
 using importers::AppliedVersions;
 using importers::Format;
 
-const char* table_of(Format format) {
-  switch (format) {
-    case Format::kGolangMigrate:
-    case Format::kDbmate: return "schema_migrations";
-    case Format::kFlyway: return "flyway_schema_history";
-    case Format::kDiesel: return "__diesel_schema_migrations";
-  }
-  return "";
-}
-
 bool truthy(const std::optional<std::string>& value) {
   // SQLite stores booleans as 1/0; some drivers write 'true'/'t'.
   return value && (*value == "1" || *value == "true" || *value == "t");
@@ -59,7 +49,7 @@ void read_flyway(Connection& connection, AppliedVersions& applied) {
 
 Result<AppliedVersions> read_applied_versions(Connection& connection, Format format) {
   AppliedVersions applied;
-  applied.table = table_of(format);
+  applied.table = importers::version_table_of(format);
   if (connection
           .query("SELECT 1 FROM main.sqlite_schema WHERE type = 'table' AND name = " +
                  engine::quote_literal(applied.table))
