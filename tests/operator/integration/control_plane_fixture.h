@@ -7,6 +7,7 @@
 #include <string>
 
 #include "kube/client.h"
+#include "support/eventually.h"
 #include "support/ports.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -68,14 +69,5 @@ kube::ClientOptions fast_client_options();
 /// the database URL from Secret db.
 kube::Json migration_job(const std::string& ns, const std::string& name,
                          const std::string& image = "registry.example/shop-migrations:1.4.0");
-
-/// Polls `condition` every 50 ms until it holds or `timeout` passes. The
-/// default is generous: the control plane shares two slow cores.
-bool eventually(const std::function<bool()>& condition,
-                std::chrono::milliseconds timeout = std::chrono::seconds(60));
-
-/// Polls `condition` for `duration` and says whether it held every time:
-/// for what must not happen, e.g. a second Job.
-bool holds_for(const std::function<bool()>& condition, std::chrono::milliseconds duration);
 
 }  // namespace schemagate::testing

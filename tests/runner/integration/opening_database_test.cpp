@@ -1,26 +1,16 @@
 #include <chrono>
 #include <functional>
 #include <string>
-#include <thread>
 
 #include "commands/opening_database.h"
 #include "runner/integration/support.h"
+#include "support/eventually.h"
 #include "support/ports.h"
 
 using namespace schemagate;
 using namespace schemagate::testing;
 
 namespace {
-
-/// Polls `done` until it holds or `limit` passes; whether it held.
-bool eventually(const std::function<bool()>& done, std::chrono::seconds limit) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
-}
 
 std::string sessions_named(TestDatabase& db, const std::string& application_name) {
   return db.scalar("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" +
